@@ -1,0 +1,39 @@
+import { rule } from 'graphql-shield';
+import { forbidden, unauthenticated } from '@sky/errors';
+import { hasRole, type Role, type Viewer } from './roles.ts';
+
+/** Every subgraph context carries the verified viewer (or null for anonymous callers). */
+export interface ViewerContext {
+  viewer: Viewer | null;
+}
+
+/**
+ * Rules that depend only on who is calling are cached per request ('contextual'); rules that
+ * depend on the entity (ownership) are built with `ownerRule` and cached per parent ('strict'),
+ * so one entity's verdict never leaks to another.
+ */
+export const isAuthenticated = rule({ cache: 'contextual' })(
+  (_parent, _args, ctx: ViewerContext) => (ctx.viewer ? true : unauthenticated()),
+);
+
+export const hasAnyRole = (...roles: Role[]) =>
+  rule(`hasAnyRole:${roles.join(',')}`, { cache: 'contextual' })(
+    (_parent, _args, ctx: ViewerContext) => {
+      if (!ctx.viewer) return unauthenticated();
+      return roles.some((role) => hasRole(ctx.viewer, role)) ? true : forbidden();
+    },
+  );
+
+/**
+ * An ownership rule over the parent object: `check(parent, viewer)` says whether this viewer may
+ * see this particular entity.
+ */
+export function ownerRule<Parent>(
+  name: string,
+  check: (parent: Parent, viewer: Viewer) => boolean | Promise<boolean>,
+) {
+  return rule(name, { cache: 'strict' })(async (parent: Parent, _args, ctx: ViewerContext) => {
+    if (!ctx.viewer) return unauthenticated();
+    return (await check(parent, ctx.viewer)) ? true : forbidden();
+  });
+}

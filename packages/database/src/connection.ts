@@ -1,0 +1,73 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { mkdirSync } from 'node:fs';
+
+/** Server mode: a PostgreSQL URL. Embedded mode: a PGlite data directory (or memory for tests). */
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize?: number; statementTimeoutMs?: number }
+  | { kind: 'pglite'; dataDir: string | null };
+
+/** One session on the database, for the migration runner and tests (not for domain code). */
+export interface SqlSession {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements. */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database {
+  target: DatabaseTarget;
+  /** Hand this to the subgraph's generated PrismaClient. */
+  adapter: SqlMigrationAwareDriverAdapterFactory;
+  /** Runs `work` on one dedicated session (advisory locks need the same session). */
+  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      // A runaway statement must not hold a connection forever.
+      statement_timeout: target.statementTimeoutMs ?? 15_000,
+    });
+    return {
+      target,
+      adapter: new PrismaPg(pool),
+      async withSession(work) {
+        const client = await pool.connect();
+        try {
+          return await work({
+            query: async (sql, params) => (await client.query(sql, params)).rows,
+            exec: async (sql) => {
+              await client.query(sql);
+            },
+          });
+        } finally {
+          client.release();
+        }
+      },
+      close: () => pool.end(),
+    };
+  }
+  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+  const pglite = new PGlite(target.dataDir ?? undefined);
+  await pglite.waitReady;
+  return {
+    target,
+    adapter: new PrismaPGlite(pglite),
+    withSession: (work) =>
+      work({
+        query: async <Row>(sql: string, params?: unknown[]) =>
+          (await pglite.query<Row>(sql, params)).rows,
+        exec: async (sql) => {
+          await pglite.exec(sql);
+        },
+      }),
+    close: () => pglite.close(),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './connection.ts';
+export * from "./migrations.ts";
+export * from "./schema-engine.ts";

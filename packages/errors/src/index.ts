@@ -1,0 +1,55 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The stable error codes of the API (STYLE.md). Extend this list, never rename an entry:
+ * frontend teams branch on these strings.
+ */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_REQUEST: 'BAD_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  INVALID_STATE_TRANSITION: 'INVALID_STATE_TRANSITION',
+  CONFLICT: 'CONFLICT',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  SHOP_CLOSED: 'SHOP_CLOSED',
+  OUT_OF_DELIVERY_RANGE: 'OUT_OF_DELIVERY_RANGE',
+  BELOW_MINIMUM_ORDER: 'BELOW_MINIMUM_ORDER',
+  ITEM_UNAVAILABLE: 'ITEM_UNAVAILABLE',
+  SOLD_OUT: 'SOLD_OUT',
+  PAYMENT_DECLINED: 'PAYMENT_DECLINED',
+  INVALID_SIGNATURE: 'INVALID_SIGNATURE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
+export const isKnownErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && KNOWN_CODES.has(code);
+
+/** A refusal the client may see: message and code are part of the contract. */
+export function domainError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}
+
+export const unauthenticated = (message = 'Sign in to do this.') =>
+  domainError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message = 'You are not allowed to do this.') =>
+  domainError(ErrorCode.FORBIDDEN, message);
+export const notFound = (what: string) => domainError(ErrorCode.NOT_FOUND, `${what} not found.`);
+export const badUserInput = (message: string, field?: string) =>
+  domainError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+export const conflict = (message: string) => domainError(ErrorCode.CONFLICT, message);
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  domainError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });

@@ -1,0 +1,93 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode, isKnownErrorCode } from '@sky/errors';
+import type { RequestState } from './http-app.ts';
+
+export type RequestContext = BaseContext & RequestState;
+
+/** Apollo's own codes that are safe to show as they are. */
+const APOLLO_CLIENT_CODES = new Set<string>([
+  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ApolloServerErrorCode.BAD_USER_INPUT,
+  ApolloServerErrorCode.BAD_REQUEST,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+]);
+
+const isClientFacing = (code: unknown) =>
+  (isKnownErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) ||
+  (typeof code === 'string' && APOLLO_CLIENT_CODES.has(code));
+
+/**
+ * Keeps refusals with a stable code as they are and masks everything else: internals are only in
+ * the logs (see `errorLoggingPlugin`), never in a response, in any mode.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  const { stacktrace: _stacktrace, exception: _exception, ...extensions } =
+    formatted.extensions ?? {};
+  if (isClientFacing(code)) return { ...formatted, extensions };
+  // Apollo marks variable coercion errors and similar with its own codes; anything else here is
+  // an unexpected failure.
+  void unwrapResolverError(error);
+  return {
+    message: 'Internal server error.',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}
+
+/** Adds `extensions.requestId` to every GraphQL response. */
+export function requestIdPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind === 'single') {
+            const result = response.body.singleResult;
+            result.extensions = { ...result.extensions, requestId: contextValue.requestId };
+            for (const error of result.errors ?? []) {
+              (error.extensions as Record<string, unknown> | undefined) ??= {};
+              (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Logs unexpected errors with the request's logger (so they carry the request id). */
+export function errorLoggingPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (isClientFacing(code)) {
+              contextValue.logger.debug({ code, message: error.message, operationName }, 'refused');
+            } else {
+              contextValue.logger.error(
+                { err: unwrapResolverError(error), path: error.path, operationName },
+                'unexpected GraphQL error',
+              );
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Sandbox on in development, landing page off in production. */
+export function landingPagePlugin(production: boolean): ApolloServerPlugin<RequestContext> {
+  return production
+    ? ApolloServerPluginLandingPageDisabled()
+    : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false });
+}

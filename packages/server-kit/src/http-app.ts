@@ -1,0 +1,150 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@sky/logging';
+import { InvalidTokenError, type TokenVerifier, type Viewer } from '@sky/auth';
+import { ErrorCode } from '@sky/errors';
+
+/** What the HTTP layer attaches to each request before GraphQL sees it. */
+export interface RequestState {
+  requestId: string;
+  logger: Logger;
+  viewer: Viewer | null;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    sky: RequestState;
+  }
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A GraphQL-shaped error body, so that even transport refusals carry a stable code. */
+export function sendGraphQLError(
+  res: Response,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+): void {
+  res
+    .status(status)
+    .type('application/json')
+    .send(JSON.stringify({ errors: [{ message, extensions: { code, requestId } }] }));
+}
+
+/** Assigns the request id (trusting a well-formed incoming `x-request-id`) and logs each request. */
+export function requestContext(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    const requestLogger = logger.child({ requestId });
+    req.sky = { requestId, logger: requestLogger, viewer: null };
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      requestLogger.info(
+        { method: req.method, path: req.path, status: res.statusCode, durationMs },
+        'request finished',
+      );
+    });
+    next();
+  };
+}
+
+/**
+ * Parses JSON bodies with a size limit and turns body-parser refusals into GraphQL-shaped errors:
+ * an oversized body is 413 PAYLOAD_TOO_LARGE, malformed JSON is 400 BAD_REQUEST.
+ */
+export function jsonBody(limitBytes: number) {
+  const parse = express.json({ limit: limitBytes });
+  return (req: Request, res: Response, next: NextFunction) => {
+    parse(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') {
+        return sendGraphQLError(
+          res,
+          413,
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          `Request body is larger than ${limitBytes} bytes.`,
+          req.sky.requestId,
+        );
+      }
+      return sendGraphQLError(
+        res,
+        400,
+        ErrorCode.BAD_REQUEST,
+        'Request body is not valid JSON.',
+        req.sky.requestId,
+      );
+    });
+  };
+}
+
+/** Refuses requests that are not GraphQL requests before they reach the GraphQL server. */
+export function requireGraphQLRequest(req: Request, res: Response, next: NextFunction): void {
+  if (req.method !== 'POST' && req.method !== 'GET') {
+    return sendGraphQLError(res, 405, ErrorCode.BAD_REQUEST, 'Use POST or GET.', req.sky.requestId);
+  }
+  const payload: unknown = req.method === 'POST' ? req.body : req.query;
+  const query = (payload as { query?: unknown } | undefined)?.query;
+  if (Array.isArray(payload)) {
+    return sendGraphQLError(
+      res,
+      400,
+      ErrorCode.BAD_REQUEST,
+      'Batched requests are not supported.',
+      req.sky.requestId,
+    );
+  }
+  if (typeof query !== 'string' || query.trim() === '') {
+    return sendGraphQLError(
+      res,
+      400,
+      ErrorCode.BAD_REQUEST,
+      'A GraphQL request needs a non-empty "query" string.',
+      req.sky.requestId,
+    );
+  }
+  next();
+}
+
+/**
+ * No Authorization header means anonymous; a bad one (forged, expired, wrong audience or issuer,
+ * wrong algorithm) rejects the whole request with 401, even for public fields.
+ */
+export function authenticate(verifier: TokenVerifier) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    try {
+      req.sky.viewer = verifier.viewerFromHeader(req.header('authorization'));
+      if (req.sky.viewer) req.sky.logger = req.sky.logger.child({ userId: req.sky.viewer.userId });
+      next();
+    } catch (error) {
+      if (!(error instanceof InvalidTokenError)) throw error;
+      req.sky.logger.info({ reason: error.message }, 'rejected bad token');
+      res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
+      sendGraphQLError(
+        res,
+        401,
+        ErrorCode.UNAUTHENTICATED,
+        'The access token is invalid or expired.',
+        req.sky.requestId,
+      );
+    }
+  };
+}
+
+/** Last-resort handler: a failure outside GraphQL still answers JSON without internals. */
+export function unexpectedErrorHandler(
+  error: unknown,
+  req: Request,
+  res: Response,
+  _next: NextFunction,
+): void {
+  const requestId = req.sky?.requestId ?? randomUUID();
+  req.sky?.logger.error({ err: error }, 'unhandled HTTP error');
+  if (res.headersSent) return;
+  sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error.', requestId);
+}

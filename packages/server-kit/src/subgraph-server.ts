@@ -1,0 +1,142 @@
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ValidationRule } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { TokenVerifier } from '@sky/auth';
+import type { Logger } from '@sky/logging';
+import {
+  authenticate,
+  jsonBody,
+  requestContext,
+  requireGraphQLRequest,
+  unexpectedErrorHandler,
+  type RequestState,
+} from './http-app.ts';
+import {
+  errorLoggingPlugin,
+  formatError,
+  landingPagePlugin,
+  requestIdPlugin,
+  type RequestContext,
+} from './apollo-plugins.ts';
+
+export interface GraphQLServiceOptions<Context extends RequestContext> {
+  name: string;
+  logger: Logger;
+  verifier: TokenVerifier;
+  bodyLimitBytes: number;
+  production: boolean;
+  /** A subgraph serves its own schema; the gateway passes its ApolloGateway instead. */
+  schema?: GraphQLSchema;
+  gateway?: GatewayInterface;
+  createContext: (state: RequestState) => Promise<Context> | Context;
+  /** Throws when the service cannot serve (database down, schema not loaded). */
+  checkReadiness: () => Promise<void>;
+  plugins?: ApolloServerPlugin<Context>[];
+  validationRules?: ValidationRule[];
+  /** Routes beside /graphql (webhooks, internal endpoints). */
+  extraRoutes?: (app: Express) => void;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+export interface GraphQLService {
+  app: Express;
+  httpServer: Server;
+  listen: (port: number, host?: string) => Promise<RunningService>;
+  stop: () => Promise<void>;
+}
+
+/** Builds the HTTP + GraphQL server of one service; `listen` is separate so tests use port 0. */
+export async function createGraphQLService<Context extends RequestContext>(
+  options: GraphQLServiceOptions<Context>,
+): Promise<GraphQLService> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  // Keep-alive connections from the gateway outlive a request; a short timeout would reset them.
+  httpServer.keepAliveTimeout = 65_000;
+
+  const apolloOptions = {
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: options.production,
+    formatError,
+    validationRules: options.validationRules,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginUsageReportingDisabled(),
+      landingPagePlugin(options.production),
+      requestIdPlugin(),
+      errorLoggingPlugin(),
+      ...(options.plugins ?? []),
+    ] as ApolloServerPlugin<Context>[],
+  };
+  const apollo = options.gateway
+    ? new ApolloServer<Context>({ ...apolloOptions, gateway: options.gateway })
+    : new ApolloServer<Context>({
+        ...apolloOptions,
+        schema: options.schema!,
+      } as ApolloServerOptions<Context>);
+  await apollo.start();
+
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/health/ready', async (req, res) => {
+    try {
+      await options.checkReadiness();
+      res.json({ status: 'ready', service: options.name });
+    } catch (error) {
+      options.logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', service: options.name });
+    }
+  });
+  app.use(requestContext(options.logger));
+  options.extraRoutes?.(app);
+  app.use(
+    '/graphql',
+    jsonBody(options.bodyLimitBytes),
+    requireGraphQLRequest,
+    authenticate(options.verifier),
+    expressMiddleware(apollo, { context: async ({ req }) => options.createContext(req.sky) }),
+  );
+  app.use(unexpectedErrorHandler);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await apollo.stop();
+    if (httpServer.listening) {
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    }
+  };
+
+  return {
+    app,
+    httpServer,
+    stop,
+    listen: (port, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address() as AddressInfo;
+          const url = `http://${host}:${address.port}/graphql`;
+          options.logger.info({ url }, `${options.name} listening`);
+          resolve({ url, port: address.port, stop });
+        });
+      }),
+  };
+}
