@@ -1,3 +1,4 @@
 export * from './connection.ts';
 export * from "./migrations.ts";
 export * from "./schema-engine.ts";
+export * from "./subgraph-database.ts";

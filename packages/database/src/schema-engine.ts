@@ -28,6 +28,15 @@ interface SchemaEngine {
   }): Promise<{ exitCode: number; stdout: string | null }>;
 }
 
+/** The few WebAssembly calls used here (Node's type definitions for Node 20 do not declare them). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, unknown>) => {
+    exports: Record<string, unknown>;
+  };
+}
+const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
+
 async function loadEngine(pglite: PGlite, datamodel: [string, string]): Promise<SchemaEngine> {
   // The wasm build reports Rust panics through this global; without it a panic hides its message.
   (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= {
@@ -38,12 +47,12 @@ async function loadEngine(pglite: PGlite, datamodel: [string, string]): Promise<
   const gluePath = fileURLToPath(import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
   const packageDir = dirname(gluePath);
   const bg = (await import(gluePath)) as Record<string, unknown> & {
-    __wbg_set_wasm(exports: WebAssembly.Exports): void;
+    __wbg_set_wasm(exports: Record<string, unknown>): void;
     SchemaEngine: { new: (...args: unknown[]) => Promise<SchemaEngine> };
   };
   const module = new WebAssembly.Module(readFileSync(join(packageDir, 'schema_engine_bg.wasm')));
   const instance = new WebAssembly.Instance(module, {
-    './schema_engine_bg.js': bg as WebAssembly.ModuleImports,
+    './schema_engine_bg.js': bg,
   });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();

@@ -4,3 +4,4 @@ export * from './subgraph-schema.ts';
 export * from './subgraph-server.ts';
 export * from './connections.ts';
 export * from './scalars.ts';
+export * from './schema-files.ts';

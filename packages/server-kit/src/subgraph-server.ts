@@ -1,6 +1,9 @@
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { createServer, type Server } from 'node:http';
@@ -75,7 +78,9 @@ export async function createGraphQLService<Context extends RequestContext>(
     validationRules: options.validationRules,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No Apollo Studio reporting from anywhere unless a later issue asks for it.
       ApolloServerPluginUsageReportingDisabled(),
+      ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       landingPagePlugin(options.production),
       requestIdPlugin(),
       errorLoggingPlugin(),
@@ -93,7 +98,7 @@ export async function createGraphQLService<Context extends RequestContext>(
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
-  app.get('/health/ready', async (req, res) => {
+  app.get('/health/ready', async (_req, res) => {
     try {
       await options.checkReadiness();
       res.json({ status: 'ready', service: options.name });

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { commonEnv, ConfigError, parseEnv, port, positiveInt, type Env } from './env.ts';
+
+/** A PEM value given inline (`X`) or as a file path (`X_FILE`); inline wins. */
+function pem(env: Env, name: string): string | undefined {
+  const inline = env[name];
+  if (inline) return inline.replace(/\\n/g, '\n');
+  const file = env[`${name}_FILE`];
+  return file ? readFileSync(file, 'utf8') : undefined;
+}
+
+export type DatabaseSetting =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'pglite'; dataDir: string | null };
+
+export interface SubgraphConfig {
+  name: string;
+  production: boolean;
+  logLevel: z.infer<typeof commonEnv.LOG_LEVEL>;
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  database: DatabaseSetting;
+  redisUrl: string | null;
+  jwt: { issuer: string; audience: string; publicKeyPem: string };
+}
+
+/**
+ * The settings every subgraph shares. Server mode needs DATABASE_URL (its own database) and
+ * REDIS_URL; embedded mode needs DATA_DIR (its PGlite directory; empty means in memory).
+ */
+export function loadSubgraphConfig(name: string, defaultPort: number, env: Env): SubgraphConfig {
+  const parsed = parseEnv(
+    {
+      ...commonEnv,
+      SKY_MODE: z.enum(['embedded', 'server']).default('server'),
+      HOST: z.string().default('127.0.0.1'),
+      PORT: port(defaultPort),
+      DATABASE_URL: z.string().url().optional(),
+      DATABASE_POOL_SIZE: positiveInt(10),
+      DATA_DIR: z.string().optional(),
+      REDIS_URL: z.string().url().optional(),
+      JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
+    },
+    { ...env, JWT_PUBLIC_KEY: pem(env, 'JWT_PUBLIC_KEY') },
+  );
+  const problems: string[] = [];
+  if (parsed.SKY_MODE === 'server' && !parsed.DATABASE_URL) {
+    problems.push('DATABASE_URL: required in server mode');
+  }
+  if (parsed.SKY_MODE === 'server' && !parsed.REDIS_URL) {
+    problems.push('REDIS_URL: required in server mode');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return {
+    name,
+    production: parsed.NODE_ENV === 'production',
+    logLevel: parsed.LOG_LEVEL,
+    host: parsed.HOST,
+    port: parsed.PORT,
+    bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+    database:
+      parsed.SKY_MODE === 'server'
+        ? { kind: 'postgres', url: parsed.DATABASE_URL!, poolSize: parsed.DATABASE_POOL_SIZE }
+        : { kind: 'pglite', dataDir: parsed.DATA_DIR || null },
+    redisUrl: parsed.REDIS_URL ?? null,
+    jwt: {
+      issuer: parsed.JWT_ISSUER,
+      audience: parsed.JWT_AUDIENCE,
+      publicKeyPem: parsed.JWT_PUBLIC_KEY,
+    },
+  };
+}
+
+export { pem as readPem };

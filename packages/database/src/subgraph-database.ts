@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import type { Logger } from '@sky/logging';
+import { openDatabase, type Database, type DatabaseTarget } from './connection.ts';
+import { migrate } from './migrations.ts';
+
+const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
+
+/** `prisma/<subgraph>/migrations` of this repository. */
+export const migrationsDirOf = (subgraph: string) =>
+  join(repositoryRoot, 'prisma', subgraph, 'migrations');
+
+/** Opens a subgraph's own database and brings its schema up to date (both modes). */
+export async function openSubgraphDatabase(
+  subgraph: string,
+  target: DatabaseTarget,
+  logger: Logger,
+): Promise<Database> {
+  const database = await openDatabase(target);
+  try {
+    const applied = await migrate(database, migrationsDirOf(subgraph));
+    if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}

@@ -1,0 +1,10 @@
+import type { RequestContext } from '@sky/server-kit';
+import type { ViewerContext } from '@sky/auth';
+import type { UserStores } from './stores/index.ts';
+import type { AuthService } from './auth-service.ts';
+
+/** What every resolver of the user subgraph receives. */
+export interface UserContext extends RequestContext, ViewerContext {
+  stores: UserStores;
+  auth: AuthService;
+}

@@ -1,0 +1,61 @@
+import { allow, deny, rule, shield } from 'graphql-shield';
+import { isAdmin, isAuthenticated, ownerRule, type ViewerContext } from '@sky/auth';
+import { forbidden, unauthenticated } from '@sky/errors';
+import type { Address, User } from './__generated__/prisma/client.ts';
+
+/** The user themself or an admin. */
+const isSelfOrAdmin = ownerRule<User>('isSelfOrAdmin', (user, viewer) =>
+  viewer.userId === user.id || isAdmin(viewer),
+);
+/** The address's owner or an admin. */
+const ownsAddress = ownerRule<Address>('ownsAddress', (address, viewer) =>
+  viewer.userId === address.userId || isAdmin(viewer),
+);
+/** `user(id)`: admins read anyone, others only themselves. */
+const mayReadUserById = rule('mayReadUserById', { cache: 'strict' })(
+  (_parent, args: { id: string }, ctx: ViewerContext) => {
+    if (!ctx.viewer) return unauthenticated();
+    return args.id === ctx.viewer.userId || isAdmin(ctx.viewer) ? true : forbidden();
+  },
+);
+
+/**
+ * Deny by default: every type and root field is listed. Entity fields carry the ownership rules,
+ * so `_entities` (allowed for the gateway) reveals no more than the entity's own rules allow.
+ */
+export const permissions = shield(
+  {
+    Query: {
+      '*': deny,
+      _service: allow,
+      _entities: allow,
+      me: allow,
+      user: mayReadUserById,
+      address: isAuthenticated,
+    },
+    Mutation: {
+      '*': deny,
+      register: allow,
+      login: allow,
+      refreshAccessToken: allow,
+      logout: allow,
+    },
+    _Service: allow,
+    User: {
+      '*': isSelfOrAdmin,
+      id: allow,
+      name: isAuthenticated,
+      createdAt: isAuthenticated,
+    },
+    Address: ownsAddress,
+    Merchant: allow,
+    GeoPoint: allow,
+    AuthPayload: allow,
+  },
+  {
+    fallbackRule: deny,
+    fallbackError: () => forbidden(),
+    // Domain errors thrown by resolvers (with their codes) pass through unchanged.
+    allowExternalErrors: true,
+  },
+);

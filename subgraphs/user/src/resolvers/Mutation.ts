@@ -1,0 +1,32 @@
+import type { Viewer } from '@sky/auth';
+import type { IssuedTokens } from '../auth-service.ts';
+import type { UserContext } from '../context.ts';
+import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+
+/**
+ * The rest of a sign-in response (`AuthPayload.user { email ... }`) is read as the user who just
+ * signed in, so the rules on User fields see that user as the viewer.
+ */
+function signedIn(context: UserContext, issued: IssuedTokens): IssuedTokens {
+  const viewer: Viewer = {
+    userId: issued.user.id,
+    roles: issued.user.roles,
+    merchantId: issued.user.merchantId,
+    expiresAt: Math.floor(issued.accessTokenExpiresAt.getTime() / 1000),
+    token: issued.accessToken,
+  };
+  context.viewer = viewer;
+  return issued;
+}
+
+export const Mutation: MutationResolvers = {
+  register: async (_parent, { input }, context) =>
+    signedIn(context, await context.auth.register(input)),
+  login: async (_parent, { input }, context) => signedIn(context, await context.auth.login(input)),
+  refreshAccessToken: async (_parent, { refreshToken }, context) =>
+    signedIn(context, await context.auth.refresh(refreshToken)),
+  logout: async (_parent, { refreshToken }, { auth }) => {
+    await auth.logout(refreshToken);
+    return true;
+  },
+};
