@@ -2,3 +2,4 @@ export * from './connection.ts';
 export * from "./migrations.ts";
 export * from "./schema-engine.ts";
 export * from "./subgraph-database.ts";
+export * from "./load-by-ids.ts";

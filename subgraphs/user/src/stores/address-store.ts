@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Address, PrismaClient } from '../__generated__/prisma/client.ts';
-import { alignById, isUuid } from './load-by-ids.ts';
+import { alignById, isUuid } from '@sky/database';
 
 export class AddressStore {
   private readonly byId = new DataLoader<string, Address | null>(async (ids) => {

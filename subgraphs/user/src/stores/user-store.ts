@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { Prisma, type PrismaClient, type Role, type User } from '../__generated__/prisma/client.ts';
 import { conflict } from '@sky/errors';
-import { alignById, isUuid } from './load-by-ids.ts';
+import { alignById, isUuid } from '@sky/database';
 
 export class UserStore {
   /** One SELECT for all users asked for in one request (entity resolution included). */
