@@ -59,7 +59,8 @@ export class TokenVerifier {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
       });
-      if (typeof decoded === 'string') throw new InvalidTokenError('token payload is not an object');
+      if (typeof decoded === 'string')
+        throw new InvalidTokenError('token payload is not an object');
       payload = decoded;
     } catch (error) {
       if (error instanceof jwt.TokenExpiredError) throw new InvalidTokenError('token expired');

@@ -41,8 +41,10 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
   }
 }
 
-export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
-export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+export const port = (fallback: number) =>
+  z.coerce.number().int().min(0).max(65535).default(fallback);
+export const positiveInt = (fallback: number) =>
+  z.coerce.number().int().positive().default(fallback);
 export const booleanFlag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0'])

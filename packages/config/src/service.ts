@@ -11,8 +11,7 @@ function pem(env: Env, name: string): string | undefined {
 }
 
 export type DatabaseSetting =
-  | { kind: 'postgres'; url: string; poolSize: number }
-  | { kind: 'pglite'; dataDir: string | null };
+  { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string | null };
 
 export interface SubgraphConfig {
   name: string;

@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /**
@@ -31,31 +31,46 @@ interface SchemaEngine {
 /** The few WebAssembly calls used here (Node's type definitions for Node 20 do not declare them). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, unknown>) => {
+  Instance: new (
+    module: object,
+    imports: Record<string, unknown>,
+  ) => {
     exports: Record<string, unknown>;
   };
 }
 const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
 
-async function loadEngine(pglite: PGlite, datamodel: [string, string]): Promise<SchemaEngine> {
+type EngineGlue = Record<string, unknown> & {
+  __wbg_set_wasm(exports: Record<string, unknown>): void;
+  SchemaEngine: { new: (...args: unknown[]) => Promise<SchemaEngine> };
+};
+
+/** The wasm module is instantiated once per process; a second instantiation panics. */
+let glue: Promise<EngineGlue> | null = null;
+
+async function instantiateGlue(): Promise<EngineGlue> {
   // The wasm build reports Rust panics through this global; without it a panic hides its message.
   (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= {
     set_message(message: string) {
       throw new Error(`Prisma schema engine panicked: ${message}`);
     },
   };
-  const gluePath = fileURLToPath(import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
-  const packageDir = dirname(gluePath);
-  const bg = (await import(gluePath)) as Record<string, unknown> & {
-    __wbg_set_wasm(exports: Record<string, unknown>): void;
-    SchemaEngine: { new: (...args: unknown[]) => Promise<SchemaEngine> };
-  };
-  const module = new WebAssembly.Module(readFileSync(join(packageDir, 'schema_engine_bg.wasm')));
-  const instance = new WebAssembly.Instance(module, {
-    './schema_engine_bg.js': bg,
-  });
+  const gluePath = createRequire(import.meta.url).resolve(
+    '@prisma/schema-engine-wasm/schema_engine_bg',
+  );
+  const bg = (await import(gluePath)) as EngineGlue;
+  const module = new WebAssembly.Module(
+    readFileSync(join(dirname(gluePath), 'schema_engine_bg.wasm')),
+  );
+  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': bg });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
+  return bg;
+}
+
+async function loadEngine(pglite: PGlite, datamodel: [string, string]): Promise<SchemaEngine> {
+  glue ??= instantiateGlue();
+  const bg = await glue;
   const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(pglite));
   return bg.SchemaEngine.new({ datamodels: [datamodel] }, () => {}, adapter);
 }

@@ -129,7 +129,13 @@ function merchant(
   key: string,
   base: Omit<DemoMerchant, 'id' | 'categories' | 'dishes' | 'setMeals'>,
   menu: {
-    dishes: { category: string; name: string; price: number; flavors?: DemoDish['flavors']; stock?: number }[];
+    dishes: {
+      category: string;
+      name: string;
+      price: number;
+      flavors?: DemoDish['flavors'];
+      stock?: number;
+    }[];
     setMeals: { name: string; price: number; items: { dish: string; copies: number }[] }[];
   },
 ): DemoMerchant {
@@ -141,7 +147,12 @@ function merchant(
     type: 'DISH',
     sortOrder: index + 1,
   }));
-  const setMealCategory = { id: demoId(`category:${key}:set-meals`), name: '套餐 Set meals', type: 'SET_MEAL' as const, sortOrder: 99 };
+  const setMealCategory = {
+    id: demoId(`category:${key}:set-meals`),
+    name: '套餐 Set meals',
+    type: 'SET_MEAL' as const,
+    sortOrder: 99,
+  };
   if (menu.setMeals.length > 0) categories.push(setMealCategory);
   const dishes = menu.dishes.map((d) => ({
     id: demoId(`dish:${key}:${d.name}`),
@@ -183,9 +194,24 @@ export const merchants: DemoMerchant[] = [
     },
     {
       dishes: [
-        { category: '招牌面 Signature noodles', name: '红烧牛肉面 Braised beef noodles', price: 3200, flavors: [spice] },
-        { category: '招牌面 Signature noodles', name: '葱油拌面 Scallion oil noodles', price: 1800 },
-        { category: '招牌面 Signature noodles', name: '酸辣粉 Hot and sour glass noodles', price: 1600, flavors: [spice], stock: 30 },
+        {
+          category: '招牌面 Signature noodles',
+          name: '红烧牛肉面 Braised beef noodles',
+          price: 3200,
+          flavors: [spice],
+        },
+        {
+          category: '招牌面 Signature noodles',
+          name: '葱油拌面 Scallion oil noodles',
+          price: 1800,
+        },
+        {
+          category: '招牌面 Signature noodles',
+          name: '酸辣粉 Hot and sour glass noodles',
+          price: 1600,
+          flavors: [spice],
+          stock: 30,
+        },
         { category: '小吃 Small plates', name: '拍黄瓜 Smashed cucumber', price: 900 },
         { category: '小吃 Small plates', name: '卤蛋 Marinated egg', price: 300 },
         { category: '饮品 Drinks', name: '酸梅汤 Sour plum drink', price: 800, flavors: [ice] },
@@ -220,8 +246,17 @@ export const merchants: DemoMerchant[] = [
     },
     {
       dishes: [
-        { category: '水饺 Boiled dumplings', name: '猪肉白菜水饺 Pork and cabbage dumplings', price: 2200 },
-        { category: '水饺 Boiled dumplings', name: '三鲜水饺 Three-delicacy dumplings', price: 2600, stock: 10 },
+        {
+          category: '水饺 Boiled dumplings',
+          name: '猪肉白菜水饺 Pork and cabbage dumplings',
+          price: 2200,
+        },
+        {
+          category: '水饺 Boiled dumplings',
+          name: '三鲜水饺 Three-delicacy dumplings',
+          price: 2600,
+          stock: 10,
+        },
         { category: '煎饺 Pan-fried', name: '锅贴 Potstickers', price: 2000, flavors: [spice] },
         { category: '汤 Soups', name: '紫菜蛋花汤 Seaweed egg soup', price: 800 },
       ],
@@ -257,17 +292,39 @@ export const merchants: DemoMerchant[] = [
       dishes: [
         { category: '沙拉 Salads', name: '鸡胸肉沙拉 Chicken breast salad', price: 3800 },
         { category: '沙拉 Salads', name: '牛油果藜麦碗 Avocado quinoa bowl', price: 4200 },
-        { category: '茶饮 Tea', name: '柠檬绿茶 Lemon green tea', price: 1500, flavors: [sweetness, ice] },
+        {
+          category: '茶饮 Tea',
+          name: '柠檬绿茶 Lemon green tea',
+          price: 1500,
+          flavors: [sweetness, ice],
+        },
       ],
       setMeals: [],
     },
   ),
 ];
 
-const [noodleHouse, goldenDumpling, greenBowl] = merchants as [DemoMerchant, DemoMerchant, DemoMerchant];
+const [noodleHouse, goldenDumpling, greenBowl] = merchants as [
+  DemoMerchant,
+  DemoMerchant,
+  DemoMerchant,
+];
 
-function user(key: string, name: string, phone: string, roles: DemoUser['roles'], merchantId: string | null = null): DemoUser {
-  return { id: demoId(`user:${key}`), email: `${key}@demo.sky-takeout.example`, name, phone, roles, merchantId };
+function user(
+  key: string,
+  name: string,
+  phone: string,
+  roles: DemoUser['roles'],
+  merchantId: string | null = null,
+): DemoUser {
+  return {
+    id: demoId(`user:${key}`),
+    email: `${key}@demo.sky-takeout.example`,
+    name,
+    phone,
+    roles,
+    merchantId,
+  };
 }
 
 export const users: DemoUser[] = [
@@ -276,9 +333,27 @@ export const users: DemoUser[] = [
   user('bob', '王博 Bob Wang', '+8613800000002', ['CUSTOMER']),
   user('rider-li', '李骑手 Rider Li', '+8613800000011', ['RIDER']),
   user('rider-chen', '陈骑手 Rider Chen', '+8613800000012', ['RIDER']),
-  user('staff-noodle-house', '面馆店长 Noodle House staff', '+8613800000021', ['MERCHANT_STAFF'], noodleHouse.id),
-  user('staff-golden-dumpling', '饺子店长 Golden Dumpling staff', '+8613800000022', ['MERCHANT_STAFF'], goldenDumpling.id),
-  user('staff-green-bowl', '轻食店长 Green Bowl staff', '+8613800000023', ['MERCHANT_STAFF'], greenBowl.id),
+  user(
+    'staff-noodle-house',
+    '面馆店长 Noodle House staff',
+    '+8613800000021',
+    ['MERCHANT_STAFF'],
+    noodleHouse.id,
+  ),
+  user(
+    'staff-golden-dumpling',
+    '饺子店长 Golden Dumpling staff',
+    '+8613800000022',
+    ['MERCHANT_STAFF'],
+    goldenDumpling.id,
+  ),
+  user(
+    'staff-green-bowl',
+    '轻食店长 Green Bowl staff',
+    '+8613800000023',
+    ['MERCHANT_STAFF'],
+    greenBowl.id,
+  ),
 ];
 
 const byKey = (key: string) => users.find((u) => u.id === demoId(`user:${key}`))!;
@@ -286,26 +361,83 @@ const alice = byKey('alice');
 const bob = byKey('bob');
 
 export const addresses: DemoAddress[] = [
-  { id: demoId('address:alice:home'), userId: alice.id, contactName: 'Alice Zhang', phone: alice.phone, label: 'Home', detail: '上海市黄浦区西藏中路 200 弄 3 号 1201 室', latitude: 31.2304, longitude: 121.4737, isDefault: true },
-  { id: demoId('address:alice:office'), userId: alice.id, contactName: 'Alice Zhang', phone: alice.phone, label: 'Office', detail: '上海市静安区南京西路 1266 号 20 楼', latitude: 31.2272, longitude: 121.4505, isDefault: false },
-  { id: demoId('address:bob:home'), userId: bob.id, contactName: 'Bob Wang', phone: bob.phone, label: 'Home', detail: '上海市徐汇区肇嘉浜路 500 号 8 楼', latitude: 31.2032, longitude: 121.4512, isDefault: true },
+  {
+    id: demoId('address:alice:home'),
+    userId: alice.id,
+    contactName: 'Alice Zhang',
+    phone: alice.phone,
+    label: 'Home',
+    detail: '上海市黄浦区西藏中路 200 弄 3 号 1201 室',
+    latitude: 31.2304,
+    longitude: 121.4737,
+    isDefault: true,
+  },
+  {
+    id: demoId('address:alice:office'),
+    userId: alice.id,
+    contactName: 'Alice Zhang',
+    phone: alice.phone,
+    label: 'Office',
+    detail: '上海市静安区南京西路 1266 号 20 楼',
+    latitude: 31.2272,
+    longitude: 121.4505,
+    isDefault: false,
+  },
+  {
+    id: demoId('address:bob:home'),
+    userId: bob.id,
+    contactName: 'Bob Wang',
+    phone: bob.phone,
+    label: 'Home',
+    detail: '上海市徐汇区肇嘉浜路 500 号 8 楼',
+    latitude: 31.2032,
+    longitude: 121.4512,
+    isDefault: true,
+  },
 ];
 
 export const riders: DemoRider[] = [
-  { id: demoId('rider:li'), userId: byKey('rider-li').id, latitude: 31.2330, longitude: 121.4700, vehicle: 'e-bike' },
-  { id: demoId('rider:chen'), userId: byKey('rider-chen').id, latitude: 31.2150, longitude: 121.4480, vehicle: 'scooter' },
+  {
+    id: demoId('rider:li'),
+    userId: byKey('rider-li').id,
+    latitude: 31.233,
+    longitude: 121.47,
+    vehicle: 'e-bike',
+  },
+  {
+    id: demoId('rider:chen'),
+    userId: byKey('rider-chen').id,
+    latitude: 31.215,
+    longitude: 121.448,
+    vehicle: 'scooter',
+  },
 ];
 
 function order(
   key: string,
-  spec: Omit<DemoOrder, 'id' | 'orderNumber' | 'itemsTotalAmount' | 'packingFeeAmount' | 'deliveryFeeAmount' | 'totalAmount' | 'payment' | 'delivery'> & {
+  spec: Omit<
+    DemoOrder,
+    | 'id'
+    | 'orderNumber'
+    | 'itemsTotalAmount'
+    | 'packingFeeAmount'
+    | 'deliveryFeeAmount'
+    | 'totalAmount'
+    | 'payment'
+    | 'delivery'
+  > & {
     number: string;
-    delivery: DemoOrder['delivery'] extends infer D ? (D extends { status: infer S } ? S | null : never) : never;
+    delivery: DemoOrder['delivery'] extends infer D
+      ? D extends { status: infer S }
+        ? S | null
+        : never
+      : never;
   },
 ): DemoOrder {
   const shop = merchants.find((m) => m.id === spec.merchantId)!;
   const itemsTotalAmount = spec.items.reduce((sum, i) => sum + i.unitPriceAmount * i.quantity, 0);
-  const packingFeeAmount = spec.items.reduce((sum, i) => sum + i.quantity, 0) * shop.packingFeePerItemAmount;
+  const packingFeeAmount =
+    spec.items.reduce((sum, i) => sum + i.quantity, 0) * shop.packingFeePerItemAmount;
   const deliveryFeeAmount = shop.deliveryFeeAmount;
   const { number, delivery, ...rest } = spec;
   return {
@@ -316,13 +448,21 @@ function order(
     packingFeeAmount,
     deliveryFeeAmount,
     totalAmount: itemsTotalAmount + packingFeeAmount + deliveryFeeAmount,
-    payment: spec.paid ? { id: demoId(`payment:${key}`), providerPaymentId: `sandbox_${key}` } : null,
+    payment: spec.paid
+      ? { id: demoId(`payment:${key}`), providerPaymentId: `sandbox_${key}` }
+      : null,
     delivery: delivery ? { id: demoId(`delivery:${key}`), status: delivery } : null,
   };
 }
 
-const dish = (shop: DemoMerchant, prefix: string) => shop.dishes.find((d) => d.name.startsWith(prefix))!;
-const line = (shop: DemoMerchant, prefix: string, quantity: number, flavor: string | null = null): DemoOrderItem => {
+const dish = (shop: DemoMerchant, prefix: string) =>
+  shop.dishes.find((d) => d.name.startsWith(prefix))!;
+const line = (
+  shop: DemoMerchant,
+  prefix: string,
+  quantity: number,
+  flavor: string | null = null,
+): DemoOrderItem => {
   const d = dish(shop, prefix);
   return { dishId: d.id, name: d.name, flavor, quantity, unitPriceAmount: d.priceAmount };
 };
@@ -359,7 +499,10 @@ export const orders: DemoOrder[] = [
     addressId: demoId('address:bob:home'),
     status: 'PENDING_PAYMENT',
     paid: false,
-    items: [line(greenBowl, '鸡胸肉沙拉', 1), line(greenBowl, '柠檬绿茶', 1, '半糖 Half,少冰 Less ice')],
+    items: [
+      line(greenBowl, '鸡胸肉沙拉', 1),
+      line(greenBowl, '柠檬绿茶', 1, '半糖 Half,少冰 Less ice'),
+    ],
     placedAt: hoursAgo(0.1),
     riderId: null,
     delivery: null,

@@ -28,7 +28,10 @@ export function decodeCursor(cursor: string | null | undefined): (string | numbe
   if (cursor === null || cursor === undefined) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) {
+    if (
+      Array.isArray(value) &&
+      value.every((v) => typeof v === 'string' || typeof v === 'number')
+    ) {
       return value;
     }
   } catch {

@@ -6,7 +6,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   description: 'An ISO-8601 timestamp in UTC, e.g. 2026-11-25T08:30:00.000Z.',
   serialize(value) {
     const date = value instanceof Date ? value : new Date(value as string);
-    if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime cannot represent this value.');
+    if (Number.isNaN(date.getTime()))
+      throw new GraphQLError('DateTime cannot represent this value.');
     return date.toISOString();
   },
   parseValue(value) {

@@ -25,7 +25,10 @@ function restoreReferenceResolvers(original: GraphQLSchema, rebuilt: GraphQLSche
     if (extensions.apollo?.subgraph?.resolveReference) continue;
     (target as { extensions: ResolveReferenceExtensions }).extensions = {
       ...extensions,
-      apollo: { ...extensions.apollo, subgraph: { ...extensions.apollo?.subgraph, resolveReference } },
+      apollo: {
+        ...extensions.apollo,
+        subgraph: { ...extensions.apollo?.subgraph, resolveReference },
+      },
     };
   }
 }

@@ -128,7 +128,9 @@ export class AuthService {
       merchantId: user.merchantId,
     });
     const refreshToken = randomBytes(32).toString('base64url');
-    const refreshTokenExpiresAt = new Date(Date.now() + this.settings.refreshTokenTtlSeconds * 1000);
+    const refreshTokenExpiresAt = new Date(
+      Date.now() + this.settings.refreshTokenTtlSeconds * 1000,
+    );
     await this.stores.credentials.createRefreshToken({
       userId: user.id,
       familyId,

@@ -4,20 +4,24 @@ import { forbidden, unauthenticated } from '@sky/errors';
 import type { Address, User } from './__generated__/prisma/client.ts';
 
 /** The user themself or an admin. */
-const isSelfOrAdmin = ownerRule<User>('isSelfOrAdmin', (user, viewer) =>
-  viewer.userId === user.id || isAdmin(viewer),
+const isSelfOrAdmin = ownerRule<User>(
+  'isSelfOrAdmin',
+  (user, viewer) => viewer.userId === user.id || isAdmin(viewer),
 );
 /** The address's owner or an admin. */
-const ownsAddress = ownerRule<Address>('ownsAddress', (address, viewer) =>
-  viewer.userId === address.userId || isAdmin(viewer),
+const ownsAddress = ownerRule<Address>(
+  'ownsAddress',
+  (address, viewer) => viewer.userId === address.userId || isAdmin(viewer),
 );
 /** `user(id)`: admins read anyone, others only themselves. */
-const mayReadUserById = rule('mayReadUserById', { cache: 'strict' })(
-  (_parent, args: { id: string }, ctx: ViewerContext) => {
-    if (!ctx.viewer) return unauthenticated();
-    return args.id === ctx.viewer.userId || isAdmin(ctx.viewer) ? true : forbidden();
-  },
-);
+const mayReadUserById = rule('mayReadUserById', { cache: 'strict' })((
+  _parent,
+  args: { id: string },
+  ctx: ViewerContext,
+) => {
+  if (!ctx.viewer) return unauthenticated();
+  return args.id === ctx.viewer.userId || isAdmin(ctx.viewer) ? true : forbidden();
+});
 
 /**
  * Deny by default: every type and root field is listed. Entity fields carry the ownership rules,

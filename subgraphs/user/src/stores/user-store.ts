@@ -7,7 +7,9 @@ export class UserStore {
   /** One SELECT for all users asked for in one request (entity resolution included). */
   private readonly byId = new DataLoader<string, User | null>(async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await this.prisma.user.findMany({ where: { id: { in: valid } } }) : [];
+    const rows = valid.length
+      ? await this.prisma.user.findMany({ where: { id: { in: valid } } })
+      : [];
     return alignById(ids, rows);
   });
 
@@ -29,7 +31,9 @@ export class UserStore {
     roles: Role[];
   }): Promise<User> {
     try {
-      return await this.prisma.user.create({ data: { ...input, email: input.email.toLowerCase() } });
+      return await this.prisma.user.create({
+        data: { ...input, email: input.email.toLowerCase() },
+      });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
         throw conflict('An account with this email or phone already exists.');

@@ -1,0 +1,2 @@
+export { loadConfig, type GatewayConfig } from './config.ts';
+export { createGateway, type Gateway } from './server.ts';

@@ -1,0 +1,6 @@
+export {
+  startPlatform,
+  type Platform,
+  type PlatformOptions,
+  type RunningSubgraph,
+} from './platform.ts';

@@ -1,0 +1,40 @@
+import { commonEnv, parseEnv, port, runMain, z } from '@sky/config';
+import { DEMO_PASSWORD, users } from '@sky/demo-data';
+import { createLogger } from '@sky/logging';
+import { join } from 'node:path';
+import { startPlatform } from './platform.ts';
+
+await runMain(async () => {
+  const settings = parseEnv(
+    {
+      ...commonEnv,
+      SKY_DATA_DIR: z.string().default(join(import.meta.dirname, '..', '..', '..', '.data')),
+      HOST: z.string().default('127.0.0.1'),
+      PORT: port(4000),
+    },
+    process.env,
+  );
+  const logger = createLogger('embedded', settings.LOG_LEVEL);
+  const started = Date.now();
+  const platform = await startPlatform({
+    storage: { mode: 'embedded', dataDir: settings.SKY_DATA_DIR },
+    seed: true,
+    gatewayPort: settings.PORT,
+    host: settings.HOST,
+    env: { ...process.env, LOG_LEVEL: settings.LOG_LEVEL },
+    logger,
+  });
+  const accounts = users.map((u) => `    ${u.roles.join(',').padEnd(15)} ${u.email}`).join('\n');
+  console.log(`
+Sky Take-out is running (embedded mode, started in ${Date.now() - started} ms).
+
+  GraphQL endpoint and Apollo Sandbox: ${platform.gatewayUrl}
+  Data directory: ${settings.SKY_DATA_DIR}
+
+  Demo accounts (password "${DEMO_PASSWORD}"):
+${accounts}
+`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void platform.stop().then(() => process.exit(0)));
+  }
+});

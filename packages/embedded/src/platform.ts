@@ -1,0 +1,185 @@
+import { loadOrCreateKeyPair, generateKeyPair, type KeyPair } from '@sky/auth';
+import type { Env } from '@sky/config';
+import { createGateway, loadConfig as loadGatewayConfig, type Gateway } from '@sky/gateway';
+import type { Logger } from '@sky/logging';
+import * as catalog from '@sky/subgraph-catalog';
+import * as delivery from '@sky/subgraph-delivery';
+import * as order from '@sky/subgraph-order';
+import * as payment from '@sky/subgraph-payment';
+import * as user from '@sky/subgraph-user';
+import { join } from 'node:path';
+
+/** How one subgraph is built, listened and seeded; the launcher knows nothing else about it. */
+interface SubgraphModule {
+  name: string;
+  defaultPort: number;
+  start(env: Env): Promise<RunningSubgraph>;
+}
+
+export interface RunningSubgraph {
+  listen(port: number, host?: string): Promise<{ url: string }>;
+  close(): Promise<void>;
+  seed(): Promise<boolean>;
+  /** Calls `listener` for every SQL statement the subgraph's Prisma client sends (tests count them). */
+  onQuery(listener: () => void): void;
+}
+
+const withQueryListener = <S extends { prisma: { $on(event: 'query', cb: () => void): void } }>(
+  subgraph: S,
+) => ({ onQuery: (listener: () => void) => subgraph.prisma.$on('query', listener) });
+
+const subgraphModules: SubgraphModule[] = [
+  {
+    name: 'user',
+    defaultPort: 4001,
+    async start(env) {
+      const subgraph = await user.createUserSubgraph(user.loadConfig(env));
+      return {
+        ...subgraph,
+        ...withQueryListener(subgraph),
+        seed: () => user.seedUserDemoData(subgraph),
+      };
+    },
+  },
+  {
+    name: 'catalog',
+    defaultPort: 4002,
+    async start(env) {
+      const subgraph = await catalog.createCatalogSubgraph(catalog.loadConfig(env));
+      return {
+        ...subgraph,
+        ...withQueryListener(subgraph),
+        seed: () => catalog.seedCatalogDemoData(subgraph),
+      };
+    },
+  },
+  {
+    name: 'order',
+    defaultPort: 4003,
+    async start(env) {
+      const subgraph = await order.createOrderSubgraph(order.loadConfig(env));
+      return {
+        ...subgraph,
+        ...withQueryListener(subgraph),
+        seed: () => order.seedOrderDemoData(subgraph),
+      };
+    },
+  },
+  {
+    name: 'payment',
+    defaultPort: 4004,
+    async start(env) {
+      const subgraph = await payment.createPaymentSubgraph(payment.loadConfig(env));
+      return {
+        ...subgraph,
+        ...withQueryListener(subgraph),
+        seed: () => payment.seedPaymentDemoData(subgraph),
+      };
+    },
+  },
+  {
+    name: 'delivery',
+    defaultPort: 4005,
+    async start(env) {
+      const subgraph = await delivery.createDeliverySubgraph(delivery.loadConfig(env));
+      return {
+        ...subgraph,
+        ...withQueryListener(subgraph),
+        seed: () => delivery.seedDeliveryDemoData(subgraph),
+      };
+    },
+  },
+];
+
+export interface PlatformOptions {
+  /**
+   * Embedded mode: root of the PGlite directories and the key pair (null keeps everything in
+   * memory). Server mode: `{ databaseUrls, redisUrl }`, one PostgreSQL database per subgraph.
+   */
+  storage:
+    | { mode: 'embedded'; dataDir: string | null }
+    | { mode: 'server'; databaseUrls: Record<string, string>; redisUrl: string };
+  /** Signing keys; embedded mode keeps its own in the data directory when not given. */
+  keys?: KeyPair;
+  /** Seed the demo dataset into empty databases. */
+  seed: boolean;
+  /** Gateway port; subgraphs take the next five ports (0 = random ports everywhere). */
+  gatewayPort: number;
+  host: string;
+  /** Extra settings handed to every service (log level, argon2 cost, ...). */
+  env: Env;
+  logger: Logger;
+}
+
+export interface Platform {
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  subgraphs: Record<string, RunningSubgraph>;
+  keys: KeyPair;
+  seeded: string[];
+  stop(): Promise<void>;
+}
+
+function storageEnv(storage: PlatformOptions['storage'], subgraph: string): Env {
+  if (storage.mode === 'embedded') {
+    return {
+      SKY_MODE: 'embedded',
+      DATA_DIR: storage.dataDir ? join(storage.dataDir, subgraph) : '',
+    };
+  }
+  return {
+    SKY_MODE: 'server',
+    DATABASE_URL: storage.databaseUrls[subgraph],
+    REDIS_URL: storage.redisUrl,
+  };
+}
+
+/**
+ * The gateway and the five subgraphs in one process, still talking HTTP to each other on their
+ * own ports. Embedded mode (the README's run command) gives each subgraph its own PGlite
+ * database; tests use the same wiring in server mode against one PostgreSQL database each.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const keys: KeyPair =
+    options.keys ??
+    (options.storage.mode === 'embedded' && options.storage.dataDir
+      ? loadOrCreateKeyPair(join(options.storage.dataDir, 'keys'))
+      : generateKeyPair());
+  const shared: Env = {
+    ...options.env,
+    JWT_PUBLIC_KEY: keys.publicKeyPem,
+    JWT_PRIVATE_KEY: keys.privateKeyPem,
+  };
+  const started: { close(): Promise<void> }[] = [];
+  const stop = async () => {
+    for (const service of started.reverse()) await service.close();
+  };
+  try {
+    const subgraphUrls: Record<string, string> = {};
+    const subgraphs: Record<string, RunningSubgraph> = {};
+    const seeded: string[] = [];
+    for (const module of subgraphModules) {
+      const port = options.gatewayPort === 0 ? 0 : module.defaultPort - 4000 + options.gatewayPort;
+      const service = await module.start({
+        ...shared,
+        ...storageEnv(options.storage, module.name),
+      });
+      started.push(service);
+      subgraphs[module.name] = service;
+      subgraphUrls[module.name] = (await service.listen(port, options.host)).url;
+      if (options.seed && (await service.seed())) seeded.push(module.name);
+    }
+    const gatewayEnv: Env = { ...shared };
+    for (const [name, url] of Object.entries(subgraphUrls)) {
+      gatewayEnv[`SUBGRAPH_${name.toUpperCase()}_URL`] = url;
+    }
+    const gateway: Gateway = await createGateway(loadGatewayConfig(gatewayEnv));
+    started.push({ close: gateway.stop });
+    const { url: gatewayUrl } = await gateway.listen(options.gatewayPort, options.host);
+    if (seeded.length > 0) options.logger.info({ seeded }, 'seeded demo data');
+    return { gatewayUrl, subgraphUrls, subgraphs, keys, seeded, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,21 @@
+import type { SetMealResolvers } from '../__generated__/resolvers-types.ts';
+import { money } from './money.ts';
+
+export const SetMeal: SetMealResolvers = {
+  // Off-sale set meals (or set meals of a disabled category) resolve to null for callers who may not see them.
+  __resolveReference: (reference, { stores }) => stores.setMeals.loadVisible(reference.id),
+  merchant: async (setMeal, _args, { stores }) =>
+    (await stores.merchants.load(setMeal.merchantId))!,
+  category: async (setMeal, _args, { stores }) =>
+    (await stores.categories.load(setMeal.categoryId))!,
+  price: async (setMeal, _args, { stores }) =>
+    money(setMeal.priceAmount, (await stores.merchants.load(setMeal.merchantId))!.currency),
+  // The set meal's content is part of what it sells, so its dishes are shown as they are.
+  items: async (setMeal, _args, { stores }) =>
+    Promise.all(
+      (await stores.setMeals.items(setMeal.id)).map(async (item) => ({
+        dish: (await stores.dishes.load(item.dishId))!,
+        copies: item.copies,
+      })),
+    ),
+};

@@ -1,0 +1,16 @@
+import { DateTimeScalar } from '@sky/server-kit';
+import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import { Category } from './Category.ts';
+import { Dish } from './Dish.ts';
+import { Merchant } from './Merchant.ts';
+import { Query } from './Query.ts';
+import { SetMeal } from './SetMeal.ts';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Merchant,
+  Category,
+  Dish,
+  SetMeal,
+};

@@ -1,0 +1,27 @@
+import type { PrismaClient } from '../__generated__/prisma/client.ts';
+import type { HiddenMenuAccess } from '../visibility.ts';
+import { CategoryStore } from './category-store.ts';
+import { DishStore } from './dish-store.ts';
+import { MerchantStore } from './merchant-store.ts';
+import { SetMealStore } from './set-meal-store.ts';
+
+/**
+ * The only code that touches the catalog database. A new set is made per request: its
+ * DataLoaders batch and cache within that request only, and the loaders that filter hidden menu
+ * items know who is asking.
+ */
+export interface CatalogStores {
+  merchants: MerchantStore;
+  categories: CategoryStore;
+  dishes: DishStore;
+  setMeals: SetMealStore;
+}
+
+export function createCatalogStores(prisma: PrismaClient, access: HiddenMenuAccess): CatalogStores {
+  return {
+    merchants: new MerchantStore(prisma),
+    categories: new CategoryStore(prisma, access),
+    dishes: new DishStore(prisma, access),
+    setMeals: new SetMealStore(prisma, access),
+  };
+}

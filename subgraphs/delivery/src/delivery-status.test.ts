@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { DeliveryStatus } from './__generated__/prisma/enums.ts';
+import {
+  ETA_MODEL,
+  estimateEtaSeconds,
+  isActiveDeliveryStatus,
+  isFinalDeliveryStatus,
+  servedEta,
+} from './delivery-status.ts';
+import { haversineMeters } from './geo.ts';
+
+const pickup = { latitude: 31.2355, longitude: 121.4768 };
+const dropoff = { latitude: 31.2304, longitude: 121.4737 };
+const rider = { latitude: 31.233, longitude: 121.47 };
+const travel = (meters: number) => (meters * ETA_MODEL.detourFactor) / ETA_MODEL.metersPerSecond;
+
+describe('delivery status groups', () => {
+  it('treats assigned, at-merchant and picked-up as active, and nothing else', () => {
+    const all: DeliveryStatus[] = [
+      'WAITING_FOR_RIDER',
+      'OFFERED',
+      'ASSIGNED',
+      'ARRIVED_AT_MERCHANT',
+      'PICKED_UP',
+      'DELIVERED',
+      'CANCELLED',
+    ];
+    expect(all.filter(isActiveDeliveryStatus)).toEqual([
+      'ASSIGNED',
+      'ARRIVED_AT_MERCHANT',
+      'PICKED_UP',
+    ]);
+    expect(all.filter(isFinalDeliveryStatus)).toEqual(['DELIVERED', 'CANCELLED']);
+  });
+});
+
+describe('estimateEtaSeconds', () => {
+  it('is null before assignment and once final', () => {
+    for (const status of ['WAITING_FOR_RIDER', 'OFFERED', 'DELIVERED', 'CANCELLED'] as const) {
+      expect(estimateEtaSeconds({ status, rider, pickup, dropoff })).toBeNull();
+    }
+  });
+
+  it('counts the ride to the merchant, the wait and the ride to the customer when assigned', () => {
+    const expected =
+      travel(haversineMeters(rider, pickup) + haversineMeters(pickup, dropoff)) +
+      ETA_MODEL.pickupAllowanceSeconds +
+      ETA_MODEL.handoverAllowanceSeconds;
+    expect(estimateEtaSeconds({ status: 'ASSIGNED', rider, pickup, dropoff })).toBe(
+      Math.ceil(expected),
+    );
+  });
+
+  it('drops the ride to the merchant once the rider is there', () => {
+    const assigned = estimateEtaSeconds({ status: 'ASSIGNED', rider, pickup, dropoff })!;
+    const arrived = estimateEtaSeconds({ status: 'ARRIVED_AT_MERCHANT', rider, pickup, dropoff })!;
+    expect(arrived).toBeLessThan(assigned);
+    expect(arrived).toBe(
+      Math.ceil(
+        travel(haversineMeters(pickup, dropoff)) +
+          ETA_MODEL.pickupAllowanceSeconds +
+          ETA_MODEL.handoverAllowanceSeconds,
+      ),
+    );
+  });
+
+  it('counts only the rest of the ride after pickup', () => {
+    const halfway = { latitude: 31.233, longitude: 121.4752 };
+    expect(estimateEtaSeconds({ status: 'PICKED_UP', rider: halfway, pickup, dropoff })).toBe(
+      Math.ceil(travel(haversineMeters(halfway, dropoff)) + ETA_MODEL.handoverAllowanceSeconds),
+    );
+  });
+
+  it('assumes the rider is at the merchant when no position was reported', () => {
+    expect(estimateEtaSeconds({ status: 'ASSIGNED', rider: null, pickup, dropoff })).toBe(
+      estimateEtaSeconds({ status: 'ARRIVED_AT_MERCHANT', rider: null, pickup, dropoff }),
+    );
+  });
+
+  it('is a whole number of seconds, at least the hand-over allowance', () => {
+    const eta = estimateEtaSeconds({ status: 'PICKED_UP', rider: dropoff, pickup, dropoff })!;
+    expect(Number.isInteger(eta)).toBe(true);
+    expect(eta).toBe(ETA_MODEL.handoverAllowanceSeconds);
+  });
+});
+
+describe('servedEta', () => {
+  const at = new Date('2026-11-25T08:30:00.000Z');
+  it('serves the stored estimate while active', () => {
+    expect(servedEta({ status: 'PICKED_UP', etaSeconds: 300, estimatedArrivalAt: at })).toEqual({
+      etaSeconds: 300,
+      estimatedArrivalAt: at,
+    });
+  });
+
+  it('hides a stale estimate on a final or unassigned delivery', () => {
+    for (const status of ['DELIVERED', 'CANCELLED', 'WAITING_FOR_RIDER', 'OFFERED'] as const) {
+      expect(servedEta({ status, etaSeconds: 300, estimatedArrivalAt: at })).toEqual({
+        etaSeconds: null,
+        estimatedArrivalAt: null,
+      });
+    }
+  });
+
+  it('keeps both null together', () => {
+    expect(servedEta({ status: 'ASSIGNED', etaSeconds: null, estimatedArrivalAt: at })).toEqual({
+      etaSeconds: null,
+      estimatedArrivalAt: null,
+    });
+  });
+});

@@ -1,0 +1,3 @@
+export { loadConfig, type DeliverySubgraphConfig } from './config.ts';
+export { createDeliverySubgraph, type DeliverySubgraph } from './server.ts';
+export { seedDeliveryDemoData } from './seed.ts';

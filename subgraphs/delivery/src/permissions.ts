@@ -1,0 +1,98 @@
+import { allow, deny, rule, shield } from 'graphql-shield';
+import { isAuthenticated, type Viewer } from '@sky/auth';
+import { forbidden, unauthenticated } from '@sky/errors';
+import { canSeeDelivery, canSeeOffer, canTrackRider, isRiderSelfOrAdmin } from './access.ts';
+import type { DeliveryContext } from './context.ts';
+import type { Delivery, Rider } from './__generated__/prisma/client.ts';
+
+/**
+ * `ownerRule` from @sky/auth, with the request context passed on: the checks here load the
+ * viewer's rider profile, offers and active deliveries through the request's DataLoaders. Cached
+ * per parent ('strict'), so one entity's verdict never leaks to another.
+ */
+function entityRule<Parent>(
+  name: string,
+  check: (parent: Parent, viewer: Viewer, ctx: DeliveryContext) => boolean | Promise<boolean>,
+) {
+  return rule(name, { cache: 'strict' })(async (parent: Parent, _args, ctx: DeliveryContext) => {
+    if (!ctx.viewer) return unauthenticated();
+    return (await check(parent, ctx.viewer, ctx)) ? true : forbidden();
+  });
+}
+
+/** The order's customer, its merchant's staff, the assigned or offered rider, admins. */
+const maySeeDelivery = entityRule<Delivery>('maySeeDelivery', (delivery, viewer, { stores }) =>
+  canSeeDelivery(delivery, viewer, stores),
+);
+/** Admins and the rider the delivery is offered to. */
+const maySeeOffer = entityRule<Delivery>('maySeeOffer', (delivery, viewer, { stores }) =>
+  canSeeOffer(delivery, viewer, stores),
+);
+/** The rider themself and admins. */
+const isRiderSelf = entityRule<Rider>('isRiderSelfOrAdmin', (rider, viewer) =>
+  isRiderSelfOrAdmin(rider, viewer),
+);
+/** The rider, admins, and the customer and merchant staff of the rider's active delivery. */
+const mayTrackRider = entityRule<Rider>('mayTrackRider', (rider, viewer, { stores }) =>
+  canTrackRider(rider, viewer, stores),
+);
+
+/**
+ * Deny by default: every type and root field is listed. Entity fields carry the visibility rules,
+ * so `_entities` (allowed for the gateway) reveals no more than the entity's own rules allow.
+ * Root fields and entity extensions whose contract answers "null for anyone else" require a
+ * signed-in viewer here and return null for hidden entities in their resolvers.
+ */
+export const permissions = shield(
+  {
+    Query: {
+      '*': deny,
+      _service: allow,
+      _entities: allow,
+      rider: isAuthenticated,
+      delivery: isAuthenticated,
+      myRiderProfile: isAuthenticated,
+      myActiveDelivery: isAuthenticated,
+    },
+    _Service: allow,
+    User: {
+      '*': deny,
+      id: allow,
+      rider: isAuthenticated,
+    },
+    Order: {
+      '*': deny,
+      id: allow,
+      delivery: isAuthenticated,
+    },
+    Merchant: allow,
+    Rider: {
+      '*': isRiderSelf,
+      id: isAuthenticated,
+      user: isAuthenticated,
+      status: isAuthenticated,
+      vehicle: isAuthenticated,
+      location: mayTrackRider,
+      lastLocationAt: mayTrackRider,
+    },
+    Delivery: {
+      '*': maySeeDelivery,
+      currentOffer: maySeeOffer,
+    },
+    // Reached only through fields guarded above (Delivery.currentOffer, Delivery.track, ...).
+    DeliveryOffer: allow,
+    DeliveryConnection: allow,
+    DeliveryEdge: allow,
+    LocationPoint: allow,
+    LocationPointConnection: allow,
+    LocationPointEdge: allow,
+    GeoPoint: allow,
+    PageInfo: allow,
+  },
+  {
+    fallbackRule: deny,
+    fallbackError: () => forbidden(),
+    // Domain errors thrown by resolvers (with their codes) pass through unchanged.
+    allowExternalErrors: true,
+  },
+);

@@ -1,0 +1,34 @@
+import { toConnection } from '@sky/server-kit';
+import { servedEta } from '../delivery-status.ts';
+import { keysetKey, parseKeysetCursor, trackPageSize } from '../keyset.ts';
+import type { DeliveryResolvers } from '../__generated__/resolvers-types.ts';
+
+export const Delivery: DeliveryResolvers = {
+  __resolveReference: (reference, { stores }) => stores.deliveries.load(reference.id),
+  order: (delivery) => ({ id: delivery.orderId }),
+  rider: (delivery, _args, { stores }) =>
+    delivery.riderId ? stores.riders.load(delivery.riderId) : null,
+  merchant: (delivery) => ({ id: delivery.merchantId }),
+  customer: (delivery) => ({ id: delivery.customerId }),
+  pickupLocation: (delivery) => ({
+    latitude: delivery.pickupLatitude,
+    longitude: delivery.pickupLongitude,
+  }),
+  dropoffLocation: (delivery) => ({
+    latitude: delivery.dropoffLatitude,
+    longitude: delivery.dropoffLongitude,
+  }),
+  etaSeconds: (delivery) => servedEta(delivery).etaSeconds,
+  estimatedArrivalAt: (delivery) => servedEta(delivery).estimatedArrivalAt,
+  currentOffer: (delivery, _args, { stores }) =>
+    delivery.status === 'OFFERED' ? stores.offers.loadPendingForDelivery(delivery.id) : null,
+  track: async (delivery, args, { stores }) => {
+    const size = trackPageSize(args);
+    const rows = await stores.locationPoints.trackPage({
+      parentId: delivery.id,
+      take: size + 1,
+      after: parseKeysetCursor(args.after),
+    });
+    return toConnection(rows, size, (point) => keysetKey(point.recordedAt, point.id));
+  },
+};

@@ -1,0 +1,6 @@
+import type { DeliveryOfferResolvers } from '../__generated__/resolvers-types.ts';
+
+export const DeliveryOffer: DeliveryOfferResolvers = {
+  // The offer row always names an existing rider (foreign key, cascade on delete).
+  rider: async (offer, _args, { stores }) => (await stores.riders.load(offer.riderId))!,
+};

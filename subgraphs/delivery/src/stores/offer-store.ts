@@ -1,0 +1,20 @@
+import type { DeliveryOffer, PrismaClient } from '../__generated__/prisma/client.ts';
+import { uniqueLoader } from './batching.ts';
+
+export class OfferStore {
+  /**
+   * The pending offer of each delivery. `pendingDeliveryId` holds the delivery's id only while the
+   * offer is PENDING, so it finds at most one row per delivery.
+   */
+  private readonly pendingByDeliveryId = uniqueLoader<DeliveryOffer>(
+    (deliveryIds) =>
+      this.prisma.deliveryOffer.findMany({ where: { pendingDeliveryId: { in: deliveryIds } } }),
+    (offer) => offer.pendingDeliveryId,
+  );
+
+  constructor(private readonly prisma: PrismaClient) {}
+
+  loadPendingForDelivery(deliveryId: string): Promise<DeliveryOffer | null> {
+    return this.pendingByDeliveryId.load(deliveryId);
+  }
+}

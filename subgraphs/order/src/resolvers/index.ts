@@ -1,0 +1,22 @@
+import { DateTimeScalar } from '@sky/server-kit';
+import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import { Cart } from './Cart.ts';
+import { CartItem } from './CartItem.ts';
+import { Merchant } from './Merchant.ts';
+import { Order } from './Order.ts';
+import { OrderItem } from './OrderItem.ts';
+import { OrderStatusChange } from './OrderStatusChange.ts';
+import { Query } from './Query.ts';
+import { User } from './User.ts';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Order,
+  OrderItem,
+  OrderStatusChange,
+  Cart,
+  CartItem,
+  User,
+  Merchant,
+};

@@ -1,0 +1,55 @@
+import DataLoader from 'dataloader';
+import { alignById, isUuid } from '@sky/database';
+import type { Cart, CartItem, PrismaClient } from '../__generated__/prisma/client.ts';
+import { groupBy } from './group-by.ts';
+
+/** Carts and their lines. A cart without lines is treated as absent. */
+export class CartStore {
+  /** One SELECT (scalar columns only) for all carts asked for in one request, `_entities` included. */
+  private readonly byId = new DataLoader<string, Cart | null>(async (ids) => {
+    const valid = ids.filter(isUuid);
+    const rows = valid.length
+      ? await this.prisma.cart.findMany({ where: { id: { in: valid } } })
+      : [];
+    return alignById(ids, rows);
+  });
+
+  /** The lines of every cart of a request in one query, oldest first. */
+  private readonly itemsByCartId = new DataLoader<string, CartItem[]>(async (cartIds) => {
+    const rows = await this.prisma.cartItem.findMany({
+      where: { cartId: { in: [...cartIds] } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return groupBy(cartIds, rows, (row) => row.cartId);
+  });
+
+  constructor(private readonly prisma: PrismaClient) {}
+
+  load(id: string): Promise<Cart | null> {
+    return this.byId.load(id);
+  }
+
+  items(cartId: string): Promise<CartItem[]> {
+    return this.itemsByCartId.load(cartId);
+  }
+
+  /** The customer's non-empty cart at one merchant, or null. */
+  async findForCustomer(customerId: string, merchantId: string): Promise<Cart | null> {
+    if (!isUuid(merchantId)) return null;
+    const cart = await this.prisma.cart.findFirst({
+      where: { customerId, merchantId, items: { some: {} } },
+    });
+    if (cart) this.byId.prime(cart.id, cart);
+    return cart;
+  }
+
+  /** All of the customer's non-empty carts, most recently changed first. */
+  async listForCustomer(customerId: string): Promise<Cart[]> {
+    const carts = await this.prisma.cart.findMany({
+      where: { customerId, items: { some: {} } },
+      orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+    });
+    for (const cart of carts) this.byId.prime(cart.id, cart);
+    return carts;
+  }
+}

@@ -1,0 +1,3 @@
+export { loadConfig, type PaymentSubgraphConfig } from './config.ts';
+export { createPaymentSubgraph, type PaymentSubgraph } from './server.ts';
+export { seedPaymentDemoData } from './seed.ts';
