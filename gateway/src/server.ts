@@ -46,7 +46,9 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     maxDepth: { n: config.limits.maxDepth },
     maxAliases: { n: config.limits.maxAliases },
     maxDirectives: { n: config.limits.maxDirectives },
-    maxTokens: { n: config.limits.maxTokens },
+    // Armor's token plugin re-parses in parsingDidStart and turns every syntax error into a 500;
+    // graphql-js's own `maxTokens` parse option (below) enforces the same limit as a parse error.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: config.limits.maxCost },
     // Suggestions help in Sandbox; in production they would leak the schema.
     blockFieldSuggestion: { enabled: config.production },
@@ -60,6 +62,7 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     gateway,
     plugins: armor.plugins as never[],
     validationRules: armor.validationRules,
+    parseOptions: { maxTokens: config.limits.maxTokens },
     createContext: (state) => state,
     // ApolloServer.start() has loaded the supergraph before this service exists.
     checkReadiness: async () => {},

@@ -5,3 +5,4 @@ export * from './subgraph-server.ts';
 export * from './connections.ts';
 export * from './scalars.ts';
 export * from './schema-files.ts';
+export * from './subgraph.ts';

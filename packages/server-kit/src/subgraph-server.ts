@@ -8,7 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ValidationRule } from 'graphql';
+import type { ParseOptions, ValidationRule } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { TokenVerifier } from '@sky/auth';
@@ -43,6 +43,7 @@ export interface GraphQLServiceOptions<Context extends RequestContext> {
   checkReadiness: () => Promise<void>;
   plugins?: ApolloServerPlugin<Context>[];
   validationRules?: ValidationRule[];
+  parseOptions?: ParseOptions;
   /** Routes beside /graphql (webhooks, internal endpoints). */
   extraRoutes?: (app: Express) => void;
 }
@@ -76,6 +77,7 @@ export async function createGraphQLService<Context extends RequestContext>(
     hideSchemaDetailsFromClientErrors: options.production,
     formatError,
     validationRules: options.validationRules,
+    parseOptions: options.parseOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No Apollo Studio reporting from anywhere unless a later issue asks for it.

@@ -25,7 +25,11 @@ export async function graphql<Data = Record<string, unknown>>(
     },
     body: JSON.stringify({ query, variables: options.variables ?? {} }),
   });
-  return { status: response.status, headers: response.headers, ...(await response.json()) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    ...((await response.json()) as object),
+  };
 }
 
 /** Sends a raw body (for malformed-request tests). */
