@@ -1,0 +1,19 @@
+/**
+ * Writes the JWT signing key pair that server mode (docker-compose.yml) mounts as secrets.
+ * The embedded mode makes its own pair in .data/keys on first start.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateKeyPair } from '@sky/auth';
+
+const dir = join(import.meta.dirname, '..', '.secrets');
+const privatePath = join(dir, 'jwt-private.pem');
+if (existsSync(privatePath)) {
+  console.log(`${privatePath} exists; delete it first to rotate the keys.`);
+  process.exit(0);
+}
+mkdirSync(dir, { recursive: true });
+const pair = generateKeyPair();
+writeFileSync(privatePath, pair.privateKeyPem, { mode: 0o600 });
+writeFileSync(join(dir, 'jwt-public.pem'), pair.publicKeyPem);
+console.log(`wrote ${dir}/jwt-private.pem and jwt-public.pem`);
