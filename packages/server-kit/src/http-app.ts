@@ -42,10 +42,12 @@ export function requestContext(logger: Logger) {
     req.sky = { requestId, logger: requestLogger, viewer: null };
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
+    // Read now: routers mounted on a path rewrite req.path while they handle the request.
+    const path = req.path;
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       requestLogger.info(
-        { method: req.method, path: req.path, status: res.statusCode, durationMs },
+        { method: req.method, path, status: res.statusCode, durationMs },
         'request finished',
       );
     });

@@ -30,6 +30,16 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_PATTERN = /^\+?[0-9]{6,15}$/;
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
+export function hashPassword(password: string, settings: PasswordSettings): Promise<string> {
+  return hash(password, {
+    // Algorithm.Argon2id; the enum is a const enum, which isolated modules cannot import.
+    algorithm: 2,
+    memoryCost: settings.memoryKiB,
+    timeCost: settings.timeCost,
+    parallelism: 1,
+  });
+}
+
 /** Verified against when the email is unknown, so timing does not reveal which emails exist. */
 let decoyHash: Promise<string> | null = null;
 
@@ -41,13 +51,7 @@ export class AuthService {
   ) {}
 
   hashPassword(password: string): Promise<string> {
-    return hash(password, {
-      // Algorithm.Argon2id; the enum is a const enum, which isolated modules cannot import.
-      algorithm: 2,
-      memoryCost: this.settings.password.memoryKiB,
-      timeCost: this.settings.password.timeCost,
-      parallelism: 1,
-    });
+    return hashPassword(password, this.settings.password);
   }
 
   async register(input: {

@@ -1,17 +1,13 @@
 import { addresses, DEMO_PASSWORD, users } from '@sky/demo-data';
 import type { UserSubgraph } from './server.ts';
-import { AuthService } from './auth-service.ts';
+import { hashPassword } from './auth-service.ts';
 
 /** Writes the user slice of the demo dataset; does nothing when it is already there. */
 export async function seedUserDemoData(subgraph: UserSubgraph): Promise<boolean> {
   const { prisma } = subgraph;
   if ((await prisma.user.count()) > 0) return false;
   // One hash for all demo accounts: they share the demo password.
-  const passwordHash = await new AuthService(
-    null as never,
-    null as never,
-    subgraph.authSettings,
-  ).hashPassword(DEMO_PASSWORD);
+  const passwordHash = await hashPassword(DEMO_PASSWORD, subgraph.authSettings.password);
   await prisma.$transaction(async (tx) => {
     await tx.user.createMany({
       data: users.map((u) => ({
