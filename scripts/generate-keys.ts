@@ -2,6 +2,7 @@
  * Writes the JWT signing key pair that server mode (docker-compose.yml) mounts as secrets.
  * The embedded mode makes its own pair in .data/keys on first start.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair } from '@sky/auth';
@@ -16,4 +17,14 @@ mkdirSync(dir, { recursive: true });
 const pair = generateKeyPair();
 writeFileSync(privatePath, pair.privateKeyPem, { mode: 0o600 });
 writeFileSync(join(dir, 'jwt-public.pem'), pair.publicKeyPem);
-console.log(`wrote ${dir}/jwt-private.pem and jwt-public.pem`);
+// Shared secrets of server mode, read by docker-compose from .env.
+writeFileSync(
+  join(dir, '..', '.env'),
+  [
+    `INTERNAL_API_TOKEN=${randomBytes(32).toString('hex')}`,
+    `PAYMENT_WEBHOOK_SECRET=${randomBytes(32).toString('hex')}`,
+    '',
+  ].join('\n'),
+  { mode: 0o600 },
+);
+console.log(`wrote ${dir}/jwt-private.pem, jwt-public.pem and .env`);

@@ -23,6 +23,21 @@ export interface SubgraphConfig {
   database: DatabaseSetting;
   redisUrl: string | null;
   jwt: { issuer: string; audience: string; publicKeyPem: string };
+  /** Service-to-service calls between subgraphs (internal endpoints). */
+  internal: {
+    token: string;
+    timeoutMs: number;
+    /** Other subgraphs' GraphQL URLs by name, from `SUBGRAPH_<NAME>_URL`. */
+    subgraphUrls: Record<string, string>;
+  };
+  /** Outbox relay, event consumers and durable timers. */
+  events: {
+    /** Separates event streams of platforms sharing one Redis (tests); default "sky". */
+    namespace: string;
+    pollIntervalMs: number;
+    /** An event not acknowledged by all its consumers within this time is published again. */
+    redeliverAfterMs: number;
+  };
 }
 
 /**
@@ -41,6 +56,14 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
       DATA_DIR: z.string().optional(),
       REDIS_URL: z.string().url().optional(),
       JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
+      INTERNAL_API_TOKEN: z.string().min(32, 'INTERNAL_API_TOKEN needs at least 32 characters'),
+      INTERNAL_CALL_TIMEOUT_MS: positiveInt(5_000),
+      EVENT_NAMESPACE: z
+        .string()
+        .regex(/^[a-z0-9_-]+$/i)
+        .default('sky'),
+      EVENT_POLL_INTERVAL_MS: positiveInt(500),
+      EVENT_REDELIVER_AFTER_MS: positiveInt(10_000),
     },
     { ...env, JWT_PUBLIC_KEY: pem(env, 'JWT_PUBLIC_KEY') },
   );
@@ -53,6 +76,11 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
   }
   if (problems.length > 0) {
     throw new ConfigError(problems);
+  }
+  const subgraphUrls: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
+    if (match && value) subgraphUrls[match[1]!.toLowerCase()] = value;
   }
   return {
     name,
@@ -70,6 +98,16 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
       issuer: parsed.JWT_ISSUER,
       audience: parsed.JWT_AUDIENCE,
       publicKeyPem: parsed.JWT_PUBLIC_KEY,
+    },
+    internal: {
+      token: parsed.INTERNAL_API_TOKEN,
+      timeoutMs: parsed.INTERNAL_CALL_TIMEOUT_MS,
+      subgraphUrls,
+    },
+    events: {
+      namespace: parsed.EVENT_NAMESPACE,
+      pollIntervalMs: parsed.EVENT_POLL_INTERVAL_MS,
+      redeliverAfterMs: parsed.EVENT_REDELIVER_AFTER_MS,
     },
   };
 }

@@ -7,6 +7,7 @@ import * as delivery from '@sky/subgraph-delivery';
 import * as order from '@sky/subgraph-order';
 import * as payment from '@sky/subgraph-payment';
 import * as user from '@sky/subgraph-user';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 /** How one subgraph is built, listened and seeded; the launcher knows nothing else about it. */
@@ -146,6 +147,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ? loadOrCreateKeyPair(join(options.storage.dataDir, 'keys'))
       : generateKeyPair());
   const shared: Env = {
+    // One platform's services share a service token and an event namespace; a second platform
+    // in the same process or on the same Redis (tests) never sees their events.
+    INTERNAL_API_TOKEN: randomBytes(32).toString('hex'),
+    EVENT_NAMESPACE: `sky-${randomBytes(4).toString('hex')}`,
     ...options.env,
     JWT_PUBLIC_KEY: keys.publicKeyPem,
     JWT_PRIVATE_KEY: keys.privateKeyPem,

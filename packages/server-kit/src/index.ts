@@ -6,3 +6,4 @@ export * from './connections.ts';
 export * from './scalars.ts';
 export * from './schema-files.ts';
 export * from './subgraph.ts';
+export * from './internal-api.ts';

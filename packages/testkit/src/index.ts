@@ -1,2 +1,3 @@
 export * from './databases.ts';
 export * from './graphql-client.ts';
+export * from './redis-server.ts';

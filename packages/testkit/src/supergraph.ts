@@ -13,6 +13,7 @@ export interface TestSupergraph extends Platform {
 
 /** Cheap password hashing and quiet logs for tests; argon2's real cost is a production setting. */
 export const TEST_ENV: Env = {
+  INTERNAL_API_TOKEN: 'test-internal-token-0123456789abcdef',
   LOG_LEVEL: 'silent',
   ARGON2_MEMORY_KIB: '1024',
   ARGON2_TIME_COST: '1',

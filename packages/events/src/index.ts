@@ -1,0 +1,5 @@
+export * from './routes.ts';
+export * from './outbox.ts';
+export * from './jobs.ts';
+export * from './transport.ts';
+export * from './workers.ts';
