@@ -23,20 +23,32 @@ afterAll(async () => {
   for (const db of created) await db.drop();
 });
 
-/** The schema as PostgreSQL itself describes it, without the migration bookkeeping. */
+/**
+ * The schema as PostgreSQL itself describes it, without the migration bookkeeping. Column order
+ * is not schema (a later migration's ADD COLUMN appends), so columns are compared as a set.
+ */
 function schemaDump(url: string): string {
   const dump = execFileSync(
     'pg_dump',
     ['--schema-only', '--no-owner', '--no-privileges', '--exclude-table=_prisma_migrations', url],
     { encoding: 'utf8' },
   );
-  return (
-    dump
-      .split('\n')
-      // pg_dump 15.14+ brackets the dump with random \restrict keys; they are not schema.
-      .filter((line) => line.trim() !== '' && !/^(--|SET |\\(un)?restrict )/.test(line))
-      .join('\n')
-  );
+  const lines = dump
+    .split('\n')
+    // pg_dump 15.14+ brackets the dump with random \restrict keys; they are not schema.
+    .filter((line) => line.trim() !== '' && !/^(--|SET |\\(un)?restrict )/.test(line));
+  return lines
+    .join('\n')
+    .replace(
+      /(CREATE TABLE [^(]+\(\n)([\s\S]*?)(\n\);)/g,
+      (_match, head: string, body: string, tail: string) => {
+        const columns = body
+          .split('\n')
+          .map((line) => line.replace(/,$/, ''))
+          .sort();
+        return head + columns.join('\n') + tail;
+      },
+    );
 }
 
 describe('migrations match schema.prisma (drift check)', () => {
