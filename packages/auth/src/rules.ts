@@ -25,15 +25,16 @@ export const hasAnyRole = (...roles: Role[]) =>
   );
 
 /**
- * An ownership rule over the parent object: `check(parent, viewer)` says whether this viewer may
- * see this particular entity.
+ * An ownership rule over the parent object: `check(parent, viewer, context)` says whether this
+ * viewer may see this particular entity (the context gives access to the request's loaders when
+ * the verdict needs a related entity).
  */
-export function ownerRule<Parent>(
+export function ownerRule<Parent, Context extends ViewerContext = ViewerContext>(
   name: string,
-  check: (parent: Parent, viewer: Viewer) => boolean | Promise<boolean>,
+  check: (parent: Parent, viewer: Viewer, context: Context) => boolean | Promise<boolean>,
 ) {
-  return rule(name, { cache: 'strict' })(async (parent: Parent, _args, ctx: ViewerContext) => {
+  return rule(name, { cache: 'strict' })(async (parent: Parent, _args, ctx: Context) => {
     if (!ctx.viewer) return unauthenticated();
-    return (await check(parent, ctx.viewer)) ? true : forbidden();
+    return (await check(parent, ctx.viewer, ctx)) ? true : forbidden();
   });
 }
