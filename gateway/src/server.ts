@@ -5,6 +5,9 @@ import { TokenVerifier } from '@sky/auth';
 import { createLogger, type Logger } from '@sky/logging';
 import { createGraphQLService, type RequestContext } from '@sky/server-kit';
 import type { GatewayConfig } from './config.ts';
+import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
+import { UpstreamConnections } from './subscriptions/upstream.ts';
+import { attachSubscriptionServer } from './subscriptions/websocket-server.ts';
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 
@@ -33,15 +36,23 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
 /** A general federation gateway: any composed supergraph file, subgraph URLs overridable by name. */
 export async function createGateway(config: GatewayConfig, logger?: Logger) {
   const log = logger ?? createLogger('gateway', config.logLevel);
-  const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
-    logger: log,
-    buildService: ({ name, url }) =>
-      new ForwardingDataSource({
-        url: config.subgraphUrlOverrides[name] ?? url,
-        fetcher: fetchWithTimeout(config.subgraphTimeoutMs),
-      }),
-  });
+  const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
+  const subgraphUrl = (name: string, url?: string) =>
+    config.subgraphUrlOverrides[name] ?? url ?? '';
+  const buildService = ({ name, url }: { name: string; url?: string }) =>
+    new ForwardingDataSource({
+      url: subgraphUrl(name, url),
+      fetcher: fetchWithTimeout(config.subgraphTimeoutMs),
+    });
+  const gateway = new ApolloGateway({ supergraphSdl, logger: log, buildService });
+  // Subscriptions: planned over the same supergraph, entity fetches through the same kind of
+  // data source; the subgraph owning the root field is subscribed to over graphql-ws.
+  const planner = new SubscriptionPlanner(supergraphSdl);
+  const subgraphs = planner.subgraphs();
+  planner.useServices(Object.fromEntries(subgraphs.map((s) => [s.name, buildService(s)])));
+  const recordedUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url]));
+  const upstream = new UpstreamConnections(config.subgraphTimeoutMs);
+  const verifier = new TokenVerifier(config.jwt.publicKeyPem, config.jwt);
   const armor = new ApolloArmor({
     maxDepth: { n: config.limits.maxDepth },
     maxAliases: { n: config.limits.maxAliases },
@@ -56,7 +67,7 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
   const service = await createGraphQLService<RequestContext>({
     name: 'gateway',
     logger: log,
-    verifier: new TokenVerifier(config.jwt.publicKeyPem, config.jwt),
+    verifier,
     bodyLimitBytes: config.bodyLimitBytes,
     production: config.production,
     gateway,
@@ -72,7 +83,24 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
       });
     },
   });
-  return service;
+  const subscriptions = attachSubscriptionServer({
+    httpServer: service.httpServer,
+    path: '/graphql',
+    planner,
+    upstream,
+    verifier,
+    logger: log,
+    validationRules: armor.validationRules,
+    subgraphUrl: (name) => subgraphUrl(name, recordedUrls[name]),
+  });
+  return {
+    ...service,
+    stop: async () => {
+      await subscriptions.close();
+      await upstream.close();
+      await service.stop();
+    },
+  };
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;

@@ -1,0 +1,111 @@
+import {
+  buildOperationContext,
+  executeQueryPlan,
+  type GraphQLDataSource,
+  type ServiceMap,
+} from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
+import { operationFromDocument } from '@apollo/federation-internals';
+import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
+import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+
+/**
+ * Plans a subscription over the supergraph the way Apollo Router does: the primary fetch is a
+ * subscription on the subgraph that owns the root field; the rest is an ordinary query plan
+ * (entity fetches) run once per event. Nothing here knows a field, a type or a channel name.
+ */
+export interface PlannedSubscription {
+  primary: FetchNode;
+  /** Variables of the client's operation that the primary fetch uses. */
+  primaryVariables: Record<string, unknown>;
+  /** Completes one upstream event into the client's result (aliases, fragments, other subgraphs). */
+  complete(event: ExecutionResult, context: object): Promise<ExecutionResult>;
+}
+
+export class SubscriptionPlanner {
+  readonly apiSchema: GraphQLSchema;
+  private readonly supergraph: Supergraph;
+  private readonly planner: QueryPlanner;
+  private readonly supergraphSchema: GraphQLSchema;
+
+  private serviceMap: ServiceMap = {};
+
+  constructor(supergraphSdl: string) {
+    this.supergraph = Supergraph.build(supergraphSdl);
+    this.planner = new QueryPlanner(this.supergraph);
+    this.apiSchema = this.supergraph.apiSchema().toGraphQLJSSchema();
+    this.supergraphSchema = this.supergraph.schema.toGraphQLJSSchema();
+  }
+
+  /** Subgraph names and the URLs the supergraph records for them. */
+  subgraphs(): readonly { name: string; url: string }[] {
+    return this.supergraph.subgraphsMetadata();
+  }
+
+  /** The data sources entity fetches go through (the gateway's own kind: token forwarded). */
+  useServices(serviceMap: ServiceMap): void {
+    this.serviceMap = serviceMap;
+  }
+
+  plan(
+    document: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown>,
+  ): PlannedSubscription {
+    const operation = operationFromDocument(this.supergraph.apiSchema(), document, {
+      operationName,
+    });
+    const queryPlan = this.planner.buildQueryPlan(operation);
+    const node = queryPlan.node;
+    if (!node || node.kind !== 'Subscription') {
+      throw new Error('not a subscription plan');
+    }
+    const primary = node.primary;
+    const rest: PlanNode | undefined = node.rest;
+    const operationContext = buildOperationContext({
+      schema: this.apiSchema,
+      operationDocument: document,
+      operationName,
+    });
+    const primaryVariables = Object.fromEntries(
+      (primary.variableUsages ?? [])
+        .filter((name) => name in variables)
+        .map((name) => [name, variables[name]]),
+    );
+    const plan: QueryPlan = {
+      kind: 'QueryPlan',
+      node: rest ? { kind: 'Sequence', nodes: [primary, rest] } : primary,
+    };
+    return {
+      primary,
+      primaryVariables,
+      complete: async (event, context) => {
+        // The primary fetch has already happened upstream: answer it with the event itself and
+        // let the gateway's own executor run the entity fetches and shape the response.
+        const realPrimary = this.serviceMap[primary.serviceName];
+        const eventSource: GraphQLDataSource = {
+          process: async (request) =>
+            request.request.query === primary.operation
+              ? ({ data: event.data, errors: event.errors } as never)
+              : realPrimary!.process(request),
+        };
+        const result = await executeQueryPlan(
+          plan,
+          { ...this.serviceMap, [primary.serviceName]: eventSource },
+          {
+            request: { query: '', variables, operationName },
+            context,
+            logger: console,
+            metrics: {},
+            cache: undefined,
+            overallCachePolicy: undefined,
+          } as never,
+          operationContext,
+          this.supergraphSchema,
+          this.supergraph.apiSchema(),
+        );
+        return result as ExecutionResult;
+      },
+    };
+  }
+}

@@ -1,0 +1,257 @@
+import { InvalidTokenError, type TokenVerifier, type Viewer } from '@sky/auth';
+import { ErrorCode } from '@sky/errors';
+import type { Logger } from '@sky/logging';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+  type ExecutionResult,
+  type ValidationRule,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { WebSocketServer } from 'ws';
+import type { SubscriptionPlanner } from './subscription-planner.ts';
+import type { UpstreamConnections } from './upstream.ts';
+
+/** Close codes: 4401 for a bad or expired token (graphql-ws uses 4403 for refused connections). */
+const CLOSE_UNAUTHORIZED = 4401;
+
+interface ConnectionState {
+  viewer: Viewer | null;
+  expiryTimer?: NodeJS.Timeout;
+  /** Ends every active subscription of the connection with this error before it closes. */
+  failAll: Set<(error: GraphQLError) => void>;
+}
+
+export interface SubscriptionServerOptions {
+  httpServer: Server;
+  path: string;
+  planner: SubscriptionPlanner;
+  upstream: UpstreamConnections;
+  verifier: TokenVerifier;
+  logger: Logger;
+  validationRules: ValidationRule[];
+  /** Subgraph URL by name (the supergraph's, with configured overrides). */
+  subgraphUrl: (name: string) => string;
+}
+
+const errorResult = (code: string, message: string): ExecutionResult => ({
+  errors: [new GraphQLError(message, { extensions: { code } })],
+});
+
+/**
+ * The gateway's graphql-ws layer on its own `/graphql` path: it takes a client's subscription,
+ * subscribes to the owning subgraph's part upstream with the client's token, and completes each
+ * event with the fields other subgraphs own, as the subscriber.
+ */
+export function attachSubscriptionServer(options: SubscriptionServerOptions) {
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const states = new WeakMap<object, ConnectionState>();
+
+  const server = useServer<Record<string, unknown> | undefined, { state?: ConnectionState }>(
+    {
+      onConnect: (ctx) => {
+        const header = ctx.connectionParams?.authorization;
+        let viewer: Viewer | null = null;
+        try {
+          viewer = options.verifier.viewerFromHeader(
+            typeof header === 'string' ? header : undefined,
+          );
+        } catch (error) {
+          if (!(error instanceof InvalidTokenError)) throw error;
+          ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: invalid or expired token');
+          return false;
+        }
+        const state: ConnectionState = { viewer, failAll: new Set() };
+        if (viewer) {
+          const msLeft = viewer.expiresAt * 1000 - Date.now();
+          state.expiryTimer = setTimeout(
+            () => {
+              for (const fail of state.failAll) {
+                fail(
+                  new GraphQLError('The access token expired.', {
+                    extensions: { code: ErrorCode.UNAUTHENTICATED },
+                  }),
+                );
+              }
+              // Let the error messages go out before the close frame.
+              setTimeout(
+                () => ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: token expired'),
+                50,
+              );
+            },
+            Math.max(0, msLeft),
+          );
+        }
+        states.set(ctx.extra, state);
+        ctx.extra.state = state;
+        return true;
+      },
+      onClose: (ctx) => {
+        const state = states.get(ctx.extra);
+        if (state?.expiryTimer) clearTimeout(state.expiryTimer);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [
+            new GraphQLError((error as Error).message, {
+              extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED },
+            }),
+          ];
+        }
+        const errors = validate(options.planner.apiSchema, document, [
+          ...specifiedRules,
+          ...options.validationRules,
+        ]);
+        if (errors.length > 0) {
+          return errors.map(
+            (e) =>
+              new GraphQLError(e.message, {
+                extensions: { ...e.extensions, code: ErrorCode.GRAPHQL_VALIDATION_FAILED },
+              }),
+          );
+        }
+        const operation = getOperationAST(document, payload.operationName ?? undefined);
+        if (operation?.operation !== 'subscription') {
+          return [
+            new GraphQLError(
+              'Send queries and mutations over HTTP; this socket serves subscriptions.',
+              {
+                extensions: { code: ErrorCode.BAD_REQUEST },
+              },
+            ),
+          ];
+        }
+        return {
+          schema: options.planner.apiSchema,
+          document,
+          variableValues: payload.variables ?? {},
+          operationName: payload.operationName ?? undefined,
+          contextValue: ctx.extra.state,
+        };
+      },
+      subscribe: (args) => {
+        const state = args.contextValue as ConnectionState;
+        return subscribeThroughSupergraph(
+          options,
+          state,
+          args.document,
+          args.operationName ?? undefined,
+          (args.variableValues ?? {}) as Record<string, unknown>,
+        );
+      },
+      execute: () => errorResult(ErrorCode.BAD_REQUEST, 'Send queries and mutations over HTTP.'),
+    },
+    wsServer,
+  );
+  return {
+    close: async () => {
+      await server.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * One client subscription: the owning subgraph's part upstream, each event completed through the
+ * supergraph. An explicit iterator, so that the client unsubscribing ends the upstream
+ * subscription immediately.
+ */
+function subscribeThroughSupergraph(
+  options: SubscriptionServerOptions,
+  state: ConnectionState,
+  document: Parameters<SubscriptionPlanner['plan']>[0],
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+): AsyncIterableIterator<ExecutionResult> {
+  const requestId = randomUUID();
+  const logger = options.logger.child({ requestId, userId: state.viewer?.userId });
+  const planned = options.planner.plan(document, operationName, variables);
+  const context = { requestId, viewer: state.viewer, logger };
+  // The expiry timer interrupts a pending wait for the next upstream event.
+  let interrupt!: (error: GraphQLError) => void;
+  const interrupted = new Promise<GraphQLError>((resolve) => {
+    interrupt = resolve;
+  });
+  state.failAll.add(interrupt);
+  const upstream = options.upstream.open(
+    options.subgraphUrl(planned.primary.serviceName),
+    state.viewer?.token ?? null,
+    {
+      query: planned.primary.operation,
+      variables: planned.primaryVariables,
+      operationName: planned.primary.operationName,
+    },
+    { requestId },
+  );
+  logger.info({ subgraph: planned.primary.serviceName }, 'subscription started');
+  let finished = false;
+  const finish = async () => {
+    if (finished) return;
+    finished = true;
+    state.failAll.delete(interrupt);
+    await upstream.return?.();
+    logger.info('subscription ended');
+  };
+  const done = { done: true, value: undefined } as const;
+  const last = async (result: ExecutionResult): Promise<IteratorResult<ExecutionResult>> => {
+    await finish();
+    // Deliver this result; the next call ends the stream.
+    return { done: false, value: result };
+  };
+  /** After the token expired: deliver the error, then hold the stream open until the socket closes. */
+  let closing: Promise<void> | null = null;
+  let releaseClosing: () => void = () => {};
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    next: async () => {
+      if (closing) {
+        await closing;
+        return done;
+      }
+      if (finished) return done;
+      try {
+        const next = await Promise.race([
+          upstream.next(),
+          interrupted.then((error) => ({ interruptedBy: error })),
+        ]);
+        if ('interruptedBy' in next) {
+          // Not completed: the client must see the 4401 close, not a normal end of stream.
+          closing = new Promise((resolve) => (releaseClosing = resolve));
+          await upstream.return?.();
+          return { done: false, value: { errors: [next.interruptedBy] } };
+        }
+        if (next.done) {
+          await finish();
+          return done;
+        }
+        const event = next.value;
+        // A refusal from the owning subgraph (FORBIDDEN, UNAUTHENTICATED, ...) ends the stream.
+        if (!event.data) return last({ errors: event.errors });
+        return { done: false, value: await planned.complete(event, context) };
+      } catch (error) {
+        if (finished) return done;
+        logger.warn({ err: error }, 'upstream subscription failed');
+        const closeCode = (error as { code?: number }).code;
+        return last(
+          closeCode === CLOSE_UNAUTHORIZED
+            ? errorResult(ErrorCode.UNAUTHENTICATED, 'The access token is invalid or expired.')
+            : errorResult(ErrorCode.INTERNAL_SERVER_ERROR, 'The subscription ended unexpectedly.'),
+        );
+      }
+    },
+    return: async () => {
+      releaseClosing();
+      await finish();
+      return done;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
