@@ -56,7 +56,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
     {
       onConnect: (ctx) => {
         const header = ctx.connectionParams?.authorization;
-        let viewer: Viewer | null = null;
+        let viewer: Viewer | null;
         try {
           viewer = options.verifier.viewerFromHeader(
             typeof header === 'string' ? header : undefined,
