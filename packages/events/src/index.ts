@@ -3,3 +3,4 @@ export * from './outbox.ts';
 export * from './jobs.ts';
 export * from './transport.ts';
 export * from './workers.ts';
+export * from './live-pubsub.ts';

@@ -7,3 +7,4 @@ export * from './scalars.ts';
 export * from './schema-files.ts';
 export * from './subgraph.ts';
 export * from './internal-api.ts';
+export * from './subgraph-subscriptions.ts';

@@ -3,6 +3,8 @@ import { TokenVerifier } from '@sky/auth';
 import type { SubgraphConfig } from '@sky/config';
 import { openSubgraphDatabase, type Database } from '@sky/database';
 import {
+  createLivePubSub,
+  type LivePubSub,
   inProcessTransport,
   RedisStreamTransport,
   startEventWorkers,
@@ -17,6 +19,7 @@ import type { RequestContext } from './apollo-plugins.ts';
 import type { RequestState } from './http-app.ts';
 import { mountInternalApi, type InternalHandler } from './internal-api.ts';
 import { readSubgraphSchema } from './schema-files.ts';
+import { attachSubgraphSubscriptions } from './subgraph-subscriptions.ts';
 import { buildProtectedSubgraphSchema } from './subgraph-schema.ts';
 import { createGraphQLService, type GraphQLService } from './subgraph-server.ts';
 
@@ -35,8 +38,11 @@ export interface SubgraphDefinition<
   createPrisma: (adapter: SqlMigrationAwareDriverAdapterFactory) => Prisma;
   resolvers: object;
   permissions: IMiddlewareGenerator<unknown, unknown, unknown>;
-  /** Per request: the stores (with fresh DataLoaders) and anything else resolvers need. */
-  createContext: (state: RequestState, prisma: Prisma) => Context;
+  /**
+   * Per request (and per subscription event): the stores (with fresh DataLoaders) and anything
+   * else resolvers need. `services.live` publishes and subscribes real-time updates.
+   */
+  createContext: (state: RequestState, prisma: Prisma, services: SubgraphServices) => Context;
   /** Endpoints other subgraphs call (`POST /internal/<name>`, service token required). */
   internalApi?: (prisma: Prisma) => Record<string, InternalHandler>;
   /**
@@ -52,12 +58,20 @@ export interface SubgraphDefinition<
   };
 }
 
+/** Process-wide helpers handed to every context. */
+export interface SubgraphServices {
+  live: LivePubSub;
+  /** Publishes the outbox now instead of at the next poll (call after a commit that wrote events). */
+  kickRelay: () => void;
+}
+
 export type Subgraph<Prisma> = GraphQLService & {
   prisma: Prisma;
   database: Database;
   logger: Logger;
   /** Null for a subgraph without events. */
   events: EventWorkers | null;
+  live: LivePubSub;
   close: () => Promise<void>;
 };
 
@@ -81,18 +95,24 @@ export async function createSubgraph<
   const logger = definition.logger ?? createLogger(config.name, config.logLevel);
   const database = await openSubgraphDatabase(config.name, config.database, logger);
   const prisma = definition.createPrisma(database.adapter);
+  const live = createLivePubSub({ redisUrl: config.redisUrl, namespace: config.events.namespace });
+  // Filled in once the workers exist; contexts only call it after start-up.
+  let kick: () => void = () => {};
+  const services: SubgraphServices = { live, kickRelay: () => kick() };
+  const verifier = new TokenVerifier(config.jwt.publicKeyPem, config.jwt);
+  const schema = buildProtectedSubgraphSchema({
+    typeDefs: readSubgraphSchema(config.name),
+    resolvers: definition.resolvers,
+    permissions: definition.permissions,
+  });
   const service = await createGraphQLService<Context>({
     name: config.name,
     logger,
-    verifier: new TokenVerifier(config.jwt.publicKeyPem, config.jwt),
+    verifier,
     bodyLimitBytes: config.bodyLimitBytes,
     production: config.production,
-    schema: buildProtectedSubgraphSchema({
-      typeDefs: readSubgraphSchema(config.name),
-      resolvers: definition.resolvers,
-      permissions: definition.permissions,
-    }),
-    createContext: (state) => definition.createContext(state, prisma),
+    schema,
+    createContext: (state) => definition.createContext(state, prisma, services),
     checkReadiness: async () => {
       await database.withSession((session) => session.query('SELECT 1'));
     },
@@ -115,14 +135,25 @@ export async function createSubgraph<
           jobs: definition.events.jobs as Record<string, JobHandler<unknown>> | undefined,
         })
       : null;
+  if (events) kick = events.kick;
+  const subscriptions = attachSubgraphSubscriptions({
+    httpServer: service.httpServer,
+    schema,
+    verifier,
+    logger,
+    createContext: (state) => definition.createContext(state, prisma, services),
+  });
   return {
     ...service,
     prisma,
     database,
     logger,
     events,
+    live,
     close: async () => {
+      await subscriptions.close();
       await events?.stop();
+      await live.close();
       await transport?.close();
       await service.stop();
       await prisma.$disconnect();

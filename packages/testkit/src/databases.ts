@@ -6,7 +6,16 @@ import { testSettings } from './settings.ts';
 export const SUBGRAPH_NAMES = ['user', 'catalog', 'order', 'payment', 'delivery'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
-const templateName = (subgraph: string) => `sky_template_${subgraph}`;
+/**
+ * Templates are per test run (globalSetup picks the run id and passes it to the workers through
+ * the environment), so concurrent runs on one machine never drop each other's templates.
+ */
+const RUN_VARIABLE = 'SKY_TEST_RUN_ID';
+const templateName = (subgraph: string) => {
+  const run = process.env[RUN_VARIABLE];
+  if (!run) throw new Error('test databases need the vitest globalSetup (packages/testkit)');
+  return `sky_template_${run}_${subgraph}`;
+};
 
 export function databaseUrl(database: string): string {
   const url = new URL(testSettings.TEST_POSTGRES_URL);
@@ -28,7 +37,20 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
  * Run once per test run (vitest globalSetup): one migrated template database per subgraph, so
  * each test file gets fresh databases with a cheap `CREATE DATABASE ... TEMPLATE`.
  */
-export async function prepareTemplateDatabases(): Promise<void> {
+export async function prepareTemplateDatabases(): Promise<() => Promise<void>> {
+  process.env[RUN_VARIABLE] = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  await withAdmin(async (admin) => {
+    // Templates of runs that died without cleaning up (older than a day).
+    const { rows } = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'sky\\_template\\_%' OR datname LIKE 'sky\\_test\\_%'",
+    );
+    for (const { datname } of rows) {
+      const run = /^sky_(?:template|test)_([0-9a-z]+?)[0-9a-f]{4}_/.exec(datname)?.[1];
+      const ageMs = run ? Date.now() - parseInt(run, 36) : 0;
+      if (ageMs > 24 * 3600_000)
+        await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    }
+  });
   for (const subgraph of SUBGRAPH_NAMES) {
     const name = templateName(subgraph);
     await withAdmin(async (admin) => {
@@ -42,6 +64,13 @@ export async function prepareTemplateDatabases(): Promise<void> {
       await database.close();
     }
   }
+  return async () => {
+    await withAdmin(async (admin) => {
+      for (const subgraph of SUBGRAPH_NAMES) {
+        await admin.query(`DROP DATABASE IF EXISTS ${templateName(subgraph)} WITH (FORCE)`);
+      }
+    });
+  };
 }
 
 export interface TestDatabase {
@@ -52,7 +81,7 @@ export interface TestDatabase {
 
 /** A fresh, migrated database for one subgraph, copied from its template. */
 export async function createTestDatabase(subgraph: SubgraphName | 'empty'): Promise<TestDatabase> {
-  const name = `sky_test_${subgraph}_${randomBytes(5).toString('hex')}`;
+  const name = `sky_test_${process.env[RUN_VARIABLE]}_${subgraph}_${randomBytes(4).toString('hex')}`;
   await withAdmin((admin) =>
     admin.query(
       subgraph === 'empty'

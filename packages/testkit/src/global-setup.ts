@@ -1,5 +1,6 @@
 import { prepareTemplateDatabases } from './databases.ts';
 
-export default async function setup(): Promise<void> {
-  await prepareTemplateDatabases();
+/** Migrates one template database per subgraph for this run; drops them when the run ends. */
+export default async function setup(): Promise<() => Promise<void>> {
+  return prepareTemplateDatabases();
 }

@@ -1,0 +1,54 @@
+import { PubSub } from 'graphql-subscriptions';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import { Redis } from 'ioredis';
+
+/**
+ * Real-time fan-out for subscriptions: an event published by any instance reaches the
+ * subscribers on every instance (Redis pub/sub in server mode, in process when embedded).
+ * Delivery is best effort: subscribers get the current state first and versions let them drop
+ * what is stale, so a lost message only delays an update.
+ */
+export interface LivePubSub {
+  publish(channel: string, payload: unknown): Promise<void>;
+  subscribe<T>(channel: string): AsyncIterableIterator<T>;
+  close(): Promise<void>;
+}
+
+const inProcess = new Map<string, PubSub>();
+
+export function createLivePubSub(options: {
+  redisUrl: string | null;
+  namespace: string;
+}): LivePubSub {
+  const prefix = `${options.namespace}:live:`;
+  if (!options.redisUrl) {
+    let pubsub = inProcess.get(options.namespace);
+    if (!pubsub) {
+      pubsub = new PubSub();
+      inProcess.set(options.namespace, pubsub);
+    }
+    const local = pubsub;
+    return {
+      publish: (channel, payload) => local.publish(prefix + channel, payload),
+      subscribe: <T>(channel: string) =>
+        local.asyncIterableIterator<T>(prefix + channel) as AsyncIterableIterator<T>,
+      close: async () => {},
+    };
+  }
+  const connection = () => {
+    const client = new Redis(options.redisUrl!, { maxRetriesPerRequest: 2, connectTimeout: 2_000 });
+    client.on('error', () => {});
+    return client;
+  };
+  const publisher = connection();
+  const subscriber = connection();
+  const redis = new RedisPubSub({ publisher, subscriber });
+  return {
+    publish: (channel, payload) => redis.publish(prefix + channel, payload),
+    subscribe: <T>(channel: string) =>
+      redis.asyncIterator<T>(prefix + channel) as unknown as AsyncIterableIterator<T>,
+    close: async () => {
+      await redis.close();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { InvalidTokenError, type TokenVerifier, type Viewer } from '@sky/auth';
+import type { Logger } from '@sky/logging';
+import {
+  createSourceEventStream,
+  execute,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { WebSocketServer } from 'ws';
+import type { RequestState } from './http-app.ts';
+
+const CLOSE_UNAUTHORIZED = 4401;
+
+/**
+ * A subgraph serves its own subscriptions over graphql-ws on `/graphql` and authorizes the
+ * subscriber itself (the gateway forwards the client's token in `connectionParams`). Each event
+ * is executed with a fresh context (fresh DataLoaders, rules evaluated again), so an event never
+ * shows data the subscriber has lost the right to see.
+ */
+export function attachSubgraphSubscriptions<Context>(options: {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  verifier: TokenVerifier;
+  logger: Logger;
+  createContext: (state: RequestState) => Context;
+}) {
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
+  const server = useServer<Record<string, unknown> | undefined, { viewer?: Viewer | null }>(
+    {
+      schema: options.schema,
+      onConnect: (ctx) => {
+        const header = ctx.connectionParams?.authorization;
+        try {
+          ctx.extra.viewer = options.verifier.viewerFromHeader(
+            typeof header === 'string' ? header : undefined,
+          );
+        } catch (error) {
+          if (!(error instanceof InvalidTokenError)) throw error;
+          ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: invalid or expired token');
+          return false;
+        }
+        const viewer = ctx.extra.viewer;
+        if (viewer) {
+          const timer = setTimeout(
+            () => ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: token expired'),
+            Math.max(0, viewer.expiresAt * 1000 - Date.now()),
+          );
+          expiryTimers.set(ctx.extra, timer);
+        }
+        return true;
+      },
+      onClose: (ctx) => clearTimeout(expiryTimers.get(ctx.extra)),
+      context: (ctx, _id, payload) => {
+        const requestId =
+          typeof payload.extensions?.requestId === 'string'
+            ? payload.extensions.requestId
+            : randomUUID();
+        return { requestId, viewer: ctx.extra.viewer ?? null } as never;
+      },
+      subscribe: async (args) => {
+        const { requestId, viewer } = args.contextValue as {
+          requestId: string;
+          viewer: Viewer | null;
+        };
+        const logger = options.logger.child({ requestId, userId: viewer?.userId });
+        const freshContext = () => options.createContext({ requestId, viewer, logger });
+        const stream = await createSourceEventStream({ ...args, contextValue: freshContext() });
+        if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
+        return mapEvents(stream, (payload) =>
+          execute({ ...args, rootValue: payload, contextValue: freshContext() } as ExecutionArgs),
+        );
+      },
+    },
+    wsServer,
+  );
+  return {
+    close: async () => {
+      await server.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}
+
+/** Maps a source stream to results; `return()` reaches the source at once. */
+function mapEvents(
+  source: AsyncIterable<unknown>,
+  map: (payload: unknown) => ExecutionResult | Promise<ExecutionResult>,
+): AsyncIterableIterator<ExecutionResult> {
+  const inner = source[Symbol.asyncIterator]();
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    next: async () => {
+      const next = await inner.next();
+      return next.done
+        ? { done: true, value: undefined }
+        : { done: false, value: await map(next.value) };
+    },
+    return: async () => {
+      await inner.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
