@@ -2,6 +2,7 @@ import { loadOrCreateKeyPair, generateKeyPair, type KeyPair } from '@sky/auth';
 import type { Env } from '@sky/config';
 import { createGateway, loadConfig as loadGatewayConfig, type Gateway } from '@sky/gateway';
 import type { Logger } from '@sky/logging';
+import { createPaymentSandbox, loadConfig as loadSandboxConfig } from '@sky/payment-sandbox';
 import * as catalog from '@sky/subgraph-catalog';
 import * as delivery from '@sky/subgraph-delivery';
 import * as order from '@sky/subgraph-order';
@@ -21,13 +22,19 @@ export interface RunningSubgraph {
   listen(port: number, host?: string): Promise<{ url: string }>;
   close(): Promise<void>;
   seed(): Promise<boolean>;
-  /** Calls `listener` for every SQL statement the subgraph's Prisma client sends (tests count them). */
-  onQuery(listener: () => void): void;
+  /** Calls `listener` with every SQL statement the subgraph's Prisma client sends (tests count them). */
+  onQuery(listener: (sql: string) => void): void;
 }
 
-const withQueryListener = <S extends { prisma: { $on(event: 'query', cb: () => void): void } }>(
+type QueryEvent = { query: string };
+const withQueryListener = <
+  S extends { prisma: { $on(event: 'query', cb: (event: QueryEvent) => void): void } },
+>(
   subgraph: S,
-) => ({ onQuery: (listener: () => void) => subgraph.prisma.$on('query', listener) });
+) => ({
+  onQuery: (listener: (sql: string) => void) =>
+    subgraph.prisma.$on('query', (event) => listener(event.query)),
+});
 
 const subgraphModules: SubgraphModule[] = [
   {
@@ -116,6 +123,8 @@ export interface Platform {
   gatewayUrl: string;
   subgraphUrls: Record<string, string>;
   subgraphs: Record<string, RunningSubgraph>;
+  /** The sandbox payment provider (tests complete payments with its test trigger). */
+  paymentSandboxUrl: string;
   keys: KeyPair;
   seeded: string[];
   stop(): Promise<void>;
@@ -156,10 +165,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     JWT_PRIVATE_KEY: keys.privateKeyPem,
   };
   const started: { close(): Promise<void> }[] = [];
+  // The sandbox payment provider plays the outside world: it starts first, and the payment
+  // subgraph reaches it (and it calls back the payment subgraph's webhook) over HTTP.
+  const webhookSecret = options.env.PAYMENT_WEBHOOK_SECRET ?? randomBytes(32).toString('hex');
+  shared.PAYMENT_WEBHOOK_SECRET = webhookSecret;
   const stop = async () => {
     for (const service of started.reverse()) await service.close();
   };
   try {
+    const sandbox = createPaymentSandbox(
+      loadSandboxConfig({ ...options.env, PAYMENT_WEBHOOK_SECRET: webhookSecret }),
+    );
+    const sandboxPort = options.gatewayPort === 0 ? 0 : options.gatewayPort + 10;
+    const { url: paymentSandboxUrl } = await sandbox.listen(sandboxPort, options.host);
+    started.push({ close: sandbox.stop });
+    shared.PAYMENT_PROVIDER_URL = paymentSandboxUrl;
     const subgraphUrls: Record<string, string> = {};
     const subgraphs: Record<string, RunningSubgraph> = {};
     const seeded: string[] = [];
@@ -182,7 +202,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     started.push({ close: gateway.stop });
     const { url: gatewayUrl } = await gateway.listen(options.gatewayPort, options.host);
     if (seeded.length > 0) options.logger.info({ seeded }, 'seeded demo data');
-    return { gatewayUrl, subgraphUrls, subgraphs, keys, seeded, stop };
+    return { gatewayUrl, subgraphUrls, subgraphs, paymentSandboxUrl, keys, seeded, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -5,13 +5,18 @@
  */
 export const EVENT_CONSUMERS: Record<string, readonly string[]> = {
   'order.placed': ['payment'],
-  'order.cancelled': ['payment', 'catalog'],
+  'order.cancelled': ['payment', 'catalog', 'delivery'],
   'order.status_changed': [],
-  'order.confirmed': [],
+  'order.confirmed': ['delivery'],
   'order.reminded': [],
   'payment.succeeded': ['order'],
   'payment.declined': [],
   'payment.refunded': ['order'],
+  'delivery.assigned': ['order'],
+  'delivery.unassigned': ['order'],
+  'delivery.picked_up': ['order'],
+  'delivery.delivered': ['order'],
+  'delivery.waiting': ['order'],
 };
 
 export const consumersOf = (type: string): readonly string[] => EVENT_CONSUMERS[type] ?? [];

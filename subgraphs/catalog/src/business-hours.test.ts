@@ -6,6 +6,7 @@ import {
   isWithinBusinessHours,
   localClock,
   parseMinute,
+  scheduleProblem,
   type OpeningSwitches,
   type WeeklyInterval,
 } from './business-hours.ts';
@@ -165,6 +166,47 @@ describe('businessDate', () => {
     );
     expect(businessDate(new Date('2026-11-27T15:59:00Z'), 'Asia/Shanghai').toISOString()).toBe(
       '2026-11-27T00:00:00.000Z',
+    );
+  });
+});
+
+describe('scheduleProblem', () => {
+  const interval = (dayOfWeek: number, opens: string, closes: string): WeeklyInterval => ({
+    dayOfWeek,
+    opensAtMinute: parseMinute(opens),
+    closesAtMinute: parseMinute(closes),
+  });
+
+  it('accepts an empty week, whole days, split days and intervals past midnight', () => {
+    expect(scheduleProblem([])).toBeNull();
+    expect(scheduleProblem(everyDay('00:00', '24:00'))).toBeNull();
+    expect(
+      scheduleProblem([
+        interval(1, '11:00', '14:00'),
+        interval(1, '17:00', '22:00'),
+        interval(5, '22:00', '02:00'),
+        interval(6, '02:00', '24:00'),
+        interval(7, '20:00', '03:00'),
+        interval(1, '03:00', '10:00'),
+      ]),
+    ).toBeNull();
+  });
+
+  it('refuses bad days, empty intervals and overlaps, also across the week boundary', () => {
+    expect(scheduleProblem([interval(0, '09:00', '10:00')])).toMatch(/dayOfWeek/);
+    expect(scheduleProblem([interval(1, '10:00', '10:00')])).toMatch(/open and close/);
+    expect(scheduleProblem([interval(1, '24:00', '10:00')])).toMatch(/opensAt/);
+    expect(scheduleProblem([{ dayOfWeek: 1, opensAtMinute: 60, closesAtMinute: 0 }])).toMatch(
+      /closesAt/,
+    );
+    expect(scheduleProblem([interval(2, '09:00', '14:00'), interval(2, '13:59', '18:00')])).toMatch(
+      /overlap/,
+    );
+    expect(scheduleProblem([interval(2, '22:00', '02:00'), interval(3, '01:00', '08:00')])).toMatch(
+      /overlap/,
+    );
+    expect(scheduleProblem([interval(7, '22:00', '03:00'), interval(1, '02:00', '08:00')])).toMatch(
+      /overlap/,
     );
   });
 });

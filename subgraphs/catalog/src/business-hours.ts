@@ -126,3 +126,47 @@ export function isOpenAt(
 export function businessDate(instant: Date, timeZone: string): Date {
   return new Date(`${localClock(instant, timeZone).date}T00:00:00.000Z`);
 }
+
+export const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
+
+/** The interval as [start, end) minutes since Monday 00:00, `end` possibly past the week's end. */
+function weekRange({ dayOfWeek, opensAtMinute, closesAtMinute }: WeeklyInterval): [number, number] {
+  const start = (dayOfWeek - 1) * MINUTES_PER_DAY + opensAtMinute;
+  const length =
+    closesAtMinute > opensAtMinute
+      ? closesAtMinute - opensAtMinute
+      : closesAtMinute + MINUTES_PER_DAY - opensAtMinute;
+  return [start, start + length];
+}
+
+/**
+ * Why a weekly schedule is not acceptable, or null when it is: every interval must start on an
+ * ISO day 1..7, open at 00:00..23:59, close at 00:01..24:00 and not at its opening time, and no
+ * two intervals may overlap (an interval past midnight on Sunday runs into Monday).
+ */
+export function scheduleProblem(intervals: readonly WeeklyInterval[]): string | null {
+  for (const interval of intervals) {
+    const { dayOfWeek, opensAtMinute, closesAtMinute } = interval;
+    if (!Number.isInteger(dayOfWeek) || dayOfWeek < 1 || dayOfWeek > 7) {
+      return `dayOfWeek must be 1 (Monday) .. 7 (Sunday), not ${dayOfWeek}.`;
+    }
+    if (opensAtMinute < 0 || opensAtMinute >= MINUTES_PER_DAY) {
+      return `opensAt must be 00:00..23:59, not ${formatMinute(opensAtMinute)}.`;
+    }
+    if (closesAtMinute < 1 || closesAtMinute > MINUTES_PER_DAY) {
+      return `closesAt must be 00:01..24:00 (use 24:00 for midnight), not ${formatMinute(closesAtMinute)}.`;
+    }
+    if (opensAtMinute === closesAtMinute) {
+      return `An interval cannot open and close at ${formatMinute(opensAtMinute)}.`;
+    }
+  }
+  const ranges = intervals.map(weekRange).sort((a, b) => a[0] - b[0]);
+  for (let i = 0; i < ranges.length; i++) {
+    const end = ranges[i]![1];
+    const next = ranges[i + 1];
+    if (next && next[0] < end) return 'Business hours overlap.';
+    // The last interval of the week (past midnight on Sunday) may run into Monday's first one.
+    if (!next && i > 0 && end - MINUTES_PER_WEEK > ranges[0]![0]) return 'Business hours overlap.';
+  }
+  return null;
+}

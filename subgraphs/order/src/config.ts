@@ -1,8 +1,35 @@
-import { loadSubgraphConfig, type Env } from '@sky/config';
+import { loadSubgraphConfig, parseEnv, positiveInt, type Env } from '@sky/config';
 
 export type OrderSubgraphConfig = ReturnType<typeof loadConfig>;
 
-/** The order subgraph needs only the settings every subgraph shares (it verifies tokens, never signs them). */
+/**
+ * The settings every subgraph shares (it verifies tokens, never signs them), plus the order
+ * lifecycle's timers. The catalog and user subgraphs it calls are found through
+ * `SUBGRAPH_CATALOG_URL` / `SUBGRAPH_USER_URL` (`config.internal.subgraphUrls`).
+ */
 export function loadConfig(env: Env) {
-  return loadSubgraphConfig('order', 4003, env);
+  const base = loadSubgraphConfig('order', 4003, env);
+  const own = parseEnv(
+    {
+      /** An unpaid order is cancelled by the system this long after it was placed. */
+      PAYMENT_TIMEOUT_SECONDS: positiveInt(900),
+      /** A customer may remind the merchant of one order at most once per this interval. */
+      ORDER_REMINDER_INTERVAL_SECONDS: positiveInt(300),
+      /**
+       * A placement that claimed its idempotency key but did not create its order within this
+       * time (process died mid-way) is abandoned: the claim is dropped and any stock reserved for
+       * it released. Must exceed the longest placement (three internal calls with their timeouts).
+       */
+      PLACEMENT_LEASE_SECONDS: positiveInt(120),
+    },
+    env,
+  );
+  return {
+    ...base,
+    ordering: {
+      paymentTimeoutSeconds: own.PAYMENT_TIMEOUT_SECONDS,
+      reminderIntervalSeconds: own.ORDER_REMINDER_INTERVAL_SECONDS,
+      placementLeaseSeconds: own.PLACEMENT_LEASE_SECONDS,
+    },
+  };
 }

@@ -1,6 +1,6 @@
-import { allow, deny, shield } from 'graphql-shield';
-import { isAuthenticated, ownerRule } from '@sky/auth';
-import { forbidden } from '@sky/errors';
+import { allow, deny, rule, shield } from 'graphql-shield';
+import { hasAnyRole, isAuthenticated, ownerRule, type ViewerContext } from '@sky/auth';
+import { forbidden, unauthenticated } from '@sky/errors';
 import type { Cart, Order } from './__generated__/prisma/client.ts';
 import {
   canListOrdersOfMerchant,
@@ -25,6 +25,22 @@ const mayListOrdersOfMerchant = ownerRule<{ id: string }>(
   (merchant, viewer) => canListOrdersOfMerchant(viewer, merchant.id),
 );
 
+/** `merchantOrders` / `merchantOrderCounts`: the merchant in the arguments is the caller's, or an admin asks. */
+const mayManageMerchantOrders = rule('mayManageMerchantOrders', { cache: 'strict' })((
+  _parent,
+  args: { merchantId: string },
+  ctx: ViewerContext,
+) => {
+  if (!ctx.viewer) return unauthenticated();
+  return canListOrdersOfMerchant(ctx.viewer, args.merchantId) ? true : forbidden();
+});
+
+/** Shopping and ordering: the customer's own actions (ownership is checked again per order). */
+const isCustomer = hasAnyRole('CUSTOMER');
+/** The merchant console's actions (which merchant is checked per order). */
+const isMerchantStaffOrAdmin = hasAnyRole('MERCHANT_STAFF', 'ADMIN');
+const isAdminRole = hasAnyRole('ADMIN');
+
 /**
  * Deny by default: every type and root field is listed. Order and Cart fields carry the ownership
  * rules, so `_entities` (allowed for the gateway) and every list reveal no more than those allow.
@@ -41,6 +57,23 @@ export const permissions = shield(
       myOrders: isAuthenticated,
       myCart: isAuthenticated,
       myCarts: isAuthenticated,
+      merchantOrders: mayManageMerchantOrders,
+      merchantOrderCounts: mayManageMerchantOrders,
+    },
+    Mutation: {
+      '*': deny,
+      addToCart: isCustomer,
+      decrementCartItem: isCustomer,
+      removeCartItem: isCustomer,
+      clearCart: isCustomer,
+      placeOrder: isCustomer,
+      cancelOrder: isCustomer,
+      remindOrder: isCustomer,
+      reorder: isCustomer,
+      acceptOrder: isMerchantStaffOrAdmin,
+      rejectOrder: isMerchantStaffOrAdmin,
+      merchantCancelOrder: isMerchantStaffOrAdmin,
+      adminCancelOrder: isAdminRole,
     },
     _Service: allow,
     Order: mayViewOrder,
@@ -48,6 +81,10 @@ export const permissions = shield(
     OrderAddress: allow,
     OrderStatusChange: allow,
     OrderConnection: allow,
+    OrderStatusCount: allow,
+    OrderReminder: allow,
+    ReorderPayload: allow,
+    ReorderLine: allow,
     OrderEdge: allow,
     PageInfo: allow,
     Cart: mayViewCart,

@@ -40,6 +40,11 @@ export const permissions = shield(
       // not see (see the resolver).
       payment: isAuthenticated,
     },
+    Mutation: {
+      '*': deny,
+      // Ownership (only the order's customer) and the order's state are checked by the service.
+      payOrder: isAuthenticated,
+    },
     _Service: allow,
     Order: {
       '*': deny,

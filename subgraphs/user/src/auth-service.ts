@@ -5,6 +5,7 @@ import { badUserInput, rateLimited, unauthenticated } from '@sky/errors';
 import type { Role, User } from './__generated__/prisma/client.ts';
 import type { ThrottleSettings } from './stores/credential-store.ts';
 import type { UserStores } from './stores/index.ts';
+import { EMAIL_PATTERN, PHONE_PATTERN } from './validation.ts';
 
 export interface PasswordSettings {
   /** argon2id memory cost in KiB; configurable so tests stay cheap (50 hashes at 64 MiB = 3 GiB). */
@@ -26,8 +27,6 @@ export interface IssuedTokens {
   user: User;
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE_PATTERN = /^\+?[0-9]{6,15}$/;
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 export function hashPassword(password: string, settings: PasswordSettings): Promise<string> {

@@ -1,5 +1,6 @@
 import type { RequestContext } from '@sky/server-kit';
 import type { ViewerContext } from '@sky/auth';
+import type { AddressBookService } from './address-book.ts';
 import type { UserStores } from './stores/index.ts';
 import type { AuthService } from './auth-service.ts';
 
@@ -7,4 +8,5 @@ import type { AuthService } from './auth-service.ts';
 export interface UserContext extends RequestContext, ViewerContext {
   stores: UserStores;
   auth: AuthService;
+  addressBook: AddressBookService;
 }

@@ -36,6 +36,7 @@ export const permissions = shield(
       me: allow,
       user: mayReadUserById,
       address: isAuthenticated,
+      myAddresses: isAuthenticated,
     },
     Mutation: {
       '*': deny,
@@ -43,6 +44,11 @@ export const permissions = shield(
       login: allow,
       refreshAccessToken: allow,
       logout: allow,
+      // The address book is the caller's own: ownership is checked in AddressBookService.
+      addAddress: isAuthenticated,
+      updateAddress: isAuthenticated,
+      deleteAddress: isAuthenticated,
+      setDefaultAddress: isAuthenticated,
     },
     _Service: allow,
     User: {
@@ -55,6 +61,8 @@ export const permissions = shield(
     Merchant: allow,
     GeoPoint: allow,
     AuthPayload: allow,
+    // Only the deleter sees it; the address inside carries its own ownership rule.
+    DeleteAddressPayload: isAuthenticated,
   },
   {
     fallbackRule: deny,

@@ -2,9 +2,11 @@ import type { Logger } from '@sky/logging';
 import { TokenSigner } from '@sky/auth';
 import { createSubgraph } from '@sky/server-kit';
 import { PrismaClient } from './__generated__/prisma/client.ts';
+import { AddressBookService } from './address-book.ts';
 import { AuthService } from './auth-service.ts';
 import type { UserSubgraphConfig } from './config.ts';
 import type { UserContext } from './context.ts';
+import { userInternalApi } from './internal-api.ts';
 import { permissions } from './permissions.ts';
 import { resolvers } from './resolvers/index.ts';
 import { createUserStores } from './stores/index.ts';
@@ -24,8 +26,14 @@ export async function createUserSubgraph(config: UserSubgraphConfig, logger?: Lo
     permissions,
     createContext: (state, prisma) => {
       const stores = createUserStores(prisma);
-      return { ...state, stores, auth: new AuthService(stores, signer, config.auth) };
+      return {
+        ...state,
+        stores,
+        auth: new AuthService(stores, signer, config.auth),
+        addressBook: new AddressBookService(stores.addresses),
+      };
     },
+    internalApi: userInternalApi,
   });
   return { ...subgraph, authSettings: config.auth };
 }

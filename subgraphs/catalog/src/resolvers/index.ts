@@ -3,12 +3,14 @@ import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Category } from './Category.ts';
 import { Dish } from './Dish.ts';
 import { Merchant } from './Merchant.ts';
+import { Mutation } from './Mutation.ts';
 import { Query } from './Query.ts';
 import { SetMeal } from './SetMeal.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query,
+  Mutation,
   Merchant,
   Category,
   Dish,

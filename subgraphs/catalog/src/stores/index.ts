@@ -4,6 +4,7 @@ import { CategoryStore } from './category-store.ts';
 import { DishStore } from './dish-store.ts';
 import { MerchantStore } from './merchant-store.ts';
 import { SetMealStore } from './set-meal-store.ts';
+import { StockStore } from './stock-store.ts';
 
 /**
  * The only code that touches the catalog database. A new set is made per request: its
@@ -15,6 +16,7 @@ export interface CatalogStores {
   categories: CategoryStore;
   dishes: DishStore;
   setMeals: SetMealStore;
+  stock: StockStore;
 }
 
 export function createCatalogStores(prisma: PrismaClient, access: HiddenMenuAccess): CatalogStores {
@@ -23,5 +25,6 @@ export function createCatalogStores(prisma: PrismaClient, access: HiddenMenuAcce
     categories: new CategoryStore(prisma, access),
     dishes: new DishStore(prisma, access),
     setMeals: new SetMealStore(prisma, access),
+    stock: new StockStore(prisma),
   };
 }

@@ -1,7 +1,12 @@
-import type { BusinessHours, Merchant, PrismaClient } from '../__generated__/prisma/client.ts';
-import { badUserInput } from '@sky/errors';
+import type {
+  BusinessHours,
+  Merchant,
+  MerchantStatus,
+  PrismaClient,
+} from '../__generated__/prisma/client.ts';
+import { badUserInput, notFound } from '@sky/errors';
 import { pageSize, toConnection, type PageArgs } from '@sky/server-kit';
-import { isOpenAt } from '../business-hours.ts';
+import { isOpenAt, type WeeklyInterval } from '../business-hours.ts';
 import { boundingBox, isValidPoint, type Point } from '../geo.ts';
 import { rankNearbyMerchants } from '../nearby-merchants.ts';
 import {
@@ -12,8 +17,38 @@ import {
   readCreatedAtCursor,
   readNearbyCursor,
 } from '../pagination.ts';
+import { publicDish } from './menu-filters.ts';
 import { rowsById, rowsByParent } from './loaders.ts';
 import { nameContains } from './name-search.ts';
+import { isRecordNotFound } from './prisma-errors.ts';
+
+/** The shop settings a merchant's staff may change (currency is fixed at registration). */
+export interface MerchantSettings {
+  name: string;
+  description: string | null;
+  logoUrl: string | null;
+  phone: string;
+  address: string;
+  latitude: number;
+  longitude: number;
+  timezone: string;
+  deliveryRadiusMeters: number;
+  minimumOrderAmount: number;
+  deliveryFeeAmount: number;
+  packingFeePerItemAmount: number;
+  status: MerchantStatus;
+  pausedUntil: Date | null;
+}
+
+/**
+ * Keyword search over merchants: the name contains it, or an on-sale dish of an enabled category
+ * does (one statement: the dish check is an EXISTS subquery).
+ */
+function merchantMatches(keyword: string | null | undefined) {
+  const byName = nameContains(keyword);
+  if (!('name' in byName)) return {};
+  return { OR: [byName, { dishes: { some: { ...byName, ...publicDish } } }] };
+}
 
 export interface MerchantListArgs extends PageArgs {
   keyword?: string | null;
@@ -55,7 +90,9 @@ export class MerchantStore {
     const size = pageSize(args);
     const after = readCreatedAtCursor(args.after);
     const rows = await this.prisma.merchant.findMany({
-      where: { ...nameContains(args.keyword), ...(after ? createdAtAfter(after, 'asc') : {}) },
+      where: {
+        AND: [merchantMatches(args.keyword), after ? createdAtAfter(after, 'asc') : {}],
+      },
       orderBy: createdAtOrder('asc'),
       take: size + 1,
     });
@@ -85,9 +122,10 @@ export class MerchantStore {
     const box = boundingBox(args.near, _max.deliveryRadiusMeters);
     const candidates = await this.prisma.merchant.findMany({
       where: {
-        ...nameContains(args.keyword),
-        latitude: box.latitude,
-        OR: box.longitudes.map((longitude) => ({ longitude })),
+        AND: [
+          merchantMatches(args.keyword),
+          { latitude: box.latitude, OR: box.longitudes.map((longitude) => ({ longitude })) },
+        ],
       },
     });
     for (const row of candidates) this.byId.prime(row.id, row);
@@ -106,5 +144,41 @@ export class MerchantStore {
       edges: page.edges.map(({ cursor, node }) => ({ cursor, node: node.merchant })),
       pageInfo: page.pageInfo,
     };
+  }
+
+  /** Changes shop settings; the merchant must exist (NOT_FOUND otherwise). */
+  async update(id: string, settings: Partial<MerchantSettings>): Promise<Merchant> {
+    try {
+      const row = await this.prisma.merchant.update({ where: { id }, data: settings });
+      this.byId.clear(id).prime(id, row);
+      return row;
+    } catch (error) {
+      if (isRecordNotFound(error)) throw notFound('Merchant');
+      throw error;
+    }
+  }
+
+  /**
+   * Replaces the weekly schedule in one transaction. Updating the merchant row first locks it,
+   * so two concurrent replacements run one after the other instead of mixing their intervals.
+   */
+  async replaceBusinessHours(id: string, intervals: readonly WeeklyInterval[]): Promise<Merchant> {
+    const row = await this.prisma.$transaction(async (tx) => {
+      let merchant: Merchant;
+      try {
+        merchant = await tx.merchant.update({ where: { id }, data: { updatedAt: new Date() } });
+      } catch (error) {
+        if (isRecordNotFound(error)) throw notFound('Merchant');
+        throw error;
+      }
+      await tx.businessHours.deleteMany({ where: { merchantId: id } });
+      await tx.businessHours.createMany({
+        data: intervals.map((interval) => ({ merchantId: id, ...interval })),
+      });
+      return merchant;
+    });
+    this.byId.clear(id).prime(id, row);
+    this.hoursByMerchantId.clear(id);
+    return row;
   }
 }

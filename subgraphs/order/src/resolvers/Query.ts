@@ -1,6 +1,7 @@
 import { isAdmin } from '@sky/auth';
 import { forbidden } from '@sky/errors';
 import { canViewOrder } from '../access.ts';
+import { servicesOf } from '../context.ts';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 
 /** Every field requires a signed-in caller; the shield refuses anonymous ones before these run. */
@@ -21,4 +22,18 @@ export const Query: QueryResolvers = {
   myCart: (_parent, { merchantId }, { viewer, stores }) =>
     stores.carts.findForCustomer(viewer!.userId, merchantId),
   myCarts: (_parent, _args, { viewer, stores }) => stores.carts.listForCustomer(viewer!.userId),
+  merchantOrders: (_parent, { merchantId, filter, first, after }, context) =>
+    servicesOf(context).actions.merchantOrders(
+      merchantId,
+      {
+        status: filter?.status,
+        orderNumberContains: filter?.orderNumber?.trim() || null,
+        phoneContains: filter?.phone?.trim() || null,
+        placedFrom: filter?.from,
+        placedBefore: filter?.to,
+      },
+      { first, after },
+    ),
+  merchantOrderCounts: (_parent, { merchantId, from, to }, context) =>
+    servicesOf(context).actions.merchantOrderCounts(merchantId, from ?? null, to ?? null),
 };

@@ -3,6 +3,7 @@ import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Cart } from './Cart.ts';
 import { CartItem } from './CartItem.ts';
 import { Merchant } from './Merchant.ts';
+import { Mutation } from './Mutation.ts';
 import { Order } from './Order.ts';
 import { OrderItem } from './OrderItem.ts';
 import { OrderStatusChange } from './OrderStatusChange.ts';
@@ -12,6 +13,7 @@ import { User } from './User.ts';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query,
+  Mutation,
   Order,
   OrderItem,
   OrderStatusChange,

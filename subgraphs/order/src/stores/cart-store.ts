@@ -33,6 +33,22 @@ export class CartStore {
     return this.itemsByCartId.load(cartId);
   }
 
+  /** After a write in this request: later loads of the cart and its lines read them again. */
+  remember(cart: Cart | null, cartId: string): Cart | null {
+    this.byId.clear(cartId);
+    this.itemsByCartId.clear(cartId);
+    if (cart) this.byId.prime(cart.id, cart);
+    return cart;
+  }
+
+  /** The lines of a cart as they are now (not through the request's cache). */
+  currentItems(cartId: string): Promise<CartItem[]> {
+    return this.prisma.cartItem.findMany({
+      where: { cartId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
   /** The customer's non-empty cart at one merchant, or null. */
   async findForCustomer(customerId: string, merchantId: string): Promise<Cart | null> {
     if (!isUuid(merchantId)) return null;

@@ -18,6 +18,10 @@ export interface OrderListFilter {
   placedFrom?: Date | null;
   /** Exclusive upper bound on placedAt. */
   placedBefore?: Date | null;
+  /** Part of the order number. */
+  orderNumberContains?: string | null;
+  /** Part of the delivery contact's phone number. */
+  phoneContains?: string | null;
 }
 
 export interface OrderKeyset {
@@ -58,6 +62,10 @@ export function orderPageWhere(
   if (filter.status) conditions.push({ status: filter.status });
   if (filter.placedFrom) conditions.push({ placedAt: { gte: filter.placedFrom } });
   if (filter.placedBefore) conditions.push({ placedAt: { lt: filter.placedBefore } });
+  if (filter.orderNumberContains) {
+    conditions.push({ orderNumber: { contains: filter.orderNumberContains } });
+  }
+  if (filter.phoneContains) conditions.push({ addressPhone: { contains: filter.phoneContains } });
   if (after) {
     conditions.push({
       OR: [

@@ -2,8 +2,10 @@ import DataLoader from 'dataloader';
 import { alignById, isUuid } from '@sky/database';
 import { pageSize, toConnection, type PageArgs } from '@sky/server-kit';
 import type {
+  IdempotencyKey,
   Order,
   OrderItem,
+  OrderStatus,
   OrderStatusChange,
   PrismaClient,
 } from '../__generated__/prisma/client.ts';
@@ -53,6 +55,13 @@ export class OrderStore {
     return this.byId.load(id);
   }
 
+  /** After a write in this request: later loads of the order see the written row. */
+  remember(order: Order): Order {
+    this.byId.clear(order.id).prime(order.id, order);
+    this.historyByOrderId.clear(order.id);
+    return order;
+  }
+
   items(orderId: string): Promise<OrderItem[]> {
     return this.itemsByOrderId.load(orderId);
   }
@@ -72,5 +81,26 @@ export class OrderStore {
     // Later loads of these orders in the same request (e.g. by their items) need no query.
     for (const row of rows) this.byId.prime(row.id, row);
     return toConnection(rows, size, orderCursorKey);
+  }
+
+  /** How many of a merchant's orders are in each status (statuses without orders are absent). */
+  async countByStatus(
+    merchantId: string,
+    placedFrom: Date | null,
+    placedBefore: Date | null,
+  ): Promise<Map<OrderStatus, number>> {
+    const groups = await this.prisma.order.groupBy({
+      by: ['status'],
+      where: orderPageWhere({ merchantId, placedFrom, placedBefore }, null),
+      _count: { _all: true },
+    });
+    return new Map(groups.map((group) => [group.status, group._count._all]));
+  }
+
+  /** A customer's placement under an idempotency key, or null. */
+  findPlacementClaim(customerId: string, key: string): Promise<IdempotencyKey | null> {
+    return this.prisma.idempotencyKey.findUnique({
+      where: { customerId_key: { customerId, key } },
+    });
   }
 }

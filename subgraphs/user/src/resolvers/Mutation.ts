@@ -29,4 +29,10 @@ export const Mutation: MutationResolvers = {
     await auth.logout(refreshToken);
     return true;
   },
+  addAddress: (_parent, { input }, { viewer, addressBook }) => addressBook.add(viewer, input),
+  updateAddress: (_parent, { id, input }, { viewer, addressBook }) =>
+    addressBook.update(viewer, id, input),
+  deleteAddress: (_parent, { id }, { viewer, addressBook }) => addressBook.remove(viewer, id),
+  setDefaultAddress: (_parent, { id }, { viewer, addressBook }) =>
+    addressBook.setDefault(viewer, id),
 };

@@ -1,5 +1,5 @@
 import { isAdmin } from '@sky/auth';
-import { forbidden, notFound } from '@sky/errors';
+import { forbidden, notFound, unauthenticated } from '@sky/errors';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 
 export const Query: QueryResolvers = {
@@ -10,5 +10,9 @@ export const Query: QueryResolvers = {
     if (!address) throw notFound('Address');
     if (address.userId !== viewer?.userId && !isAdmin(viewer)) throw forbidden();
     return address;
+  },
+  myAddresses: (_parent, _args, { viewer, stores }) => {
+    if (!viewer) throw unauthenticated();
+    return stores.addresses.listForUser(viewer.userId);
   },
 };

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "order_snapshots" ADD COLUMN     "paymentDueAt" TIMESTAMPTZ(3);

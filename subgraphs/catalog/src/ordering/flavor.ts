@@ -1,0 +1,48 @@
+import { domainError, ErrorCode } from '@sky/errors';
+
+export interface FlavorChoice {
+  name: string;
+  options: readonly string[];
+}
+
+const SEPARATOR = /[,，]/;
+
+/**
+ * The canonical text of a customer's flavor pick for a dish: one option of each of the dish's
+ * flavor choices, joined by commas in the dish's flavor order (`微辣,少冰`), the form carts and
+ * orders store. The pick may list the options in any order, separated by commas (ASCII or
+ * full-width) with optional spaces. A dish without flavor choices takes no pick (null).
+ * Anything else is `BAD_USER_INPUT` on the field `flavor` (with `extensions` added, e.g. the
+ * dish id).
+ */
+export function canonicalFlavor(
+  flavors: readonly FlavorChoice[],
+  pick: string | null | undefined,
+  extensions: Record<string, unknown> = {},
+): string | null {
+  const badFlavor = (message: string) =>
+    domainError(ErrorCode.BAD_USER_INPUT, message, { ...extensions, field: 'flavor' });
+  const parts = (pick ?? '')
+    .split(SEPARATOR)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+  if (flavors.length === 0) {
+    if (parts.length > 0) throw badFlavor('This item has no flavor choices.');
+    return null;
+  }
+  const names = flavors.map((flavor) => flavor.name).join(', ');
+  const refuse = () => badFlavor(`Choose exactly one option of each flavor choice (${names}).`);
+  if (parts.length !== flavors.length) throw refuse();
+  // In the dish's order already (the usual case): take it as it is.
+  if (flavors.every((flavor, index) => flavor.options.includes(parts[index]!))) {
+    return parts.join(',');
+  }
+  // Otherwise match each flavor choice with one part that is one of its options.
+  const remaining = [...parts];
+  const chosen = flavors.map((flavor) => {
+    const index = remaining.findIndex((part) => flavor.options.includes(part));
+    if (index < 0) throw refuse();
+    return remaining.splice(index, 1)[0]!;
+  });
+  return chosen.join(',');
+}

@@ -1,0 +1,30 @@
+import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+
+// Ownership, validation and the rules of the menu live in CatalogManagement (management.ts).
+export const Mutation: MutationResolvers = {
+  createCategory: (_parent, { input }, { management }) => management.createCategory(input),
+  updateCategory: (_parent, { id, input }, { management }) => management.updateCategory(id, input),
+  setCategoryEnabled: (_parent, { id, enabled }, { management }) =>
+    management.setCategoryEnabled(id, enabled),
+  deleteCategory: (_parent, { id }, { management }) => management.deleteCategory(id),
+  createDish: (_parent, { input }, { management }) => management.createDish(input),
+  updateDish: (_parent, { id, input }, { management }) => management.updateDish(id, input),
+  putDishOnSale: (_parent, { id }, { management }) => management.putDishOnSale(id),
+  takeDishOffSale: (_parent, { id }, { management }) => management.takeDishOffSale(id),
+  deleteDish: (_parent, { id }, { management }) => management.deleteDish(id),
+  createSetMeal: (_parent, { input }, { management }) => management.createSetMeal(input),
+  updateSetMeal: (_parent, { id, input }, { management }) => management.updateSetMeal(id, input),
+  putSetMealOnSale: (_parent, { id }, { management }) => management.putSetMealOnSale(id),
+  takeSetMealOffSale: (_parent, { id }, { management }) => management.takeSetMealOffSale(id),
+  deleteSetMeal: (_parent, { id }, { management }) => management.deleteSetMeal(id),
+  updateMerchant: (_parent, { merchantId, input }, { management }) =>
+    management.updateMerchant(merchantId, input),
+  setMerchantStatus: (_parent, { merchantId, status }, { management }) =>
+    management.setMerchantStatus(merchantId, status),
+  pauseMerchant: (_parent, { merchantId, until }, { management }) =>
+    management.pauseMerchant(merchantId, until),
+  resumeMerchant: (_parent, { merchantId }, { management }) =>
+    management.resumeMerchant(merchantId),
+  setBusinessHours: (_parent, { merchantId, hours }, { management }) =>
+    management.setBusinessHours(merchantId, hours),
+};

@@ -1,0 +1,198 @@
+import type { Order, OrderActor, OrderStatus } from '../__generated__/prisma/client.ts';
+import { ORDER_TRANSITIONS, type OrderAction } from './transitions.ts';
+
+/**
+ * What a status change writes besides the status itself, and the events it announces, as in
+ * docs/contracts.md. Pure functions: the stores apply them inside the change's transaction.
+ */
+
+export interface StatusChange {
+  action: OrderAction;
+  actor: OrderActor;
+  /** The acting account; null for SYSTEM. */
+  actorUserId: string | null;
+  reason: string | null;
+  at: Date;
+  /** When the payment succeeded, from the payment event (PAYMENT_SUCCEEDED only). */
+  paidAt?: Date;
+}
+
+/** The columns a change sets on the order (besides `version`). */
+export function transitionFields(change: StatusChange) {
+  const to = ORDER_TRANSITIONS[change.action].to;
+  const fields: {
+    status: OrderStatus;
+    payStatus?: 'PAID';
+    paidAt?: Date;
+    confirmedAt?: Date;
+    pickedUpAt?: Date;
+    completedAt?: Date;
+    cancelledAt?: Date;
+    cancelledBy?: OrderActor;
+    cancelReason?: string | null;
+    rejectionReason?: string | null;
+  } = { status: to };
+  switch (change.action) {
+    case 'PAYMENT_SUCCEEDED':
+      fields.payStatus = 'PAID';
+      fields.paidAt = change.paidAt ?? change.at;
+      break;
+    case 'ACCEPT':
+      fields.confirmedAt = change.at;
+      break;
+    case 'PICK_UP':
+      fields.pickedUpAt = change.at;
+      break;
+    case 'DELIVER':
+      fields.completedAt = change.at;
+      break;
+    default:
+      break;
+  }
+  if (to === 'CANCELLED') {
+    fields.cancelledAt = change.at;
+    fields.cancelledBy = change.actor;
+    if (change.action === 'REJECT') fields.rejectionReason = change.reason;
+    else fields.cancelReason = change.reason;
+  }
+  return fields;
+}
+
+export interface OutgoingEvent {
+  type: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+}
+
+const moneyOf = (amount: number, currency: string) => ({ amount, currency });
+
+export const paymentTimeoutJobKey = (orderId: string) => `payment-timeout:${orderId}`;
+export const PAYMENT_TIMEOUT_JOB = 'order.payment_timeout';
+
+export const placementCleanupJobKey = (reservedOrderId: string) =>
+  `placement-cleanup:${reservedOrderId}`;
+export const PLACEMENT_CLEANUP_JOB = 'order.placement_cleanup';
+
+/** The events of one status change, from the order before and after it. */
+export function statusChangeEvents(
+  before: Order,
+  after: Order,
+  change: StatusChange,
+): OutgoingEvent[] {
+  const base = { orderId: after.id, customerId: after.customerId, merchantId: after.merchantId };
+  const at = change.at.toISOString();
+  const events: OutgoingEvent[] = [
+    {
+      type: 'order.status_changed',
+      aggregateId: after.id,
+      payload: {
+        ...base,
+        from: before.status,
+        to: after.status,
+        version: after.version,
+        actor: change.actor,
+        reason: change.reason,
+        at,
+      },
+    },
+  ];
+  if (change.action === 'ACCEPT') {
+    events.push({
+      type: 'order.confirmed',
+      aggregateId: after.id,
+      payload: {
+        ...base,
+        address: { latitude: after.addressLatitude, longitude: after.addressLongitude },
+        at,
+      },
+    });
+  }
+  if (after.status === 'CANCELLED') {
+    events.push({
+      type: 'order.cancelled',
+      aggregateId: after.id,
+      payload: {
+        ...base,
+        previousStatus: before.status,
+        // Payment refunds a paid order when it sees this (and fails a pending payment either way).
+        wasPaid: before.payStatus === 'PAID',
+        actor: change.actor,
+        reason: change.reason,
+        at,
+      },
+    });
+  }
+  return events;
+}
+
+/** The events of a new order: it was placed, and its first status. */
+export function placementEvents(order: Order): OutgoingEvent[] {
+  const base = { orderId: order.id, customerId: order.customerId, merchantId: order.merchantId };
+  return [
+    {
+      type: 'order.placed',
+      aggregateId: order.id,
+      payload: {
+        ...base,
+        orderNumber: order.orderNumber,
+        total: moneyOf(order.totalAmount, order.currency),
+        placedAt: order.placedAt.toISOString(),
+        paymentDueAt: order.paymentDueAt?.toISOString() ?? null,
+      },
+    },
+    {
+      type: 'order.status_changed',
+      aggregateId: order.id,
+      payload: {
+        ...base,
+        from: null,
+        to: order.status,
+        version: order.version,
+        actor: 'CUSTOMER',
+        reason: null,
+        at: order.placedAt.toISOString(),
+      },
+    },
+  ];
+}
+
+/**
+ * A placement that reserved (or may have reserved) stock under `reservedOrderId` but never
+ * created the order: announced as a cancellation of that id so catalog releases the reservation.
+ * `previousStatus` is null because the order never existed; payment has nothing for it.
+ */
+export function abandonedPlacementEvent(input: {
+  reservedOrderId: string;
+  customerId: string;
+  merchantId: string;
+  reason: string;
+  at: Date;
+}): OutgoingEvent {
+  return {
+    type: 'order.cancelled',
+    aggregateId: input.reservedOrderId,
+    payload: {
+      orderId: input.reservedOrderId,
+      customerId: input.customerId,
+      merchantId: input.merchantId,
+      previousStatus: null,
+      wasPaid: false,
+      actor: 'SYSTEM',
+      reason: input.reason,
+      at: input.at.toISOString(),
+    },
+  };
+}
+
+export function reminderEvent(order: Order, at: Date): OutgoingEvent {
+  return {
+    type: 'order.reminded',
+    aggregateId: order.id,
+    payload: {
+      orderId: order.id,
+      merchantId: order.merchantId,
+      customerId: order.customerId,
+      at: at.toISOString(),
+    },
+  };
+}

@@ -1,0 +1,335 @@
+import type { Viewer } from '@sky/auth';
+import { badUserInput, conflict, domainError, ErrorCode, isKnownErrorCode } from '@sky/errors';
+import type { Logger } from '@sky/logging';
+import { GraphQLError } from 'graphql';
+import type { IdempotencyKey, Order } from '../__generated__/prisma/client.ts';
+import type { AddressSnapshot, InternalClients, OrderQuote } from '../clients/internal-clients.ts';
+import { newOrderNumber, uuidv7 } from '../domain/ids.ts';
+import {
+  checkDeliveryTime,
+  parsePlaceOrderInput,
+  type PlacementRequest,
+} from '../domain/inputs.ts';
+import {
+  abandonedPlacementEvent,
+  PAYMENT_TIMEOUT_JOB,
+  paymentTimeoutJobKey,
+  placementCleanupJobKey,
+  PLACEMENT_CLEANUP_JOB,
+  placementEvents,
+} from '../domain/order-events.ts';
+import type { OrderStores } from '../stores/index.ts';
+import { isUniqueViolation, type NewOrder } from '../stores/order-writes.ts';
+
+export interface PlacementSettings {
+  paymentTimeoutSeconds: number;
+  placementLeaseSeconds: number;
+  /** How long a repeat waits for a concurrent placement with its key before answering CONFLICT. */
+  waitForConcurrentMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How many order numbers a placement tries before giving up (a collision is 1 in 10^10). */
+const ORDER_NUMBER_ATTEMPTS = 3;
+
+/**
+ * Whether stock may be reserved under the claim's order id: before the call nothing is, after a
+ * refusal (SOLD_OUT: all or nothing) nothing is, after success or an unknown outcome (timeout,
+ * network) it may be and must be released if the order is not created.
+ */
+type ReservationState = 'none' | 'maybe';
+
+/**
+ * placeOrder: from the caller's cart to a PENDING_PAYMENT order, exactly once per idempotency key.
+ *
+ * 1. Claim the key (unique per customer) with an order id generated now; a concurrent repeat
+ *    finds the claim and waits for its order. A cleanup timer is scheduled with the claim: if this
+ *    process dies before the order exists, the timer releases the claim and the stock.
+ * 2. Read the cart, the address snapshot (user), the authoritative prices (catalog), and reserve
+ *    stock under the order id (catalog; idempotent per order id).
+ * 3. In one transaction: the order (items, amounts, address, first history entry), the claim
+ *    completed, the cart emptied of what was ordered, order.placed and order.status_changed, the
+ *    payment timeout scheduled, the cleanup timer dropped.
+ * On any failure after the claim: the claim is released (the key may be used again) and, if stock
+ * may have been reserved, order.cancelled is written for the order id so catalog releases it.
+ */
+export class PlacementService {
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly stores: OrderStores,
+    private readonly clients: InternalClients,
+    private readonly settings: PlacementSettings,
+    private readonly logger: Logger,
+    private readonly requestId: string,
+    private readonly eventsWritten: () => void,
+  ) {}
+
+  async place(input: Parameters<typeof parsePlaceOrderInput>[0]): Promise<Order> {
+    const request = parsePlaceOrderInput(input);
+    const claim = await this.claimOrReplay(request);
+    if ('order' in claim) return claim.order;
+    let reservation: ReservationState = 'none';
+    try {
+      const cart = await this.stores.carts.findForCustomer(this.viewer.userId, request.merchantId);
+      const lines = cart ? await this.stores.carts.currentItems(cart.id) : [];
+      if (!cart || lines.length === 0) {
+        throw badUserInput('Your cart at this merchant is empty.', 'merchantId');
+      }
+      const address = await this.clients.user.addressForOrder(
+        { addressId: request.addressId, userId: this.viewer.userId },
+        this.requestId,
+      );
+      const quote = await this.clients.catalog.quoteOrder(
+        {
+          merchantId: request.merchantId,
+          items: lines.map((line) => ({
+            dishId: line.dishId,
+            setMealId: line.setMealId,
+            flavor: line.flavor,
+            quantity: line.quantity,
+          })),
+          deliverTo: { latitude: address.latitude, longitude: address.longitude },
+        },
+        this.requestId,
+      );
+      checkQuote(quote);
+      reservation = 'maybe';
+      try {
+        await this.clients.catalog.reserveStock(
+          {
+            orderId: claim.reservedOrderId,
+            merchantId: request.merchantId,
+            items: stockItems(lines),
+          },
+          this.requestId,
+        );
+      } catch (error) {
+        // A refusal reserved nothing (all or nothing); any other failure leaves it unknown.
+        if (isDomainRefusal(error)) reservation = 'none';
+        throw error;
+      }
+      const order = await this.createOrder(request, claim, cart.id, lines, address, quote);
+      this.eventsWritten();
+      return this.stores.orders.remember(order);
+    } catch (error) {
+      await this.abandon(request, claim, reservation, error);
+      throw error;
+    }
+  }
+
+  /**
+   * The claim of this placement, or the order an earlier placement with the same key and input
+   * created. Waits while another placement with the key is running.
+   */
+  private async claimOrReplay(
+    request: PlacementRequest,
+  ): Promise<{ order: Order } | (IdempotencyKey & { reservedOrderId: string })> {
+    const customerId = this.viewer.userId;
+    const deadline = Date.now() + (this.settings.waitForConcurrentMs ?? 15_000);
+    let delayMs = 25;
+    for (;;) {
+      const existing = await this.stores.orders.findPlacementClaim(
+        customerId,
+        request.idempotencyKey,
+      );
+      if (existing) {
+        if (existing.requestHash !== request.requestHash) {
+          throw domainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            'This idempotency key was already used for a different order.',
+          );
+        }
+        if (existing.orderId) {
+          const order = await this.stores.orders.load(existing.orderId);
+          if (order) return { order };
+        }
+        if (Date.now() > deadline) {
+          throw conflict(
+            'An order with this idempotency key is still being placed; retry shortly.',
+          );
+        }
+        await sleep(delayMs);
+        delayMs = Math.min(delayMs * 2, 250);
+        continue;
+      }
+      const now = new Date();
+      checkDeliveryTime(request.deliverAt, now);
+      const reservedOrderId = uuidv7(now.getTime());
+      const claimed = await this.stores.transaction(async (tx) => {
+        const row = await tx.idempotency.claim({
+          customerId,
+          key: request.idempotencyKey,
+          requestHash: request.requestHash,
+          reservedOrderId,
+        });
+        if (!row) return null;
+        await tx.outbox.scheduleJob({
+          kind: PLACEMENT_CLEANUP_JOB,
+          key: placementCleanupJobKey(reservedOrderId),
+          dueAt: new Date(now.getTime() + this.settings.placementLeaseSeconds * 1000),
+          payload: {
+            claimId: row.id,
+            reservedOrderId,
+            customerId,
+            merchantId: request.merchantId,
+          },
+        });
+        return row;
+      });
+      // Another placement inserted the key first: read it again (and wait for its order).
+      if (claimed) return { ...claimed, reservedOrderId };
+    }
+  }
+
+  private async createOrder(
+    request: PlacementRequest,
+    claim: IdempotencyKey & { reservedOrderId: string },
+    cartId: string,
+    lines: { id: string; updatedAt: Date }[],
+    address: AddressSnapshot,
+    quote: OrderQuote,
+  ): Promise<Order> {
+    const orderId = claim.reservedOrderId;
+    for (let attempt = 1; ; attempt++) {
+      const placedAt = new Date();
+      const newOrder: NewOrder = {
+        id: orderId,
+        orderNumber: newOrderNumber(placedAt),
+        customerId: this.viewer.userId,
+        merchantId: request.merchantId,
+        currency: quote.total.currency,
+        itemsTotalAmount: quote.itemsTotal.amount,
+        packingFeeAmount: quote.packingFee.amount,
+        deliveryFeeAmount: quote.deliveryFee.amount,
+        totalAmount: quote.total.amount,
+        remark: request.remark,
+        tablewareCount: request.tablewareCount,
+        scheduledDeliveryAt: request.deliverAt,
+        address,
+        placedAt,
+        paymentDueAt: new Date(placedAt.getTime() + this.settings.paymentTimeoutSeconds * 1000),
+        items: quote.lines.map((line) => ({
+          dishId: line.dishId,
+          setMealId: line.setMealId,
+          name: line.name,
+          imageUrl: line.imageUrl,
+          flavor: line.flavor,
+          quantity: line.quantity,
+          unitPriceAmount: line.unitPrice.amount,
+          lineTotalAmount: line.lineTotal.amount,
+        })),
+        actorUserId: this.viewer.userId,
+      };
+      try {
+        return await this.stores.transaction(async (tx) => {
+          const order = await tx.orders.create(newOrder);
+          if (!(await tx.idempotency.complete(claim.id, orderId))) {
+            // The cleanup timer judged this placement dead and released it (and the stock).
+            throw new Error(`placement claim for order ${orderId} was released before completion`);
+          }
+          await tx.outbox.cancelJob(placementCleanupJobKey(orderId));
+          const cart = await tx.carts.lock(this.viewer.userId, request.merchantId);
+          if (cart && cart.id === cartId) await tx.carts.removeLines(cart, lines);
+          for (const event of placementEvents(order)) await tx.outbox.append(event);
+          await tx.outbox.scheduleJob({
+            kind: PAYMENT_TIMEOUT_JOB,
+            key: paymentTimeoutJobKey(order.id),
+            dueAt: order.paymentDueAt!,
+            payload: { orderId: order.id },
+          });
+          return order;
+        });
+      } catch (error) {
+        if (attempt < ORDER_NUMBER_ATTEMPTS && isUniqueViolation(error, 'orderNumber')) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Releases a claim whose order was not created, and the stock it may hold. */
+  private async abandon(
+    request: PlacementRequest,
+    claim: IdempotencyKey & { reservedOrderId: string },
+    reservation: ReservationState,
+    cause: unknown,
+  ): Promise<void> {
+    try {
+      await this.stores.transaction(async (tx) => {
+        const released = await tx.idempotency.release(claim.id, claim.reservedOrderId);
+        await tx.outbox.cancelJob(placementCleanupJobKey(claim.reservedOrderId));
+        if (released && reservation === 'maybe') {
+          await tx.outbox.append(
+            abandonedPlacementEvent({
+              reservedOrderId: claim.reservedOrderId,
+              customerId: this.viewer.userId,
+              merchantId: request.merchantId,
+              reason: 'order placement failed',
+              at: new Date(),
+            }),
+          );
+        }
+      });
+      if (reservation === 'maybe') this.eventsWritten();
+    } catch (error) {
+      // The cleanup timer scheduled with the claim releases it later.
+      this.logger.error(
+        { err: error, cause, orderId: claim.reservedOrderId },
+        'could not release a failed placement; the cleanup timer will',
+      );
+    }
+  }
+}
+
+const isDomainRefusal = (error: unknown) =>
+  error instanceof GraphQLError &&
+  isKnownErrorCode(error.extensions.code) &&
+  error.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR;
+
+/** Stock is counted per dish or set meal, whatever the flavors: one entry each. */
+function stockItems(
+  lines: { dishId: string | null; setMealId: string | null; quantity: number }[],
+) {
+  const byItem = new Map<
+    string,
+    { dishId: string | null; setMealId: string | null; quantity: number }
+  >();
+  for (const line of lines) {
+    const key = line.dishId ? `dish:${line.dishId}` : `setMeal:${line.setMealId}`;
+    const entry = byItem.get(key);
+    if (entry) entry.quantity += line.quantity;
+    else
+      byItem.set(key, { dishId: line.dishId, setMealId: line.setMealId, quantity: line.quantity });
+  }
+  return [...byItem.values()];
+}
+
+/**
+ * The quote is catalog's, but the order stores it as its own: check it adds up in integer minor
+ * units of one currency before anything is charged on it.
+ */
+function checkQuote(quote: OrderQuote): void {
+  const amounts = [
+    quote.itemsTotal,
+    quote.packingFee,
+    quote.deliveryFee,
+    quote.total,
+    ...quote.lines.flatMap((line) => [line.unitPrice, line.lineTotal]),
+  ];
+  const currency = quote.total.currency;
+  const sound =
+    quote.lines.length > 0 &&
+    amounts.every(
+      (m) => Number.isSafeInteger(m.amount) && m.amount >= 0 && m.currency === currency,
+    ) &&
+    quote.lines.every(
+      (line) =>
+        Number.isInteger(line.quantity) &&
+        line.quantity > 0 &&
+        line.lineTotal.amount === line.unitPrice.amount * line.quantity,
+    ) &&
+    quote.itemsTotal.amount === quote.lines.reduce((sum, line) => sum + line.lineTotal.amount, 0) &&
+    quote.total.amount ===
+      quote.itemsTotal.amount + quote.packingFee.amount + quote.deliveryFee.amount;
+  if (!sound) throw new Error('catalog quote-order answered an inconsistent quote');
+}

@@ -1,0 +1,197 @@
+import { conflict } from '@sky/errors';
+import {
+  Prisma,
+  type Order,
+  type OrderActor,
+  type OrderStatus,
+} from '../__generated__/prisma/client.ts';
+import { transitionFields, type StatusChange } from '../domain/order-events.ts';
+import { canTransition } from '../domain/transitions.ts';
+
+type Tx = Prisma.TransactionClient;
+
+/** How often a status change re-reads the order after losing a race to another change. */
+const MAX_CHANGE_ATTEMPTS = 5;
+
+export type TransitionResult =
+  { ok: true; before: Order; after: Order } | { ok: false; order: Order | null };
+
+export interface NewOrder {
+  id: string;
+  orderNumber: string;
+  customerId: string;
+  merchantId: string;
+  currency: string;
+  itemsTotalAmount: number;
+  packingFeeAmount: number;
+  deliveryFeeAmount: number;
+  totalAmount: number;
+  remark: string | null;
+  tablewareCount: number | null;
+  scheduledDeliveryAt: Date | null;
+  address: {
+    contactName: string;
+    phone: string;
+    detail: string;
+    label: string | null;
+    latitude: number;
+    longitude: number;
+  };
+  placedAt: Date;
+  paymentDueAt: Date;
+  items: {
+    dishId: string | null;
+    setMealId: string | null;
+    name: string;
+    imageUrl: string | null;
+    flavor: string | null;
+    quantity: number;
+    unitPriceAmount: number;
+    lineTotalAmount: number;
+  }[];
+  actorUserId: string;
+}
+
+export const isUniqueViolation = (error: unknown, field?: string): boolean =>
+  error instanceof Prisma.PrismaClientKnownRequestError &&
+  error.code === 'P2002' &&
+  (field === undefined || JSON.stringify(error.meta ?? {}).includes(field));
+
+/** Order writes inside a transaction; every change is conditional on what it read. */
+export class OrderWrites {
+  constructor(private readonly tx: Tx) {}
+
+  find(id: string): Promise<Order | null> {
+    return this.tx.order.findUnique({ where: { id } });
+  }
+
+  /** Creates the order with its items and the first status-history entry (version 1). */
+  async create(order: NewOrder): Promise<Order> {
+    return this.tx.order.create({
+      data: {
+        id: order.id,
+        orderNumber: order.orderNumber,
+        status: 'PENDING_PAYMENT',
+        payStatus: 'UNPAID',
+        customerId: order.customerId,
+        merchantId: order.merchantId,
+        currency: order.currency,
+        itemsTotalAmount: order.itemsTotalAmount,
+        packingFeeAmount: order.packingFeeAmount,
+        deliveryFeeAmount: order.deliveryFeeAmount,
+        totalAmount: order.totalAmount,
+        remark: order.remark,
+        tablewareCount: order.tablewareCount,
+        deliverAsSoonAsPossible: order.scheduledDeliveryAt === null,
+        scheduledDeliveryAt: order.scheduledDeliveryAt,
+        estimatedDeliveryAt: order.scheduledDeliveryAt,
+        addressContactName: order.address.contactName,
+        addressPhone: order.address.phone,
+        addressDetail: order.address.detail,
+        addressLabel: order.address.label,
+        addressLatitude: order.address.latitude,
+        addressLongitude: order.address.longitude,
+        version: 1,
+        placedAt: order.placedAt,
+        paymentDueAt: order.paymentDueAt,
+        items: {
+          // createdAt spaced by a millisecond keeps the cart's line order (items list by createdAt).
+          create: order.items.map((item, index) => ({
+            ...item,
+            createdAt: new Date(order.placedAt.getTime() + index),
+          })),
+        },
+        statusHistory: {
+          create: {
+            fromStatus: null,
+            toStatus: 'PENDING_PAYMENT',
+            actor: 'CUSTOMER',
+            actorUserId: order.actorUserId,
+            version: 1,
+            at: order.placedAt,
+          },
+        },
+      },
+    });
+  }
+
+  /**
+   * Moves the order as `change.action` says, if its current status allows it: a conditional
+   * update on the status and version it read (a concurrent change makes it read again), the
+   * history entry with the new version, all in the caller's transaction. `ok: false` when the
+   * order does not exist or its status does not allow the action; nothing is written then.
+   */
+  async transition(orderId: string, change: StatusChange): Promise<TransitionResult> {
+    for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt++) {
+      const before = await this.find(orderId);
+      if (!before || !canTransition(change.action, before.status)) {
+        return { ok: false, order: before };
+      }
+      const fields = transitionFields(change);
+      const { count } = await this.tx.order.updateMany({
+        where: { id: orderId, status: before.status, version: before.version },
+        data: { ...fields, version: before.version + 1 },
+      });
+      if (count === 0) continue;
+      await this.recordHistory(orderId, before.status, fields.status, before.version + 1, change);
+      const after = (await this.find(orderId))!;
+      return { ok: true, before, after };
+    }
+    throw conflict('The order changed concurrently; try again.');
+  }
+
+  private async recordHistory(
+    orderId: string,
+    from: OrderStatus,
+    to: OrderStatus,
+    version: number,
+    change: { actor: OrderActor; actorUserId: string | null; reason: string | null; at: Date },
+  ) {
+    await this.tx.orderStatusChange.create({
+      data: {
+        orderId,
+        fromStatus: from,
+        toStatus: to,
+        actor: change.actor,
+        actorUserId: change.actorUserId,
+        reason: change.reason,
+        version,
+        at: change.at,
+      },
+    });
+  }
+
+  /**
+   * Records a reminder if the order is in one of `statuses` and was not reminded after
+   * `notAfter`; returns the updated order, or null when it was not recorded.
+   */
+  async remind(
+    orderId: string,
+    statuses: readonly OrderStatus[],
+    at: Date,
+    notAfter: Date,
+  ): Promise<Order | null> {
+    const { count } = await this.tx.order.updateMany({
+      where: {
+        id: orderId,
+        status: { in: [...statuses] },
+        OR: [{ lastRemindedAt: null }, { lastRemindedAt: { lte: notAfter } }],
+      },
+      data: { lastRemindedAt: at, reminderCount: { increment: 1 }, version: { increment: 1 } },
+    });
+    return count === 1 ? this.find(orderId) : null;
+  }
+
+  /**
+   * Pay status REFUNDED after payment's refund event. Refunds follow cancellations only: of a
+   * paid order, or of a payment that succeeded after its order was already cancelled (then the
+   * order was still UNPAID). False when the order is not cancelled or already refunded.
+   */
+  async markRefunded(orderId: string): Promise<boolean> {
+    const { count } = await this.tx.order.updateMany({
+      where: { id: orderId, status: 'CANCELLED', payStatus: { not: 'REFUNDED' } },
+      data: { payStatus: 'REFUNDED', version: { increment: 1 } },
+    });
+    return count === 1;
+  }
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { callInternal, type InternalClientOptions } from '@sky/server-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startUserSubgraph, type TestUser, type UserSubgraphHarness } from './harness.ts';
+
+let harness: UserSubgraphHarness;
+let service: InternalClientOptions;
+beforeAll(async () => {
+  harness = await startUserSubgraph();
+  service = { baseUrl: harness.url, token: harness.config.internal.token, timeoutMs: 5_000 };
+});
+afterAll(async () => {
+  await harness?.stop();
+});
+
+const ADD = `mutation($input: AddAddressInput!) { addAddress(input: $input) { id } }`;
+
+async function addAddress(user: TestUser, label: string | null = 'Office'): Promise<string> {
+  const response = await harness.run<{ addAddress: { id: string } }>(
+    ADD,
+    {
+      input: {
+        contactName: 'Bob Li',
+        phone: '+8613800000001',
+        detail: '上海市静安区南京西路 800 号 12 楼',
+        label,
+        location: { latitude: 31.2286, longitude: 121.4551 },
+      },
+    },
+    user.token,
+  );
+  expect(response.errors).toBeUndefined();
+  return response.data!.addAddress.id;
+}
+
+/** The error code callInternal rethrows for a refusal. */
+async function refusal(work: Promise<unknown>): Promise<unknown> {
+  const error = await work.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GraphQLError);
+  return (error as GraphQLError).extensions.code;
+}
+
+describe('internal endpoint address-for-order', () => {
+  it("answers the snapshot of the user's own address", async () => {
+    const bob = await harness.registerCustomer('Bob');
+    const addressId = await addAddress(bob);
+    const snapshot = await callInternal(service, 'address-for-order', {
+      addressId,
+      userId: bob.id,
+    });
+    // Exactly the fields of docs/contracts.md, nothing more.
+    expect(snapshot).toEqual({
+      id: addressId,
+      contactName: 'Bob Li',
+      phone: '+8613800000001',
+      detail: '上海市静安区南京西路 800 号 12 楼',
+      label: 'Office',
+      latitude: 31.2286,
+      longitude: 121.4551,
+    });
+    const unlabelled = await addAddress(bob, null);
+    expect(
+      await callInternal<{ label: string | null }>(service, 'address-for-order', {
+        addressId: unlabelled,
+        userId: bob.id,
+      }),
+    ).toMatchObject({ label: null });
+  });
+
+  it("answers NOT_FOUND for another user's address, an unknown one and a deleted one", async () => {
+    const owner = await harness.registerCustomer('Owner');
+    const other = await harness.registerCustomer('Other');
+    const addressId = await addAddress(owner);
+    expect(
+      await refusal(callInternal(service, 'address-for-order', { addressId, userId: other.id })),
+    ).toBe('NOT_FOUND');
+    expect(
+      await refusal(
+        callInternal(service, 'address-for-order', { addressId: randomUUID(), userId: owner.id }),
+      ),
+    ).toBe('NOT_FOUND');
+    expect(
+      await refusal(
+        callInternal(service, 'address-for-order', { addressId: 'nope', userId: owner.id }),
+      ),
+    ).toBe('NOT_FOUND');
+
+    const deleted = await harness.run(
+      `mutation($id: ID!) { deleteAddress(id: $id) { deletedAddressId } }`,
+      { id: addressId },
+      owner.token,
+    );
+    expect(deleted.errors).toBeUndefined();
+    expect(
+      await refusal(callInternal(service, 'address-for-order', { addressId, userId: owner.id })),
+    ).toBe('NOT_FOUND');
+  });
+
+  it('refuses a malformed body with BAD_USER_INPUT', async () => {
+    const error = await callInternal(service, 'address-for-order', { addressId: 42 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(GraphQLError);
+    expect((error as GraphQLError).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'addressId',
+    });
+  });
+
+  it('refuses a call without the right service token with HTTP 401', async () => {
+    const owner = await harness.registerCustomer();
+    const addressId = await addAddress(owner);
+    const body = { addressId, userId: owner.id };
+    await expect(
+      callInternal(
+        { ...service, token: 'wrong-token-0123456789abcdef0123456789' },
+        'address-for-order',
+        body,
+      ),
+    ).rejects.toThrow(/HTTP 401/);
+
+    const url = harness.url.replace(/\/graphql$/, '/internal/address-for-order');
+    for (const authorization of [undefined, `Bearer ${owner.token}`]) {
+      // A user's access token is not a service token either.
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization ? { authorization } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(401);
+      const payload = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+      expect(JSON.stringify(payload)).toContain('UNAUTHENTICATED');
+    }
+  });
+});
