@@ -185,8 +185,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const seeded: string[] = [];
     for (const module of subgraphModules) {
       const port = options.gatewayPort === 0 ? 0 : module.defaultPort - 4000 + options.gatewayPort;
+      // Subgraphs start in dependency order; each learns the URLs of those already running.
+      const urlsSoFar = Object.fromEntries(
+        Object.entries(subgraphUrls).map(([name, url]) => [
+          `SUBGRAPH_${name.toUpperCase()}_URL`,
+          url,
+        ]),
+      );
       const service = await module.start({
         ...shared,
+        ...urlsSoFar,
         ...storageEnv(options.storage, module.name),
       });
       started.push(service);
