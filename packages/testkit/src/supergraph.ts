@@ -32,7 +32,7 @@ export function tokenSigner(keys: KeyPair, ttlSeconds = 900): TokenSigner {
  * templates), the machine's Redis, the demo dataset seeded, random ports.
  */
 export async function startTestSupergraph(
-  options: { env?: Env; seed?: boolean } = {},
+  options: { env?: Env; seed?: boolean; redisUrl?: string } = {},
 ): Promise<TestSupergraph> {
   const databases: Record<string, TestDatabase> = {};
   for (const name of SUBGRAPH_NAMES) databases[name] = await createTestDatabase(name);
@@ -41,7 +41,7 @@ export async function startTestSupergraph(
       storage: {
         mode: 'server',
         databaseUrls: Object.fromEntries(Object.entries(databases).map(([k, db]) => [k, db.url])),
-        redisUrl: testSettings.TEST_REDIS_URL,
+        redisUrl: options.redisUrl ?? testSettings.TEST_REDIS_URL,
       },
       seed: options.seed ?? true,
       gatewayPort: 0,
