@@ -217,8 +217,9 @@ export async function paidOrder(
   customer: Customer,
   merchantId: string,
   dishId: string,
+  flavor: string | null = null,
 ): Promise<string> {
-  const orderId = await orderOneDish(gatewayUrl, customer, merchantId, dishId);
+  const orderId = await orderOneDish(gatewayUrl, customer, merchantId, dishId, flavor);
   const payment = ok(await payOrder(gatewayUrl, customer.token, orderId)).payOrder;
   await completePayment(sandboxUrl, payment.providerPaymentId);
   await waitForOrder(gatewayUrl, customer.token, orderId, {
