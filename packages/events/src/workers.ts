@@ -3,8 +3,16 @@ import type { DomainEvent } from './routes.ts';
 import type { SqlClient } from './sql.ts';
 import type { StreamTransport } from './transport.ts';
 
-/** Handles one event inside the transaction that records it as processed. */
-export type EventHandler<Tx> = (event: DomainEvent, tx: Tx) => Promise<void>;
+/**
+ * Handles one event inside the transaction that records it as processed. `afterCommit` runs a
+ * callback once that transaction has committed (e.g. a live notification: a subscriber that
+ * re-reads on it must see the new state).
+ */
+export type EventHandler<Tx> = (
+  event: DomainEvent,
+  tx: Tx,
+  afterCommit: (callback: () => void | Promise<void>) => void,
+) => Promise<void>;
 
 export interface DueJob {
   id: string;
@@ -155,6 +163,7 @@ export function startEventWorkers<Client extends SqlClient, Tx extends SqlClient
           const event = JSON.parse(body) as DomainEvent;
           const handler = handlers[event.type];
           if (!handler) return;
+          const committed: (() => void | Promise<void>)[] = [];
           const handled = await client.$transaction(async (tx) => {
             const inserted = await tx.$executeRawUnsafe(
               `INSERT INTO processed_events ("eventId", consumer) VALUES ($1::uuid, $2)
@@ -163,9 +172,16 @@ export function startEventWorkers<Client extends SqlClient, Tx extends SqlClient
               subgraph,
             );
             if (inserted === 0) return false;
-            await handler(event, tx);
+            await handler(event, tx, (callback) => committed.push(callback));
             return true;
           });
+          for (const callback of committed) {
+            try {
+              await callback();
+            } catch (error) {
+              logger.warn({ err: error, eventId: event.id }, 'after-commit callback failed');
+            }
+          }
           logger.debug({ eventId: event.id, type: event.type, handled }, 'event consumed');
           await transport.append(
             acksStream(event.producer),
