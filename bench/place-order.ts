@@ -1,0 +1,118 @@
+/**
+ * placeOrder throughput through the gateway in server mode (PostgreSQL with one database per
+ * subgraph, Redis), beside a trivial query's rate through the same gateway in the same run.
+ *   npm run bench:place-order [-- --orders 100 --concurrency 8 --rounds 3]
+ * Everything (load generator, gateway, five subgraphs) shares this machine's cores: the figures
+ * are for comparing runs on the same machine, not a capacity claim.
+ */
+import { prepareTemplateDatabases } from '@sky/testkit';
+import { startTestSupergraph, TEST_ENV } from '@sky/testkit/supergraph';
+import { randomUUID } from 'node:crypto';
+import {
+  dishNamed,
+  newCustomer,
+  noodleHouse,
+  addToCart,
+  placeOrder,
+  type Customer,
+} from '../tests/flows.ts';
+
+const arg = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const ORDERS = arg('orders', 100);
+const CONCURRENCY = arg('concurrency', 8);
+const ROUNDS = arg('rounds', 3);
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[
+    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
+  ]!;
+
+/** Runs `count` calls of `task` with `concurrency` in flight; returns per-call latencies and the rate. */
+async function load(count: number, concurrency: number, task: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    perSecond: count / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+const dropTemplates = await prepareTemplateDatabases();
+const supergraph = await startTestSupergraph({
+  env: { ...TEST_ENV, SANDBOX_CALLBACK_DELAY_MS: '600000' },
+});
+const gateway = supergraph.gatewayUrl;
+const dish = dishNamed(noodleHouse, '红烧牛肉面');
+try {
+  const placeRates: number[] = [];
+  const baselineRates: number[] = [];
+  const placeP50: number[] = [];
+  const baselineP50: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Each order needs its own customer with a filled cart (placing empties it).
+    const customers: Customer[] = [];
+    for (let i = 0; i < ORDERS; i++) {
+      const customer = await newCustomer(gateway, noodleHouse);
+      const added = await addToCart(gateway, customer.token, {
+        merchantId: noodleHouse.id,
+        dishId: dish.id,
+        flavor: '微辣 Mild',
+      });
+      if (added.errors) throw new Error(JSON.stringify(added.errors));
+      customers.push(customer);
+    }
+    const baseline = await load(ORDERS * 5, CONCURRENCY, async () => {
+      const response = await fetch(gateway, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      await response.json();
+    });
+    const placing = await load(ORDERS, CONCURRENCY, async (i) => {
+      const result = await placeOrder(gateway, customers[i]!, noodleHouse.id, randomUUID());
+      if (result.errors) throw new Error(JSON.stringify(result.errors));
+    });
+    placeRates.push(placing.perSecond);
+    baselineRates.push(baseline.perSecond);
+    placeP50.push(placing.p50);
+    baselineP50.push(baseline.p50);
+    console.log(
+      `round ${round}: placeOrder ${placing.perSecond.toFixed(1)}/s (p50 ${placing.p50.toFixed(1)} ms, p99 ${placing.p99.toFixed(1)} ms); ` +
+        `{ __typename } ${baseline.perSecond.toFixed(0)}/s (p50 ${baseline.p50.toFixed(2)} ms)`,
+    );
+  }
+  console.log(
+    `\nmedian of ${ROUNDS} rounds, ${ORDERS} orders per round, ${CONCURRENCY} in flight, Node ${process.version}:`,
+  );
+  console.log(
+    `placeOrder through the gateway: ${median(placeRates).toFixed(1)} orders/s, p50 ${median(placeP50).toFixed(1)} ms`,
+  );
+  console.log(
+    `baseline { __typename }:        ${median(baselineRates).toFixed(0)} requests/s, p50 ${median(baselineP50).toFixed(2)} ms`,
+  );
+  console.log(
+    `ratio baseline / placeOrder rate: ${(median(baselineRates) / median(placeRates)).toFixed(1)}x`,
+  );
+} finally {
+  await supergraph.stop();
+  await dropTemplates();
+}
