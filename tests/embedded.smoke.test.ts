@@ -1,5 +1,5 @@
 import { startPlatform, type Platform } from '@sky/embedded';
-import { orders } from '@sky/demo-data';
+import { demoId, orders } from '@sky/demo-data';
 import { createLogger } from '@sky/logging';
 import { graphql } from '@sky/testkit';
 import { TEST_ENV } from '@sky/testkit/supergraph';
@@ -8,6 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signIn } from './helpers.ts';
+import {
+  completePayment,
+  dishNamed,
+  noodleHouse,
+  ok,
+  orderOneDish,
+  payOrder,
+  waitForOrder,
+} from './flows.ts';
 import { ORDER_ACROSS_ALL_SUBGRAPHS } from './operations.ts';
 
 /** The README's run mode: one process, PGlite on disk per subgraph, demo data on first start. */
@@ -67,5 +76,15 @@ describe('embedded mode', () => {
       { token },
     );
     expect(response.data?.me.name).toBe('张丽 Alice Zhang');
+  });
+
+  it('places and pays an order, events crossing subgraphs in process', async () => {
+    const gateway = running!.gatewayUrl;
+    const alice = { token, userId: demoId('user:alice'), addressId: demoId('address:alice:home') };
+    const beef = dishNamed(noodleHouse, '红烧牛肉面').id;
+    const orderId = await orderOneDish(gateway, alice, noodleHouse.id, beef, '微辣 Mild');
+    const payment = ok(await payOrder(gateway, token, orderId)).payOrder;
+    await completePayment(running!.paymentSandboxUrl, payment.providerPaymentId);
+    await waitForOrder(gateway, token, orderId, { status: 'TO_BE_CONFIRMED', payStatus: 'PAID' });
   });
 });
