@@ -125,6 +125,11 @@ export interface Platform {
   subgraphs: Record<string, RunningSubgraph>;
   /** The sandbox payment provider (tests complete payments with its test trigger). */
   paymentSandboxUrl: string;
+  /**
+   * The settings every service of this platform shares (service token, event namespace, keys,
+   * provider): a test adds a second instance of a service with these.
+   */
+  sharedEnv: Env;
   keys: KeyPair;
   seeded: string[];
   stop(): Promise<void>;
@@ -210,7 +215,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     started.push({ close: gateway.stop });
     const { url: gatewayUrl } = await gateway.listen(options.gatewayPort, options.host);
     if (seeded.length > 0) options.logger.info({ seeded }, 'seeded demo data');
-    return { gatewayUrl, subgraphUrls, subgraphs, paymentSandboxUrl, keys, seeded, stop };
+    return {
+      gatewayUrl,
+      subgraphUrls,
+      subgraphs,
+      paymentSandboxUrl,
+      sharedEnv: { ...shared },
+      keys,
+      seeded,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
