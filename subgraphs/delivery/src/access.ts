@@ -69,3 +69,7 @@ export async function canTrackRider(
     active !== null && (active.customerId === viewer.userId || isStaffOf(viewer, active.merchantId))
   );
 }
+
+/** `courierLocation`: the order's customer and admins. */
+export const canTrackCourier = (delivery: Pick<Delivery, 'customerId'>, viewer: Viewer): boolean =>
+  delivery.customerId === viewer.userId || isAdmin(viewer);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryStatus } from './__generated__/prisma/enums.ts';
 import {
-  ETA_MODEL,
+  DEFAULT_RIDER_SPEED_METERS_PER_SECOND,
   estimateEtaSeconds,
   isActiveDeliveryStatus,
   isFinalDeliveryStatus,
@@ -12,7 +12,7 @@ import { haversineMeters } from './geo.ts';
 const pickup = { latitude: 31.2355, longitude: 121.4768 };
 const dropoff = { latitude: 31.2304, longitude: 121.4737 };
 const rider = { latitude: 31.233, longitude: 121.47 };
-const travel = (meters: number) => (meters * ETA_MODEL.detourFactor) / ETA_MODEL.metersPerSecond;
+const travel = (meters: number) => meters / DEFAULT_RIDER_SPEED_METERS_PER_SECOND;
 
 describe('delivery status groups', () => {
   it('treats assigned, at-merchant and picked-up as active, and nothing else', () => {
@@ -41,11 +41,8 @@ describe('estimateEtaSeconds', () => {
     }
   });
 
-  it('counts the ride to the merchant, the wait and the ride to the customer when assigned', () => {
-    const expected =
-      travel(haversineMeters(rider, pickup) + haversineMeters(pickup, dropoff)) +
-      ETA_MODEL.pickupAllowanceSeconds +
-      ETA_MODEL.handoverAllowanceSeconds;
+  it('counts the ride to the merchant and on to the customer when assigned', () => {
+    const expected = travel(haversineMeters(rider, pickup) + haversineMeters(pickup, dropoff));
     expect(estimateEtaSeconds({ status: 'ASSIGNED', rider, pickup, dropoff })).toBe(
       Math.ceil(expected),
     );
@@ -55,20 +52,21 @@ describe('estimateEtaSeconds', () => {
     const assigned = estimateEtaSeconds({ status: 'ASSIGNED', rider, pickup, dropoff })!;
     const arrived = estimateEtaSeconds({ status: 'ARRIVED_AT_MERCHANT', rider, pickup, dropoff })!;
     expect(arrived).toBeLessThan(assigned);
-    expect(arrived).toBe(
-      Math.ceil(
-        travel(haversineMeters(pickup, dropoff)) +
-          ETA_MODEL.pickupAllowanceSeconds +
-          ETA_MODEL.handoverAllowanceSeconds,
-      ),
-    );
+    expect(arrived).toBe(Math.ceil(travel(haversineMeters(pickup, dropoff))));
   });
 
   it('counts only the rest of the ride after pickup', () => {
     const halfway = { latitude: 31.233, longitude: 121.4752 };
     expect(estimateEtaSeconds({ status: 'PICKED_UP', rider: halfway, pickup, dropoff })).toBe(
-      Math.ceil(travel(haversineMeters(halfway, dropoff)) + ETA_MODEL.handoverAllowanceSeconds),
+      Math.ceil(travel(haversineMeters(halfway, dropoff))),
     );
+  });
+
+  it('uses the configured speed', () => {
+    const at4 = estimateEtaSeconds({ status: 'PICKED_UP', rider, pickup, dropoff }, 4)!;
+    const at8 = estimateEtaSeconds({ status: 'PICKED_UP', rider, pickup, dropoff }, 8)!;
+    expect(at8).toBe(Math.ceil(haversineMeters(rider, dropoff) / 8));
+    expect(at8).toBeLessThan(at4);
   });
 
   it('assumes the rider is at the merchant when no position was reported', () => {
@@ -77,10 +75,10 @@ describe('estimateEtaSeconds', () => {
     );
   });
 
-  it('is a whole number of seconds, at least the hand-over allowance', () => {
+  it('is a whole number of seconds, zero at the door', () => {
     const eta = estimateEtaSeconds({ status: 'PICKED_UP', rider: dropoff, pickup, dropoff })!;
     expect(Number.isInteger(eta)).toBe(true);
-    expect(eta).toBe(ETA_MODEL.handoverAllowanceSeconds);
+    expect(eta).toBe(0);
   });
 });
 

@@ -17,24 +17,16 @@ export const isActiveDeliveryStatus = (status: DeliveryStatus): boolean =>
 export const isFinalDeliveryStatus = (status: DeliveryStatus): boolean =>
   FINAL_DELIVERY_STATUSES.includes(status);
 
-/**
- * Travel model of the ETA. Straight-line distance underestimates a city route, so it is
- * stretched by a detour factor; riders average about 16 km/h door to door; waiting for the food
- * and handing it over take roughly fixed times.
- */
-export const ETA_MODEL = {
-  detourFactor: 1.3,
-  metersPerSecond: 4.5,
-  pickupAllowanceSeconds: 180,
-  handoverAllowanceSeconds: 120,
-} as const;
+/** The rider speed the ETA assumes when none is configured (about 14 km/h door to door). */
+export const DEFAULT_RIDER_SPEED_METERS_PER_SECOND = 4;
 
 /**
- * Seconds until hand-over, estimated from where the rider is now; null when the delivery has no
- * rider carrying it out (before assignment and once final), as the contract says. Without a
- * reported position the rider is assumed to be at the pickup point.
+ * The distance (meters, great-circle) the rider still has to ride before the hand-over: to the
+ * merchant and on to the customer until the food is picked up, straight to the customer after.
+ * Null when no rider carries the delivery out (before assignment and once final). Without a
+ * reported position the rider is assumed to be at the merchant.
  */
-export function estimateEtaSeconds(input: {
+export function remainingRouteMeters(input: {
   status: DeliveryStatus;
   rider: LatLng | null;
   pickup: LatLng;
@@ -42,24 +34,28 @@ export function estimateEtaSeconds(input: {
 }): number | null {
   const { status, pickup, dropoff } = input;
   const rider = input.rider ?? pickup;
-  const travel = (meters: number) => (meters * ETA_MODEL.detourFactor) / ETA_MODEL.metersPerSecond;
-  let seconds: number;
   switch (status) {
     case 'ASSIGNED':
-      seconds =
-        travel(haversineMeters(rider, pickup) + haversineMeters(pickup, dropoff)) +
-        ETA_MODEL.pickupAllowanceSeconds;
-      break;
+      return haversineMeters(rider, pickup) + haversineMeters(pickup, dropoff);
     case 'ARRIVED_AT_MERCHANT':
-      seconds = travel(haversineMeters(pickup, dropoff)) + ETA_MODEL.pickupAllowanceSeconds;
-      break;
+      return haversineMeters(pickup, dropoff);
     case 'PICKED_UP':
-      seconds = travel(haversineMeters(rider, dropoff));
-      break;
+      return haversineMeters(rider, dropoff);
     default:
       return null;
   }
-  return Math.ceil(seconds + ETA_MODEL.handoverAllowanceSeconds);
+}
+
+/**
+ * Seconds until hand-over: the remaining route at the configured rider speed, in whole seconds;
+ * null when the delivery has no rider carrying it out, as the contract says.
+ */
+export function estimateEtaSeconds(
+  input: Parameters<typeof remainingRouteMeters>[0],
+  metersPerSecond: number = DEFAULT_RIDER_SPEED_METERS_PER_SECOND,
+): number | null {
+  const meters = remainingRouteMeters(input);
+  return meters === null ? null : Math.ceil(meters / metersPerSecond);
 }
 
 /**

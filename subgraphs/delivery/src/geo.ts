@@ -5,7 +5,7 @@ export interface LatLng {
 }
 
 /** Mean Earth radius in meters (IUGG), the usual choice for haversine distances. */
-const EARTH_RADIUS_METERS = 6_371_008.8;
+export const EARTH_RADIUS_METERS = 6_371_008.8;
 
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
 
@@ -34,4 +34,14 @@ export function interpolate(from: LatLng, to: LatLng, fraction: number): LatLng 
     latitude: from.latitude + (to.latitude - from.latitude) * fraction,
     longitude: from.longitude + (to.longitude - from.longitude) * fraction,
   };
+}
+
+/** Latitude in -90..90 and longitude in -180..180, both finite. */
+export function isValidPoint(point: LatLng): boolean {
+  return (
+    Number.isFinite(point.latitude) &&
+    Number.isFinite(point.longitude) &&
+    Math.abs(point.latitude) <= 90 &&
+    Math.abs(point.longitude) <= 180
+  );
 }

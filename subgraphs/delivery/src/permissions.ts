@@ -1,5 +1,5 @@
 import { allow, deny, rule, shield } from 'graphql-shield';
-import { isAuthenticated, type Viewer } from '@sky/auth';
+import { hasAnyRole, isAuthenticated, type Viewer } from '@sky/auth';
 import { forbidden, unauthenticated } from '@sky/errors';
 import { canSeeDelivery, canSeeOffer, canTrackRider, isRiderSelfOrAdmin } from './access.ts';
 import type { DeliveryContext } from './context.ts';
@@ -19,6 +19,8 @@ function entityRule<Parent>(
     return (await check(parent, ctx.viewer, ctx)) ? true : forbidden();
   });
 }
+
+const isRider = hasAnyRole('RIDER');
 
 /** The order's customer, its merchant's staff, the assigned or offered rider, admins. */
 const maySeeDelivery = entityRule<Delivery>('maySeeDelivery', (delivery, viewer, { stores }) =>
@@ -53,7 +55,26 @@ export const permissions = shield(
       delivery: isAuthenticated,
       myRiderProfile: isAuthenticated,
       myActiveDelivery: isAuthenticated,
+      myDeliveryOffer: isAuthenticated,
     },
+    // Riders only; which delivery a rider may act on is checked by the services (FORBIDDEN).
+    Mutation: {
+      '*': deny,
+      goOnline: isRider,
+      goOffline: isRider,
+      updateLocation: isRider,
+      acceptDeliveryOffer: isRider,
+      declineDeliveryOffer: isRider,
+      arrivedAtMerchant: isRider,
+      pickedUp: isRider,
+      delivered: isRider,
+    },
+    // The subscribe resolver checks the order's customer itself; the Delivery rules run per event.
+    Subscription: {
+      '*': deny,
+      courierLocation: isAuthenticated,
+    },
+    DeclineDeliveryOfferPayload: allow,
     _Service: allow,
     User: {
       '*': deny,

@@ -82,6 +82,10 @@ function deliveryOf(order: DemoOrder, delivery: DemoDelivery, now: Date): Delive
         dropoffLongitude: dropoff.longitude,
         distanceMeters: Math.round(haversineMeters(pickup, dropoff)),
         etaSeconds,
+        // Where the rider was at the delivery's last change (the position the ETA is from).
+        riderLatitude: active ? (riderPosition?.latitude ?? null) : null,
+        riderLongitude: active ? (riderPosition?.longitude ?? null) : null,
+        riderLocationAt: active && riderPosition ? updatedAt : null,
         estimatedArrivalAt:
           etaSeconds === null ? null : new Date(updatedAt.getTime() + etaSeconds * SECOND),
         version: steps.length,

@@ -1,5 +1,6 @@
 import { toConnection } from '@sky/server-kit';
-import { servedEta } from '../delivery-status.ts';
+import { isActiveDeliveryStatus, servedEta } from '../delivery-status.ts';
+import { pointOrNull } from '../geo.ts';
 import { keysetKey, parseKeysetCursor, trackPageSize } from '../keyset.ts';
 import type { DeliveryResolvers } from '../__generated__/resolvers-types.ts';
 
@@ -20,6 +21,16 @@ export const Delivery: DeliveryResolvers = {
   }),
   etaSeconds: (delivery) => servedEta(delivery).etaSeconds,
   estimatedArrivalAt: (delivery) => servedEta(delivery).estimatedArrivalAt,
+  // The carrying rider's position is shown only while a rider carries the delivery.
+  riderLocation: (delivery) =>
+    isActiveDeliveryStatus(delivery.status)
+      ? pointOrNull(delivery.riderLatitude, delivery.riderLongitude)
+      : null,
+  riderLocationAt: (delivery) =>
+    isActiveDeliveryStatus(delivery.status) &&
+    pointOrNull(delivery.riderLatitude, delivery.riderLongitude)
+      ? delivery.riderLocationAt
+      : null,
   currentOffer: (delivery, _args, { stores }) =>
     delivery.status === 'OFFERED' ? stores.offers.loadPendingForDelivery(delivery.id) : null,
   track: async (delivery, args, { stores }) => {

@@ -17,4 +17,8 @@ export const Query: QueryResolvers = {
     const rider = viewer ? await stores.riders.loadByUserId(viewer.userId) : null;
     return rider ? stores.deliveries.loadActiveForRider(rider.id) : null;
   },
+  myDeliveryOffer: async (_parent, _args, { viewer, stores }) => {
+    const rider = viewer ? await stores.riders.loadByUserId(viewer.userId) : null;
+    return rider ? stores.offers.loadPendingForRider(rider.id) : null;
+  },
 };

@@ -77,4 +77,14 @@ export class DeliveryStore {
   pageForRider(request: PageRequest): Promise<Delivery[]> {
     return this.pagesByRider.load(request);
   }
+
+  /**
+   * The order's delivery as it is now, bypassing the per-request cache: a subscription reads it
+   * again for every live message.
+   */
+  fetchByOrderId(orderId: string): Promise<Delivery | null> {
+    return isUuid(orderId)
+      ? this.prisma.delivery.findUnique({ where: { orderId } })
+      : Promise.resolve(null);
+  }
 }

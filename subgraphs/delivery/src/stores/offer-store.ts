@@ -12,9 +12,20 @@ export class OfferStore {
     (offer) => offer.pendingDeliveryId,
   );
 
+  /** The offer waiting for each rider's answer (`pendingRiderId` is unique the same way). */
+  private readonly pendingByRiderId = uniqueLoader<DeliveryOffer>(
+    (riderIds) =>
+      this.prisma.deliveryOffer.findMany({ where: { pendingRiderId: { in: riderIds } } }),
+    (offer) => offer.pendingRiderId,
+  );
+
   constructor(private readonly prisma: PrismaClient) {}
 
   loadPendingForDelivery(deliveryId: string): Promise<DeliveryOffer | null> {
     return this.pendingByDeliveryId.load(deliveryId);
+  }
+
+  loadPendingForRider(riderId: string): Promise<DeliveryOffer | null> {
+    return this.pendingByRiderId.load(riderId);
   }
 }

@@ -1,0 +1,25 @@
+import { forbidden, notFound, unauthenticated } from '@sky/errors';
+import { canTrackCourier } from '../access.ts';
+import { courierChannel, courierStream, type CourierMessage } from '../live/courier-stream.ts';
+import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
+
+/**
+ * Subscriptions are authorized here, when the client subscribes (a refusal sends no event); each
+ * event is then executed with a fresh context, so the Delivery fields' rules run again per event.
+ */
+export const Subscription: SubscriptionResolvers = {
+  courierLocation: {
+    subscribe: async (_parent, { orderId }, { viewer, stores, live }) => {
+      if (!viewer) throw unauthenticated();
+      const delivery = await stores.deliveries.fetchByOrderId(orderId);
+      if (!delivery) throw notFound('Delivery of this order');
+      if (!canTrackCourier(delivery, viewer)) {
+        throw forbidden("Only the order's customer can follow its courier.");
+      }
+      return courierStream({
+        source: live.subscribe<CourierMessage>(courierChannel(orderId)),
+        read: () => stores.deliveries.fetchByOrderId(orderId),
+      });
+    },
+  },
+};

@@ -1,0 +1,275 @@
+import type { Logger } from '@sky/logging';
+import type { Delivery } from '../__generated__/prisma/client.ts';
+import type { DispatchSettings } from '../config.ts';
+import { estimateEtaSeconds } from '../delivery-status.ts';
+import { unassignedEvent, waitingEvent } from '../domain/delivery-events.ts';
+import type { OrderCancelled, OrderConfirmed } from '../domain/order-events.ts';
+import { haversineMeters, pointOrNull, type LatLng } from '../geo.ts';
+import type { TxStores } from '../stores/tx-stores.ts';
+
+/**
+ * Dispatch: offering a delivery to the nearest available rider, moving on when an offer is
+ * declined or lapses, and waiting (with a durable retry timer) while nobody is available. Every
+ * function here runs inside the caller's transaction and holds the delivery's row lock.
+ */
+
+/** Durable job kinds (scheduled_jobs) of this subgraph. */
+export const JOBS = {
+  /** An offer not answered by its `expiresAt`: counts as a decline. */
+  offerExpiry: 'delivery.offer_expiry',
+  /** A delivery still waiting for a rider: dispatch tries again. */
+  dispatchRetry: 'delivery.dispatch_retry',
+} as const;
+
+export const offerExpiryKey = (offerId: string) => `delivery-offer-expiry:${offerId}`;
+export const dispatchRetryKey = (deliveryId: string) => `delivery-dispatch-retry:${deliveryId}`;
+
+/** Riders one dispatch tries before giving up for this round (each refused by a concurrent offer). */
+const MAX_CANDIDATES_PER_ROUND = 20;
+/** Waiting deliveries a rider who just became available wakes up. */
+const WAKE_LIMIT = 5;
+
+const pickupOf = (delivery: Delivery): LatLng => ({
+  latitude: delivery.pickupLatitude,
+  longitude: delivery.pickupLongitude,
+});
+const dropoffOf = (delivery: Delivery): LatLng => ({
+  latitude: delivery.dropoffLatitude,
+  longitude: delivery.dropoffLongitude,
+});
+const addSeconds = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000);
+
+/** The ETA fields of a delivery in `status` with the rider at `rider`, as of `now`. */
+export function etaFields(
+  delivery: Delivery,
+  status: Delivery['status'],
+  rider: LatLng | null,
+  now: Date,
+  settings: DispatchSettings,
+): { etaSeconds: number | null; estimatedArrivalAt: Date | null } {
+  const etaSeconds = estimateEtaSeconds(
+    { status, rider, pickup: pickupOf(delivery), dropoff: dropoffOf(delivery) },
+    settings.riderSpeedMetersPerSecond,
+  );
+  return {
+    etaSeconds,
+    estimatedArrivalAt: etaSeconds === null ? null : addSeconds(now, etaSeconds),
+  };
+}
+
+/**
+ * Offers a WAITING_FOR_RIDER delivery to the nearest AVAILABLE rider within range who has no open
+ * offer and has not been offered it before (ties: idle longest). The offer lapses at
+ * `now + offerTimeoutSeconds` (a durable job). With nobody to offer it to, the delivery stays
+ * WAITING_FOR_RIDER, `delivery.waiting` is announced when `announceWaiting` (it has just started
+ * waiting), and a retry job tries again after `retrySeconds`.
+ */
+export async function dispatch(
+  stores: TxStores,
+  delivery: Delivery,
+  settings: DispatchSettings,
+  options: { announceWaiting: boolean; now: Date },
+): Promise<Delivery> {
+  if (delivery.status !== 'WAITING_FOR_RIDER') return delivery;
+  const { now } = options;
+  const tried: string[] = [];
+  while (tried.length < MAX_CANDIDATES_PER_ROUND) {
+    const rider = await stores.riders.lockNearestCandidate({
+      deliveryId: delivery.id,
+      pickup: pickupOf(delivery),
+      radiusMeters: settings.radiusMeters,
+      excluding: tried,
+    });
+    if (!rider) break;
+    const offer = await stores.offers.open({
+      deliveryId: delivery.id,
+      riderId: rider.id,
+      offeredAt: now,
+      expiresAt: addSeconds(now, settings.offerTimeoutSeconds),
+    });
+    if (!offer) {
+      // A concurrent dispatch offered this rider another delivery first.
+      tried.push(rider.id);
+      continue;
+    }
+    await stores.outbox.cancelJob(dispatchRetryKey(delivery.id));
+    await stores.outbox.scheduleJob({
+      kind: JOBS.offerExpiry,
+      key: offerExpiryKey(offer.id),
+      dueAt: offer.expiresAt,
+      payload: { offerId: offer.id, deliveryId: delivery.id },
+    });
+    return stores.deliveries.update(delivery, { status: 'OFFERED' });
+  }
+  if (options.announceWaiting) await stores.outbox.append(waitingEvent(delivery, now));
+  await stores.outbox.scheduleJob({
+    kind: JOBS.dispatchRetry,
+    key: dispatchRetryKey(delivery.id),
+    dueAt: addSeconds(now, settings.retrySeconds),
+    payload: { deliveryId: delivery.id },
+  });
+  return delivery;
+}
+
+/** OFFERED → WAITING_FOR_RIDER after a decline or a lapse, then straight on to the next rider. */
+export async function offerToNextRider(
+  stores: TxStores,
+  delivery: Delivery,
+  settings: DispatchSettings,
+  now: Date,
+): Promise<Delivery> {
+  const waiting = await stores.deliveries.update(delivery, { status: 'WAITING_FOR_RIDER' });
+  return dispatch(stores, waiting, settings, { announceWaiting: true, now });
+}
+
+/**
+ * order.confirmed: creates the order's delivery and dispatches it, once per order (a repeat finds
+ * the delivery and does nothing). An order already known to be cancelled gets no delivery.
+ */
+export async function createDeliveryForOrder(
+  stores: TxStores,
+  confirmed: OrderConfirmed,
+  settings: DispatchSettings,
+  now: Date,
+  logger: Logger,
+): Promise<Delivery | null> {
+  if (await stores.deliveries.isOrderCancelled(confirmed.orderId)) {
+    logger.info({ orderId: confirmed.orderId }, 'order.confirmed for a cancelled order; ignored');
+    return null;
+  }
+  let pickup = confirmed.pickup;
+  if (!pickup) {
+    // Until order.confirmed carries the merchant's location (see the report on docs/contracts.md)
+    // the drop-off stands in for it: dispatch then looks for riders near the customer, which in
+    // a city is a few kilometers off at worst.
+    logger.warn(
+      { orderId: confirmed.orderId, merchantId: confirmed.merchantId },
+      'order.confirmed without pickup; using the drop-off as the pickup point',
+    );
+    pickup = confirmed.dropoff;
+  }
+  const { delivery, created } = await stores.deliveries.createForOrder({
+    orderId: confirmed.orderId,
+    merchantId: confirmed.merchantId,
+    customerId: confirmed.customerId,
+    pickup,
+    dropoff: confirmed.dropoff,
+    distanceMeters: Math.round(haversineMeters(pickup, confirmed.dropoff)),
+    createdAt: now,
+  });
+  if (!created) return delivery;
+  return dispatch(stores, delivery, settings, { announceWaiting: true, now });
+}
+
+/**
+ * A rider became AVAILABLE at `location`: the deliveries waiting near them are dispatched again
+ * now (their retry timers are moved to now) instead of at their next retry.
+ */
+export async function wakeWaitingDeliveriesNear(
+  stores: TxStores,
+  location: LatLng | null,
+  settings: DispatchSettings,
+  now: Date,
+): Promise<void> {
+  if (!location) return;
+  const waiting = await stores.deliveries.waitingNear(location, settings.radiusMeters, WAKE_LIMIT);
+  for (const delivery of waiting) {
+    await stores.outbox.scheduleJob({
+      kind: JOBS.dispatchRetry,
+      key: dispatchRetryKey(delivery.id),
+      dueAt: now,
+      payload: { deliveryId: delivery.id },
+    });
+  }
+}
+
+/** BUSY → AVAILABLE (idle from now) and waiting deliveries near the rider woken. */
+export async function releaseRider(
+  stores: TxStores,
+  riderId: string,
+  settings: DispatchSettings,
+  now: Date,
+): Promise<void> {
+  const rider = await stores.riders.release(riderId);
+  if (rider) {
+    await wakeWaitingDeliveriesNear(
+      stores,
+      pointOrNull(rider.latitude, rider.longitude),
+      settings,
+      now,
+    );
+  }
+}
+
+export type CancelOutcome = 'NO_DELIVERY' | 'CANCELLED' | 'ALREADY_FINAL' | 'ALREADY_PICKED_UP';
+
+/**
+ * order.cancelled: calls the delivery off unless the food is already picked up (or it is final):
+ * an open offer is withdrawn, the timers dropped, and an assigned rider freed
+ * (`delivery.unassigned`). The cancellation is remembered, so a late order.confirmed for the same
+ * order creates nothing.
+ */
+export async function cancelDeliveryForOrder(
+  stores: TxStores,
+  cancelled: OrderCancelled,
+  settings: DispatchSettings,
+  now: Date,
+): Promise<CancelOutcome> {
+  await stores.deliveries.rememberCancelledOrder(cancelled.orderId, cancelled.at);
+  const delivery = await stores.deliveries.lockByOrderId(cancelled.orderId);
+  if (!delivery) return 'NO_DELIVERY';
+  if (delivery.status === 'DELIVERED' || delivery.status === 'CANCELLED') return 'ALREADY_FINAL';
+  if (delivery.status === 'PICKED_UP') return 'ALREADY_PICKED_UP';
+
+  const offer = await stores.offers.pendingForDelivery(delivery.id);
+  if (offer) {
+    await stores.offers.answer(offer.id, 'WITHDRAWN', now);
+    await stores.outbox.cancelJob(offerExpiryKey(offer.id));
+  }
+  await stores.outbox.cancelJob(dispatchRetryKey(delivery.id));
+  await stores.deliveries.update(delivery, {
+    status: 'CANCELLED',
+    cancelledAt: now,
+    cancelReason: cancelled.reason,
+    activeRiderId: null,
+    etaSeconds: null,
+    estimatedArrivalAt: null,
+  });
+  if (delivery.activeRiderId) {
+    const rider = await stores.riders.find(delivery.activeRiderId);
+    if (rider) {
+      await stores.outbox.append(unassignedEvent(delivery, rider, cancelled.reason, now));
+      await releaseRider(stores, rider.id, settings, now);
+    }
+  }
+  return 'CANCELLED';
+}
+
+/**
+ * The offer expiry timer: an offer still open counts as declined and the delivery goes to the next
+ * rider. An offer answered in the meantime is left alone (the job may run more than once).
+ */
+export async function expireOffer(
+  stores: TxStores,
+  input: { offerId: string; deliveryId: string },
+  settings: DispatchSettings,
+  now: Date,
+): Promise<boolean> {
+  const delivery = await stores.deliveries.lock(input.deliveryId);
+  if (!delivery) return false;
+  if (!(await stores.offers.answer(input.offerId, 'EXPIRED', now))) return false;
+  if (delivery.status === 'OFFERED') await offerToNextRider(stores, delivery, settings, now);
+  return true;
+}
+
+/** The dispatch retry timer: tries again while the delivery is still waiting. */
+export async function retryDispatch(
+  stores: TxStores,
+  deliveryId: string,
+  settings: DispatchSettings,
+  now: Date,
+): Promise<Delivery | null> {
+  const delivery = await stores.deliveries.lock(deliveryId);
+  if (!delivery || delivery.status !== 'WAITING_FOR_RIDER') return delivery;
+  return dispatch(stores, delivery, settings, { announceWaiting: false, now });
+}

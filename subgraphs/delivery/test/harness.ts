@@ -1,0 +1,244 @@
+import { generateKeyPair, type KeyPair, type Role } from '@sky/auth';
+import type { Env } from '@sky/config';
+import type { DomainEvent } from '@sky/events';
+import { createLogger } from '@sky/logging';
+import { createTestDatabase, graphql, type GraphQLResponse, type TestDatabase } from '@sky/testkit';
+import { TEST_ENV, tokenSigner } from '@sky/testkit/supergraph';
+import { createClient, type Client } from 'graphql-ws';
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import type { Delivery, Rider } from '../src/__generated__/prisma/client.ts';
+import { loadConfig } from '../src/config.ts';
+import { deliveryEventHandlers } from '../src/events/handlers.ts';
+import { announceChanges } from '../src/live/announce.ts';
+import type { LatLng } from '../src/geo.ts';
+import { createDeliverySubgraph, type DeliverySubgraph } from '../src/server.ts';
+
+/** The delivery subgraph in server mode on a fresh database, the machine's Redis, a random port. */
+export interface DeliveryHarness {
+  subgraph: DeliverySubgraph;
+  url: string;
+  wsUrl: string;
+  db: TestDatabase;
+  keys: KeyPair;
+  env: Env;
+  token(claims: { userId: string; roles: Role[]; merchantId?: string | null }): string;
+  run<Data = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<Data>>;
+  /**
+   * Delivers an order event to this subgraph's handler, in a transaction, then runs its
+   * after-commit callbacks, as the consumer does.
+   */
+  deliverEvent(type: string, payload: Record<string, unknown>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `database` runs a second instance on another instance's database (that instance drops it);
+ * `embedded` runs on an in-memory PGlite database with in-process pub/sub instead.
+ */
+export async function startDeliverySubgraph(
+  options: { env?: Env; keys?: KeyPair; database?: TestDatabase; embedded?: boolean } = {},
+): Promise<DeliveryHarness> {
+  const keys = options.keys ?? generateKeyPair();
+  const embedded = options.embedded ?? false;
+  const db = embedded
+    ? { name: 'pglite', url: '', drop: async () => {} }
+    : (options.database ?? (await createTestDatabase('delivery')));
+  const ownsDatabase = !options.database;
+  const storage: Env = embedded
+    ? { SKY_MODE: 'embedded', DATA_DIR: '' }
+    : {
+        SKY_MODE: 'server',
+        DATABASE_URL: db.url,
+        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      };
+  const env: Env = {
+    ...TEST_ENV,
+    ...storage,
+    JWT_PUBLIC_KEY: keys.publicKeyPem,
+    JWT_PRIVATE_KEY: keys.privateKeyPem,
+    EVENT_NAMESPACE: `test-${randomUUID()}`,
+    EVENT_POLL_INTERVAL_MS: '100',
+    // Most tests report positions back to back; the rate-limit tests set their own interval.
+    LOCATION_MIN_INTERVAL_MS: '0',
+    ...options.env,
+  };
+  try {
+    const config = loadConfig(env);
+    const logger = createLogger('delivery', config.logLevel);
+    const subgraph = await createDeliverySubgraph(config, logger);
+    const { url } = await subgraph.listen(0, '127.0.0.1');
+    const signer = tokenSigner(keys);
+    const handlers = deliveryEventHandlers(
+      config.dispatch,
+      (log) =>
+        announceChanges(
+          log,
+          { live: subgraph.live, kickRelay: () => subgraph.events?.kick() },
+          logger,
+        ),
+      logger,
+    );
+    return {
+      subgraph,
+      url,
+      wsUrl: url.replace(/^http/, 'ws'),
+      db,
+      keys,
+      env,
+      token: (claims) => signer.signAccessToken({ merchantId: null, ...claims }).token,
+      run: (query, variables = {}, token) => graphql(url, query, { variables, token }),
+      deliverEvent: async (type, payload) => {
+        const event: DomainEvent = {
+          id: randomUUID(),
+          type,
+          producer: 'order',
+          aggregateType: 'Order',
+          aggregateId: String(payload.orderId),
+          payload,
+          createdAt: new Date().toISOString(),
+        };
+        const committed: (() => void | Promise<void>)[] = [];
+        await subgraph.prisma.$transaction(
+          (tx) => handlers[type]!(event, tx, (callback) => committed.push(callback)),
+          { timeout: 20_000, maxWait: 20_000 },
+        );
+        for (const callback of committed) await callback();
+      },
+      stop: async () => {
+        await subgraph.close();
+        if (ownsDatabase) await db.drop();
+      },
+    };
+  } catch (error) {
+    if (ownsDatabase) await db.drop();
+    throw error;
+  }
+}
+
+/** A point `northMeters` north and `eastMeters` east of `origin` (good to a meter over a few km). */
+export function offset(origin: LatLng, northMeters: number, eastMeters = 0): LatLng {
+  const metersPerDegree = 111_195;
+  return {
+    latitude: origin.latitude + northMeters / metersPerDegree,
+    longitude:
+      origin.longitude +
+      eastMeters / (metersPerDegree * Math.cos((origin.latitude * Math.PI) / 180)),
+  };
+}
+
+/**
+ * A test's own patch of the map, far from every other test's (the dispatch radius is 5 km), so
+ * riders left online by one test are never candidates in another.
+ */
+let areas = 0;
+export function newArea(): LatLng {
+  areas += 1;
+  return { latitude: -60 + areas * 2, longitude: 10 + areas * 3 };
+}
+
+export const GO_ONLINE = `mutation GoOnline($location: GeoPointInput!, $vehicle: String) {
+  goOnline(location: $location, vehicle: $vehicle) { id status idleSince vehicle location { latitude longitude } }
+}`;
+export const GO_OFFLINE = `mutation { goOffline { id status idleSince } }`;
+export const UPDATE_LOCATION = `mutation UpdateLocation($location: GeoPointInput!, $recordedAt: DateTime) {
+  updateLocation(location: $location, recordedAt: $recordedAt) { id status lastLocationAt location { latitude longitude } }
+}`;
+export const ACCEPT = `mutation Accept($id: ID!) { acceptDeliveryOffer(deliveryId: $id) { id status version rider { id status } etaSeconds } }`;
+export const DECLINE = `mutation Decline($id: ID!) { declineDeliveryOffer(deliveryId: $id) { deliveryId rider { id status } } }`;
+export const ARRIVED = `mutation Arrived($id: ID!) { arrivedAtMerchant(deliveryId: $id) { id status version etaSeconds } }`;
+export const PICKED_UP = `mutation PickedUp($id: ID!) { pickedUp(deliveryId: $id) { id status version etaSeconds } }`;
+export const DELIVERED = `mutation Delivered($id: ID!) { delivered(deliveryId: $id) { id status version etaSeconds rider { id status idleSince } } }`;
+export const MY_OFFER = `query { myDeliveryOffer { expiresAt rider { id } delivery { id status orderId: order { id } } } }`;
+
+/** A rider: a user id, a token with the RIDER role, and helpers for their operations. */
+export interface TestRider {
+  userId: string;
+  token: string;
+  id: string;
+}
+
+export async function riderOnline(harness: DeliveryHarness, location: LatLng): Promise<TestRider> {
+  const userId = randomUUID();
+  const token = harness.token({ userId, roles: ['RIDER'] });
+  const response = await harness.run<{ goOnline: { id: string } }>(GO_ONLINE, { location }, token);
+  if (!response.data?.goOnline) throw new Error(JSON.stringify(response.errors));
+  return { userId, token, id: response.data.goOnline.id };
+}
+
+export interface TestOrder {
+  orderId: string;
+  customerId: string;
+  merchantId: string;
+}
+
+/** Simulates order.confirmed (with the merchant's location as `pickup`). */
+export async function confirmOrder(
+  harness: DeliveryHarness,
+  places: { pickup: LatLng | null; dropoff: LatLng },
+): Promise<TestOrder> {
+  const order = { orderId: randomUUID(), customerId: randomUUID(), merchantId: randomUUID() };
+  await harness.deliverEvent('order.confirmed', {
+    ...order,
+    address: places.dropoff,
+    ...(places.pickup ? { pickup: places.pickup } : {}),
+    at: new Date().toISOString(),
+  });
+  return order;
+}
+
+export const deliveryOf = (harness: DeliveryHarness, orderId: string): Promise<Delivery> =>
+  harness.subgraph.prisma.delivery.findUniqueOrThrow({ where: { orderId } });
+
+export const riderRow = (harness: DeliveryHarness, riderId: string): Promise<Rider> =>
+  harness.subgraph.prisma.rider.findUniqueOrThrow({ where: { id: riderId } });
+
+export const pendingOfferOf = (harness: DeliveryHarness, deliveryId: string) =>
+  harness.subgraph.prisma.deliveryOffer.findUnique({ where: { pendingDeliveryId: deliveryId } });
+
+/** The events this subgraph wrote about a delivery, oldest first. */
+export async function eventsOf(
+  harness: DeliveryHarness,
+  deliveryId: string,
+): Promise<{ type: string; payload: Record<string, unknown> }[]> {
+  const rows = await harness.subgraph.prisma.outboxEvent.findMany({
+    where: { aggregateId: deliveryId },
+    orderBy: { createdAt: 'asc' },
+  });
+  return rows.map((row) => ({ type: row.type, payload: row.payload as Record<string, unknown> }));
+}
+
+/** Polls `check` until it returns a value (not undefined/false), or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export const codes = (response: GraphQLResponse): unknown[] =>
+  (response.errors ?? []).map((error) => error.extensions?.code);
+
+export function wsClient(
+  harness: DeliveryHarness,
+  token: string | null,
+  onClose?: (code: number) => void,
+): Client {
+  return createClient({
+    url: harness.wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    on: { closed: (event) => onClose?.((event as { code: number }).code) },
+  });
+}
