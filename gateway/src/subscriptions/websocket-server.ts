@@ -25,6 +25,8 @@ interface ConnectionState {
   expiryTimer?: NodeJS.Timeout;
   /** Ends every active subscription of the connection with this error before it closes. */
   failAll: Set<(error: GraphQLError) => void>;
+  /** Ends every subscription with UNAUTHENTICATED, then closes the socket with 4401. */
+  expire: () => void;
 }
 
 export interface SubscriptionServerOptions {
@@ -38,6 +40,16 @@ export interface SubscriptionServerOptions {
   /** Subgraph URL by name (the supergraph's, with configured overrides). */
   subgraphUrl: (name: string) => string;
 }
+
+/** Errors that arrived as JSON from a subgraph, made GraphQLErrors again (codes kept). */
+const asGraphQLError = (error: {
+  message: string;
+  path?: readonly (string | number)[];
+  extensions?: Record<string, unknown>;
+}) =>
+  error instanceof GraphQLError
+    ? error
+    : new GraphQLError(error.message, { path: error.path, extensions: error.extensions });
 
 const errorResult = (code: string, message: string): ExecutionResult => ({
   errors: [new GraphQLError(message, { extensions: { code } })],
@@ -66,26 +78,30 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
           ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: invalid or expired token');
           return false;
         }
-        const state: ConnectionState = { viewer, failAll: new Set() };
+        let expired = false;
+        const state: ConnectionState = {
+          viewer,
+          failAll: new Set(),
+          expire: () => {
+            if (expired) return;
+            expired = true;
+            for (const fail of state.failAll) {
+              fail(
+                new GraphQLError('The access token is invalid or expired.', {
+                  extensions: { code: ErrorCode.UNAUTHENTICATED },
+                }),
+              );
+            }
+            // Let the error messages go out before the close frame.
+            setTimeout(
+              () => ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: token expired'),
+              50,
+            );
+          },
+        };
         if (viewer) {
           const msLeft = viewer.expiresAt * 1000 - Date.now();
-          state.expiryTimer = setTimeout(
-            () => {
-              for (const fail of state.failAll) {
-                fail(
-                  new GraphQLError('The access token expired.', {
-                    extensions: { code: ErrorCode.UNAUTHENTICATED },
-                  }),
-                );
-              }
-              // Let the error messages go out before the close frame.
-              setTimeout(
-                () => ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: token expired'),
-                50,
-              );
-            },
-            Math.max(0, msLeft),
-          );
+          state.expiryTimer = setTimeout(state.expire, Math.max(0, msLeft));
         }
         states.set(ctx.extra, state);
         ctx.extra.state = state;
@@ -233,16 +249,27 @@ function subscribeThroughSupergraph(
         }
         const event = next.value;
         // A refusal from the owning subgraph (FORBIDDEN, UNAUTHENTICATED, ...) ends the stream.
-        if (!event.data) return last({ errors: event.errors });
+        if (!event.data) return last({ errors: (event.errors ?? []).map(asGraphQLError) });
         return { done: false, value: await planned.complete(event, context) };
       } catch (error) {
         if (finished) return done;
         logger.warn({ err: error }, 'upstream subscription failed');
         const closeCode = (error as { code?: number }).code;
+        if (closeCode === CLOSE_UNAUTHORIZED) {
+          // The subgraph refused the token (it expired a moment before our own timer fired):
+          // end the whole connection the same way, the error first, then the 4401 close.
+          closing = new Promise((resolve) => (releaseClosing = resolve));
+          state.expire();
+          return {
+            done: false,
+            value: errorResult(
+              ErrorCode.UNAUTHENTICATED,
+              'The access token is invalid or expired.',
+            ),
+          };
+        }
         return last(
-          closeCode === CLOSE_UNAUTHORIZED
-            ? errorResult(ErrorCode.UNAUTHENTICATED, 'The access token is invalid or expired.')
-            : errorResult(ErrorCode.INTERNAL_SERVER_ERROR, 'The subscription ended unexpectedly.'),
+          errorResult(ErrorCode.INTERNAL_SERVER_ERROR, 'The subscription ended unexpectedly.'),
         );
       }
     },

@@ -35,6 +35,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       // A runaway statement must not hold a connection forever.
       statement_timeout: target.statementTimeoutMs ?? 15_000,
     });
+    // An idle client whose server connection is terminated (database dropped or restarted) must
+    // not crash the process: the pool discards it and opens a new one when needed.
+    pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     return {
       target,
       adapter: new PrismaPg(pool),

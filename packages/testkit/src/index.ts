@@ -1,3 +1,4 @@
 export * from './databases.ts';
 export * from './graphql-client.ts';
 export * from './redis-server.ts';
+export { testSettings } from './settings.ts';

@@ -234,7 +234,12 @@ describe('quote-order', () => {
         ],
       }),
     ).toEqual({
-      merchant: { id: kitchen.id, name: 'Test Kitchen', currency: 'CNY' },
+      merchant: {
+        id: kitchen.id,
+        name: 'Test Kitchen',
+        currency: 'CNY',
+        location: { latitude: kitchen.latitude, longitude: kitchen.longitude },
+      },
       lines: [
         {
           dishId: ids.rice,

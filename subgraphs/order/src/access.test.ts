@@ -47,6 +47,14 @@ describe('canViewOrder', () => {
     expect(canViewOrder(rider, order)).toBe(false);
     expect(canViewOrder(customerClaimingMerchant, order)).toBe(false);
   });
+
+  it('lets the assigned rider see the order, and no other rider', () => {
+    expect(canViewOrder(rider, { ...order, riderUserId: rider.userId })).toBe(true);
+    expect(canViewOrder(rider, { ...order, riderUserId: stranger.userId })).toBe(false);
+    // Unassigned: the rider loses it.
+    expect(canViewOrder(rider, { ...order, riderUserId: null })).toBe(false);
+    expect(canViewOrder(null, { ...order, riderUserId: rider.userId })).toBe(false);
+  });
 });
 
 describe('canViewCart', () => {

@@ -2,15 +2,17 @@ import type { RequestContext } from '@sky/server-kit';
 import type { ViewerContext } from '@sky/auth';
 import { unauthenticated } from '@sky/errors';
 import type { CartService } from './services/cart-service.ts';
+import type { LiveFeeds } from './services/live-feeds.ts';
 import type { OrderActions } from './services/order-actions.ts';
 import type { PlacementService } from './services/placement-service.ts';
 import type { OrderStores } from './stores/index.ts';
 
-/** The domain services of one signed-in caller's request. */
+/** The domain services of one signed-in caller's request (or subscription). */
 export interface OrderServices {
   carts: CartService;
   placement: PlacementService;
   actions: OrderActions;
+  feeds: LiveFeeds;
 }
 
 /** What every resolver of the order subgraph receives. */

@@ -9,7 +9,7 @@ import {
   canViewOrder,
 } from './access.ts';
 
-/** The order's customer, its merchant's staff or an admin (riders: a later change). */
+/** The order's customer, its merchant's staff, its assigned rider or an admin. */
 const mayViewOrder = ownerRule<Order>('mayViewOrder', (order, viewer) =>
   canViewOrder(viewer, order),
 );
@@ -75,6 +75,13 @@ export const permissions = shield(
       merchantCancelOrder: isMerchantStaffOrAdmin,
       adminCancelOrder: isAdminRole,
     },
+    // Who may follow which order or merchant is decided when subscribing (LiveFeeds) and per event.
+    Subscription: {
+      '*': deny,
+      orderStatusChanged: isAuthenticated,
+      merchantOrderEvents: isAuthenticated,
+    },
+    MerchantOrderEvent: allow,
     _Service: allow,
     Order: mayViewOrder,
     OrderItem: allow,

@@ -1,3 +1,4 @@
+import type { LivePubSub } from '@sky/events';
 import { createLogger, type Logger } from '@sky/logging';
 import { createSubgraph, type Subgraph } from '@sky/server-kit';
 import { PrismaClient } from './__generated__/prisma/client.ts';
@@ -6,17 +7,20 @@ import type { OrderSubgraphConfig } from './config.ts';
 import type { OrderContext } from './context.ts';
 import { orderEventHandlers, orderJobs } from './events/handlers.ts';
 import { orderInternalApi } from './internal-api.ts';
+import { LiveNotifier } from './live/notifier.ts';
 import { permissions } from './permissions.ts';
 import { resolvers } from './resolvers/index.ts';
 import { CartService } from './services/cart-service.ts';
+import { LiveFeeds } from './services/live-feeds.ts';
 import { OrderActions } from './services/order-actions.ts';
 import { PlacementService } from './services/placement-service.ts';
 import { createOrderStores } from './stores/index.ts';
 
 /**
  * Builds the order subgraph (database migrated, schema protected, event workers running: the
- * outbox relay, payment event handlers and the payment/placement timers) without listening.
- * `clients` replaces the HTTP clients of the catalog and user subgraphs (tests of failures).
+ * outbox relay, payment and delivery event handlers and the payment/placement timers; live
+ * subscriptions over graphql-ws) without listening. `clients` replaces the HTTP clients of the
+ * catalog and user subgraphs (tests of failures).
  */
 export async function createOrderSubgraph(
   config: OrderSubgraphConfig,
@@ -26,6 +30,11 @@ export async function createOrderSubgraph(
   // The relay polls; after a commit that wrote events it is kicked to publish them at once.
   let subgraph: Subgraph<PrismaClient> | null = null;
   const eventsWritten = () => subgraph?.events?.kick();
+  // Event handlers and jobs may run before createSubgraph has returned its pub/sub: their live
+  // messages wait for it.
+  let liveReady!: (live: LivePubSub) => void;
+  const live = new Promise<LivePubSub>((resolve) => (liveReady = resolve));
+  const notifier = new LiveNotifier(() => live, logger);
   subgraph = await createSubgraph<PrismaClient, OrderContext>({
     config,
     logger,
@@ -33,9 +42,10 @@ export async function createOrderSubgraph(
       new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] }),
     resolvers,
     permissions,
-    createContext: (state, prisma) => {
+    createContext: (state, prisma, services) => {
       const stores = createOrderStores(prisma);
       const viewer = state.viewer;
+      const requestLive = new LiveNotifier(() => services.live, state.logger);
       return {
         ...state,
         stores,
@@ -50,17 +60,19 @@ export async function createOrderSubgraph(
             state.requestId,
             eventsWritten,
           ),
-          actions: new OrderActions(viewer, stores, config.ordering, eventsWritten),
+          actions: new OrderActions(viewer, stores, config.ordering, eventsWritten, requestLive),
+          feeds: new LiveFeeds(viewer, stores, services.live),
         },
       };
     },
     internalApi: orderInternalApi,
     events: {
       relay: true,
-      handlers: orderEventHandlers(logger),
-      jobs: orderJobs(logger),
+      handlers: orderEventHandlers(logger, notifier),
+      jobs: orderJobs(logger, notifier),
     },
   });
+  liveReady(subgraph.live);
   return subgraph;
 }
 

@@ -74,6 +74,10 @@ export async function startOrderSubgraph(
       run: (query, variables, token) => graphql(url, query, { variables, token }),
       stop: async () => {
         await subgraph.close();
+        // pg's Pool.end() resolves before its last connections have finished closing; dropping
+        // the database WITH (FORCE) at once terminates them, and the pg client reports that as
+        // an uncaught error. A moment lets them close first (see the report: packages/database).
+        await new Promise((resolve) => setTimeout(resolve, 100));
         if (ownsDatabase) await db.drop();
       },
     };

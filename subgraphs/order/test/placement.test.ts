@@ -103,6 +103,7 @@ const ORDER_FIELDS = `id orderNumber status payStatus version remark tablewareCo
   itemsTotal { amount currency } packingFee { amount } deliveryFee { amount } total { amount currency }
   items { dish { id } setMeal { id } name flavor quantity unitPrice { amount } lineTotal { amount } }
   address { contactName phone detail label location { latitude longitude } }
+  pickupLocation { latitude longitude } deliveryWaiting
   statusHistory { from to actor actorUserId }`;
 const PLACE = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${ORDER_FIELDS} } }`;
 const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id, reason: "test") { id status } }`;
@@ -330,6 +331,9 @@ describe('placeOrder', () => {
         label: aliceHome.label,
         location: { latitude: aliceHome.latitude, longitude: aliceHome.longitude },
       },
+      // The merchant's location from catalog's quote: where the rider will pick it up.
+      pickupLocation: { latitude: noodleHouse.latitude, longitude: noodleHouse.longitude },
+      deliveryWaiting: false,
       statusHistory: [
         { from: null, to: 'PENDING_PAYMENT', actor: 'CUSTOMER', actorUserId: alice.id },
       ],

@@ -95,7 +95,13 @@ export interface QuotedItem {
 }
 
 export interface QuotedOrder {
-  merchant: { id: string; name: string; currency: string };
+  /** `location` is where riders pick the order up (the order keeps it for dispatch). */
+  merchant: {
+    id: string;
+    name: string;
+    currency: string;
+    location: { latitude: number; longitude: number };
+  };
   lines: {
     dishId: string | null;
     setMealId: string | null;
@@ -215,7 +221,12 @@ export class OrderingService {
       );
     }
     return {
-      merchant: { id: merchant.id, name: merchant.name, currency: merchant.currency },
+      merchant: {
+        id: merchant.id,
+        name: merchant.name,
+        currency: merchant.currency,
+        location: { latitude: merchant.latitude, longitude: merchant.longitude },
+      },
       lines: lines.map(({ item, quantity }, index) => ({
         dishId: item.dishId,
         setMealId: item.setMealId,

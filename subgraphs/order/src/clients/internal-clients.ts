@@ -34,7 +34,13 @@ export interface OrderQuoteLine {
 }
 
 export interface OrderQuote {
-  merchant: { id: string; name: string; currency: string };
+  /** `location`: where the merchant is, so where riders pick the order up. */
+  merchant: {
+    id: string;
+    name: string;
+    currency: string;
+    location?: { latitude: number; longitude: number } | null;
+  };
   lines: OrderQuoteLine[];
   itemsTotal: Money;
   packingFee: Money;

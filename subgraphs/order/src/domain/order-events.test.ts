@@ -83,17 +83,43 @@ describe('statusChangeEvents', () => {
     });
   });
 
-  it('announces an acceptance with the delivery address', () => {
-    const after = { ...order, status: 'CONFIRMED', version: 3 } as Order;
-    const events = statusChangeEvents(order, after, {
-      action: 'ACCEPT',
-      actor: 'MERCHANT',
-      actorUserId: 'u',
-      reason: null,
-      at,
-    });
+  const accept = {
+    action: 'ACCEPT',
+    actor: 'MERCHANT',
+    actorUserId: 'u',
+    reason: null,
+    at,
+  } as const;
+
+  it('announces an acceptance with the delivery address and the pickup location', () => {
+    const after = {
+      ...order,
+      status: 'CONFIRMED',
+      version: 3,
+      pickupLatitude: 31.2,
+      pickupLongitude: 121.4,
+    } as Order;
+    const events = statusChangeEvents(order, after, accept);
     expect(events.map((e) => e.type)).toEqual(['order.status_changed', 'order.confirmed']);
-    expect(events[1]!.payload.address).toEqual({ latitude: 31.23, longitude: 121.47 });
+    expect(events[1]!.payload).toEqual({
+      orderId: order.id,
+      customerId: order.customerId,
+      merchantId: order.merchantId,
+      address: { latitude: 31.23, longitude: 121.47 },
+      pickup: { latitude: 31.2, longitude: 121.4 },
+      at: at.toISOString(),
+    });
+  });
+
+  it('announces no pickup location for an order placed before it was recorded', () => {
+    const after = {
+      ...order,
+      status: 'CONFIRMED',
+      version: 3,
+      pickupLatitude: null,
+      pickupLongitude: null,
+    } as Order;
+    expect(statusChangeEvents(order, after, accept)[1]!.payload.pickup).toBeNull();
   });
 });
 

@@ -103,6 +103,12 @@ export function statusChangeEvents(
       payload: {
         ...base,
         address: { latitude: after.addressLatitude, longitude: after.addressLongitude },
+        // Where the rider picks it up (the merchant's location at placement); null for orders
+        // placed before it was recorded (delivery then finds the merchant's location itself).
+        pickup:
+          typeof after.pickupLatitude === 'number' && typeof after.pickupLongitude === 'number'
+            ? { latitude: after.pickupLatitude, longitude: after.pickupLongitude }
+            : null,
         at,
       },
     });

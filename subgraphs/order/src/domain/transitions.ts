@@ -44,7 +44,8 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderAction, TransitionRule>> = 
     to: 'CANCELLED',
     by: 'ADMIN',
   },
-  // Driven by the delivery subgraph's events (a later change); listed so the table is complete.
+  // Driven by the delivery subgraph's events (delivery.picked_up, delivery.delivered), recorded
+  // with actor RIDER; no public caller performs them here (the rider acts in the delivery subgraph).
   PICK_UP: { from: ['CONFIRMED'], to: 'DELIVERY_IN_PROGRESS', by: 'SYSTEM' },
   DELIVER: { from: ['DELIVERY_IN_PROGRESS'], to: 'COMPLETED', by: 'SYSTEM' },
 };

@@ -1,3 +1,4 @@
+import type { Order as OrderModel } from '../__generated__/prisma/client.ts';
 import type { OrderResolvers } from '../__generated__/resolvers-types.ts';
 import { money } from '../money.ts';
 import { merchantReference, userReference } from '../references.ts';
@@ -19,5 +20,15 @@ export const Order: OrderResolvers = {
     label: order.addressLabel,
     location: { latitude: order.addressLatitude, longitude: order.addressLongitude },
   }),
+  pickupLocation: (order) =>
+    order.pickupLatitude === null || order.pickupLongitude === null
+      ? null
+      : { latitude: order.pickupLatitude, longitude: order.pickupLongitude },
+  deliveryWaiting: (order) => isWaitingForRider(order),
+  deliveryWaitingSince: (order) => (isWaitingForRider(order) ? order.deliveryWaitingSince : null),
   statusHistory: (order, _args, { stores }) => stores.orders.statusHistory(order.id),
 };
+
+/** Dispatch waits for a rider only while the order is accepted and nobody is assigned. */
+const isWaitingForRider = (order: OrderModel) =>
+  order.status === 'CONFIRMED' && order.riderId === null && order.deliveryWaitingSince !== null;

@@ -8,12 +8,14 @@ import { Order } from './Order.ts';
 import { OrderItem } from './OrderItem.ts';
 import { OrderStatusChange } from './OrderStatusChange.ts';
 import { Query } from './Query.ts';
+import { Subscription } from './Subscription.ts';
 import { User } from './User.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query,
   Mutation,
+  Subscription,
   Order,
   OrderItem,
   OrderStatusChange,

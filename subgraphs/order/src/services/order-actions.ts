@@ -6,6 +6,8 @@ import type { Order, OrderStatus } from '../__generated__/prisma/client.ts';
 import { canListOrdersOfMerchant } from '../access.ts';
 import { parseReason } from '../domain/inputs.ts';
 import { reminderEvent } from '../domain/order-events.ts';
+import { reminderNotices, statusChangeNotices } from '../live/channels.ts';
+import type { LiveNotifier } from '../live/notifier.ts';
 import { actorFor, invalidTransition, type OrderAction } from '../domain/transitions.ts';
 import type { OrderListFilter } from '../stores/order-pages.ts';
 import type { OrderStores } from '../stores/index.ts';
@@ -39,6 +41,8 @@ export class OrderActions {
     private readonly settings: OrderActionSettings,
     /** Called after a commit that wrote events, so the relay publishes them now. */
     private readonly eventsWritten: () => void,
+    /** Live messages, sent once a change has committed. */
+    private readonly live: LiveNotifier,
   ) {}
 
   /**
@@ -75,6 +79,8 @@ export class OrderActions {
       throw invalidTransition(action, result.order.status);
     }
     this.eventsWritten();
+    // Not awaited: subscribers re-read the committed order; the caller need not wait for them.
+    void this.live.publish(statusChangeNotices(result.before, result.after, change.at));
     return this.stores.orders.remember(result.after);
   }
 
@@ -106,6 +112,7 @@ export class OrderActions {
       );
     });
     this.eventsWritten();
+    void this.live.publish(reminderNotices(reminded, at));
     return {
       order: this.stores.orders.remember(reminded),
       remindedAt: at,

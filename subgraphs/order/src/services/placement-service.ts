@@ -207,6 +207,7 @@ export class PlacementService {
         tablewareCount: request.tablewareCount,
         scheduledDeliveryAt: request.deliverAt,
         address,
+        pickup: pickupOf(quote),
         placedAt,
         paymentDueAt: new Date(placedAt.getTime() + this.settings.paymentTimeoutSeconds * 1000),
         items: quote.lines.map((line) => ({
@@ -302,6 +303,23 @@ function stockItems(
       byItem.set(key, { dishId: line.dishId, setMealId: line.setMealId, quantity: line.quantity });
   }
   return [...byItem.values()];
+}
+
+/**
+ * Where the rider picks the order up: the merchant's location from the quote. A catalog that does
+ * not send it yet (or a broken point) leaves it unknown rather than failing the order: delivery
+ * can still find the merchant's location itself.
+ */
+function pickupOf(quote: OrderQuote): { latitude: number; longitude: number } | null {
+  const location = quote.merchant.location;
+  if (!location) return null;
+  const { latitude, longitude } = location;
+  const valid =
+    Number.isFinite(latitude) &&
+    Number.isFinite(longitude) &&
+    Math.abs(latitude) <= 90 &&
+    Math.abs(longitude) <= 180;
+  return valid ? { latitude, longitude } : null;
 }
 
 /**

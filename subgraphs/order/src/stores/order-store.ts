@@ -55,6 +55,14 @@ export class OrderStore {
     return this.byId.load(id);
   }
 
+  /**
+   * The order as it is now, past the request's cache: live subscriptions read it again on every
+   * message, during a subscription that outlives any one request.
+   */
+  current(id: string): Promise<Order | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return this.prisma.order.findUnique({ where: { id } });
+  }
   /** After a write in this request: later loads of the order see the written row. */
   remember(order: Order): Order {
     this.byId.clear(order.id).prime(order.id, order);

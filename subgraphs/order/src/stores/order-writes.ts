@@ -37,6 +37,8 @@ export interface NewOrder {
     latitude: number;
     longitude: number;
   };
+  /** The merchant's location, where the rider picks the order up; null when catalog gave none. */
+  pickup: { latitude: number; longitude: number } | null;
   placedAt: Date;
   paymentDueAt: Date;
   items: {
@@ -91,6 +93,8 @@ export class OrderWrites {
         addressLabel: order.address.label,
         addressLatitude: order.address.latitude,
         addressLongitude: order.address.longitude,
+        pickupLatitude: order.pickup?.latitude ?? null,
+        pickupLongitude: order.pickup?.longitude ?? null,
         version: 1,
         placedAt: order.placedAt,
         paymentDueAt: order.paymentDueAt,
@@ -187,11 +191,86 @@ export class OrderWrites {
    * paid order, or of a payment that succeeded after its order was already cancelled (then the
    * order was still UNPAID). False when the order is not cancelled or already refunded.
    */
-  async markRefunded(orderId: string): Promise<boolean> {
+  async markRefunded(orderId: string): Promise<Order | null> {
     const { count } = await this.tx.order.updateMany({
       where: { id: orderId, status: 'CANCELLED', payStatus: { not: 'REFUNDED' } },
       data: { payStatus: 'REFUNDED', version: { increment: 1 } },
     });
-    return count === 1;
+    return count === 1 ? this.find(orderId) : null;
+  }
+
+  /*
+   * The delivery assignment, from the delivery subgraph's events. Events can arrive late or out
+   * of order (a redelivery after a failure), so each one carries its instant and is applied only
+   * if it is newer than the last assignment change applied (`riderChangedAt`); a repeat of the
+   * same event is not newer, so it changes nothing.
+   */
+
+  /**
+   * delivery.assigned: the rider (and the rider's account, which may then read the order) is
+   * remembered and dispatch no longer waits. Returns the updated order, or null when the event
+   * is not newer than the assignment the order already knows (nothing written).
+   */
+  async assignRider(
+    orderId: string,
+    rider: { riderId: string; riderUserId: string },
+    at: Date,
+  ): Promise<Order | null> {
+    const { count } = await this.tx.order.updateMany({
+      where: { id: orderId, OR: [{ riderChangedAt: null }, { riderChangedAt: { lt: at } }] },
+      data: {
+        riderId: rider.riderId,
+        riderUserId: rider.riderUserId,
+        riderChangedAt: at,
+        deliveryWaitingSince: null,
+        version: { increment: 1 },
+      },
+    });
+    return count === 1 ? this.find(orderId) : null;
+  }
+
+  /**
+   * delivery.unassigned: forgets that rider (who loses access to the order). Returns the updated
+   * order, or null when there was nothing to forget: another rider or a newer assignment is
+   * recorded, or none at all. With no rider recorded yet (this event overtook its assignment) the
+   * instant is still kept, so the older assignment arriving afterwards is not applied.
+   */
+  async unassignRider(orderId: string, riderId: string, at: Date): Promise<Order | null> {
+    const newer = { OR: [{ riderChangedAt: null }, { riderChangedAt: { lt: at } }] };
+    const { count } = await this.tx.order.updateMany({
+      where: { id: orderId, riderId, ...newer },
+      data: {
+        riderId: null,
+        riderUserId: null,
+        riderChangedAt: at,
+        version: { increment: 1 },
+      },
+    });
+    if (count === 1) return this.find(orderId);
+    await this.tx.order.updateMany({
+      where: { id: orderId, riderId: null, ...newer },
+      data: { riderChangedAt: at },
+    });
+    return null;
+  }
+
+  /**
+   * delivery.waiting: an accepted order without a rider is marked as waiting for one (once: the
+   * flag stays until a rider is assigned, and later retries change nothing). Returns the updated
+   * order, or null when nothing changed (already waiting, a rider assigned, not CONFIRMED, or the
+   * event is older than the last assignment change).
+   */
+  async markDeliveryWaiting(orderId: string, at: Date): Promise<Order | null> {
+    const { count } = await this.tx.order.updateMany({
+      where: {
+        id: orderId,
+        status: 'CONFIRMED',
+        riderId: null,
+        deliveryWaitingSince: null,
+        OR: [{ riderChangedAt: null }, { riderChangedAt: { lt: at } }],
+      },
+      data: { deliveryWaitingSince: at, version: { increment: 1 } },
+    });
+    return count === 1 ? this.find(orderId) : null;
   }
 }

@@ -1,0 +1,133 @@
+/**
+ * Live tracking at scale: N concurrent subscribers to one order on one gateway instance (server
+ * mode: PostgreSQL, Redis pub/sub), then the order's status changes; prints event-to-client
+ * latency p50/p99 and the gateway process's memory per subscriber, beside a baseline run with one
+ * subscriber in the same command.
+ *   npm run bench:subscribers [-- --subscribers 1000]
+ * Subscribers live in a child process, so the memory figures are the platform's own. The
+ * platform's gateway and five subgraphs share this process (and the machine's 2 cores).
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { prepareTemplateDatabases } from '@sky/testkit';
+import { startTestSupergraph, TEST_ENV } from '@sky/testkit/supergraph';
+import { graphql } from '@sky/testkit';
+import {
+  completePayment,
+  dishNamed,
+  newCustomer,
+  noodleHouse,
+  ok,
+  orderOneDish,
+  payOrder,
+} from '../tests/flows.ts';
+import { signIn } from '../tests/helpers.ts';
+
+const index = process.argv.indexOf('--subscribers');
+const SUBSCRIBERS = index > 0 ? Number(process.argv[index + 1]) : 1000;
+
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[
+    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
+  ]!;
+const mib = (bytes: number) => bytes / 1024 / 1024;
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+const dropTemplates = await prepareTemplateDatabases();
+const supergraph = await startTestSupergraph({
+  env: { ...TEST_ENV, SANDBOX_CALLBACK_DELAY_MS: '600000' },
+});
+const gateway = supergraph.gatewayUrl;
+const staff = await signIn(gateway, 'staff-noodle-house');
+
+async function run(subscribers: number) {
+  const customer = await newCustomer(gateway, noodleHouse);
+  const orderId = await orderOneDish(
+    gateway,
+    customer,
+    noodleHouse.id,
+    dishNamed(noodleHouse, '红烧牛肉面').id,
+    '微辣 Mild',
+  );
+  gc();
+  const before = process.memoryUsage();
+  const swarm = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'subscriber-swarm.ts'),
+      gateway,
+      customer.token,
+      orderId,
+      String(subscribers),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const waiting = new Map<string, (times: number[]) => void>();
+  const received = (status: string) =>
+    new Promise<number[]>((resolve) => waiting.set(status, resolve));
+  createInterface({ input: swarm.stdout! }).on('line', (line) => {
+    const message = JSON.parse(line) as {
+      type: string;
+      status?: string;
+      times?: number[];
+      error?: string;
+    };
+    if (message.type === 'all-received') waiting.get(message.status!)?.(message.times!);
+    if (message.type === 'error') console.error('subscriber error:', message.error);
+  });
+  try {
+    await received('PENDING_PAYMENT');
+    gc();
+    const after = process.memoryUsage();
+
+    const latencies: number[] = [];
+    const paid = received('TO_BE_CONFIRMED');
+    const payment = ok(await payOrder(gateway, customer.token, orderId)).payOrder;
+    let t0 = Date.now();
+    await completePayment(supergraph.paymentSandboxUrl, payment.providerPaymentId);
+    latencies.push(...(await paid).map((t) => t - t0));
+    const confirmed = received('CONFIRMED');
+    t0 = Date.now();
+    ok(
+      await graphql(gateway, 'mutation($id: ID!) { acceptOrder(id: $id) { status } }', {
+        token: staff,
+        variables: { id: orderId },
+      }),
+    );
+    latencies.push(...(await confirmed).map((t) => t - t0));
+    return {
+      subscribers,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      rssPerSubscriberKiB: (after.rss - before.rss) / subscribers / 1024,
+      heapPerSubscriberKiB: (after.heapUsed - before.heapUsed) / subscribers / 1024,
+      rssMiB: mib(after.rss),
+    };
+  } finally {
+    swarm.kill();
+  }
+}
+
+try {
+  const baseline = await run(1);
+  const loaded = await run(SUBSCRIBERS);
+  console.log(
+    `Node ${process.version}; event = an order status change (payment callback, merchant accept)`,
+  );
+  for (const r of [baseline, loaded]) {
+    console.log(
+      `${String(r.subscribers).padStart(5)} subscriber(s): event-to-client p50 ${r.p50} ms, p99 ${r.p99} ms; ` +
+        `memory per subscriber: RSS ${r.rssPerSubscriberKiB.toFixed(1)} KiB, heap ${r.heapPerSubscriberKiB.toFixed(1)} KiB ` +
+        `(process RSS ${r.rssMiB.toFixed(0)} MiB)`,
+    );
+  }
+  console.log(
+    `p50 ratio ${SUBSCRIBERS} / 1 subscriber: ${(loaded.p50 / Math.max(1, baseline.p50)).toFixed(1)}x`,
+  );
+} finally {
+  await supergraph.stop();
+  await dropTemplates();
+}

@@ -1,0 +1,67 @@
+import type { Order } from '../__generated__/prisma/client.ts';
+import type { MerchantOrderEventKind, MerchantOrderMessage } from './channels.ts';
+
+export interface MerchantOrderEvent {
+  kind: MerchantOrderEventKind;
+  order: Order;
+  at: Date;
+}
+
+type Result = IteratorResult<MerchantOrderEvent>;
+const DONE: Result = { done: true, value: undefined };
+const KINDS: readonly string[] = ['NEW_ORDER', 'REMINDER', 'CANCELLED'];
+
+/**
+ * The `merchantOrderEvents` event stream: each message on the merchant's live channel becomes an
+ * event with the order as it is now. Messages about orders of another merchant or that cannot be
+ * read are dropped. An explicit iterator, so that `return()` ends the live subscription at once.
+ */
+export function merchantOrderStream(options: {
+  merchantId: string;
+  /** The merchant's live channel, already listening (`pending` is its first `next()`). */
+  source: AsyncIterator<MerchantOrderMessage>;
+  pending: Promise<IteratorResult<MerchantOrderMessage>>;
+  /** Reads an order as it is now (no per-request cache). */
+  read: (orderId: string) => Promise<Order | null>;
+}): AsyncIterableIterator<MerchantOrderEvent> {
+  const { source, read, merchantId } = options;
+  let pending: Promise<IteratorResult<MerchantOrderMessage>> | null = options.pending;
+  let finished = false;
+
+  const finish = async (): Promise<Result> => {
+    if (!finished) {
+      finished = true;
+      await source.return?.();
+    }
+    return DONE;
+  };
+
+  const next = async (): Promise<Result> => {
+    for (;;) {
+      if (finished) return DONE;
+      const message = await (pending ?? source.next());
+      pending = null;
+      if (finished || message.done) return finish();
+      const { kind, orderId, at } = message.value;
+      const when = new Date(at);
+      if (!KINDS.includes(kind) || typeof orderId !== 'string' || Number.isNaN(when.getTime())) {
+        continue;
+      }
+      const order = await read(orderId);
+      if (finished) return DONE;
+      if (!order || order.merchantId !== merchantId) continue;
+      return { done: false, value: { kind, order, at: when } };
+    }
+  };
+
+  const iterator: AsyncIterableIterator<MerchantOrderEvent> = {
+    next,
+    return: finish,
+    throw: async (error: unknown) => {
+      await finish();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
