@@ -6,7 +6,8 @@
  * are for comparing runs on the same machine, not a capacity claim.
  */
 import { prepareTemplateDatabases } from '@sky/testkit';
-import { startTestSupergraph, TEST_ENV } from '@sky/testkit/supergraph';
+import { startTestSupergraph } from '../tests/supergraph.ts';
+import { TEST_ENV } from '@sky/testkit';
 import { randomUUID } from 'node:crypto';
 import {
   dishNamed,

@@ -11,7 +11,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { prepareTemplateDatabases } from '@sky/testkit';
-import { startTestSupergraph, TEST_ENV } from '@sky/testkit/supergraph';
+import { startTestSupergraph } from '../tests/supergraph.ts';
+import { TEST_ENV } from '@sky/testkit';
 import { graphql } from '@sky/testkit';
 import {
   completePayment,

@@ -1,5 +1,5 @@
 import { errorCodes, graphql } from '@sky/testkit';
-import { startTestSupergraph, type TestSupergraph } from '@sky/testkit/supergraph';
+import { startTestSupergraph, type TestSupergraph } from './supergraph.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let supergraph: TestSupergraph;

@@ -2,7 +2,7 @@ import { startPlatform, type Platform } from '@sky/embedded';
 import { demoId, orders } from '@sky/demo-data';
 import { createLogger } from '@sky/logging';
 import { graphql } from '@sky/testkit';
-import { TEST_ENV } from '@sky/testkit/supergraph';
+import { TEST_ENV } from '@sky/testkit';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 import { addresses, demoId, merchants, orders, riders, users } from '@sky/demo-data';
 import { graphql } from '@sky/testkit';
-import { startTestSupergraph, type TestSupergraph } from '@sky/testkit/supergraph';
+import { startTestSupergraph, type TestSupergraph } from './supergraph.ts';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

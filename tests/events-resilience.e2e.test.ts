@@ -1,5 +1,5 @@
 import { graphql, startPrivateRedis, type PrivateRedis } from '@sky/testkit';
-import { startTestSupergraph, type TestSupergraph } from '@sky/testkit/supergraph';
+import { startTestSupergraph, type TestSupergraph } from './supergraph.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completePayment,

@@ -2,7 +2,8 @@ import { findDemoUser } from '@sky/demo-data';
 import { createGateway, loadConfig as loadGatewayConfig } from '@sky/gateway';
 import { createOrderSubgraph, loadConfig as loadOrderConfig } from '@sky/subgraph-order';
 import { graphql, testSettings } from '@sky/testkit';
-import { startTestSupergraph, tokenSigner, type TestSupergraph } from '@sky/testkit/supergraph';
+import { startTestSupergraph, type TestSupergraph } from './supergraph.ts';
+import { tokenSigner } from '@sky/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completePayment,

@@ -1,5 +1,5 @@
 import { errorCodes, graphql } from '@sky/testkit';
-import { startTestSupergraph, type TestSupergraph } from '@sky/testkit/supergraph';
+import { startTestSupergraph, type TestSupergraph } from './supergraph.ts';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

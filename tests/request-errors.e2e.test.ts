@@ -6,7 +6,8 @@ import {
   type GraphQLResponse,
   type TestDatabase,
 } from '@sky/testkit';
-import { startTestSupergraph, TEST_ENV, type TestSupergraph } from '@sky/testkit/supergraph';
+import { startTestSupergraph, type TestSupergraph } from './supergraph.ts';
+import { TEST_ENV } from '@sky/testkit';
 import { createUserSubgraph, loadConfig as loadUserConfig } from '@sky/subgraph-user';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leaksInternals } from './helpers.ts';

@@ -8,7 +8,7 @@ import {
   seedUserDemoData,
 } from '@sky/subgraph-user';
 import { createTestDatabase, graphql, type TestDatabase } from '@sky/testkit';
-import { TEST_ENV, tokenSigner } from '@sky/testkit/supergraph';
+import { TEST_ENV, tokenSigner } from '@sky/testkit';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 

@@ -1,6 +1,6 @@
 import { demoId, orders } from '@sky/demo-data';
 import { errorCodes, graphql } from '@sky/testkit';
-import { startTestSupergraph, type TestSupergraph } from '@sky/testkit/supergraph';
+import { startTestSupergraph, type TestSupergraph } from './supergraph.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './helpers.ts';
 import { MY_ORDERS, NEARBY_MERCHANTS, ORDER_ACROSS_ALL_SUBGRAPHS } from './operations.ts';

@@ -1,7 +1,7 @@
 import { generateKeyPair } from '@sky/auth';
 import { demoId } from '@sky/demo-data';
 import { graphql } from '@sky/testkit';
-import { startTestSupergraph, type TestSupergraph } from '@sky/testkit/supergraph';
+import { startTestSupergraph, type TestSupergraph } from './supergraph.ts';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -1,6 +1,6 @@
 import { generateKeyPair } from '@sky/auth';
 import { graphql } from '@sky/testkit';
-import { TEST_ENV } from '@sky/testkit/supergraph';
+import { TEST_ENV } from '@sky/testkit';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

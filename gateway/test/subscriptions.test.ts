@@ -3,7 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { generateKeyPair, TokenVerifier, type Viewer } from '@sky/auth';
 import { createLogger } from '@sky/logging';
 import { createGraphQLService, type RequestContext } from '@sky/server-kit';
-import { TEST_ENV, tokenSigner } from '@sky/testkit/supergraph';
+import { TEST_ENV, tokenSigner } from '@sky/testkit';
 import { parse, type GraphQLSchema } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';

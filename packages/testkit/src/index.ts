@@ -2,3 +2,4 @@ export * from './databases.ts';
 export * from './graphql-client.ts';
 export * from './redis-server.ts';
 export { testSettings } from './settings.ts';
+export * from './test-env.ts';

@@ -3,7 +3,7 @@ import { generateKeyPair, type Role } from '@sky/auth';
 import type { Env } from '@sky/config';
 import { callInternal } from '@sky/server-kit';
 import { createTestDatabase, graphql, type GraphQLResponse } from '@sky/testkit';
-import { TEST_ENV, tokenSigner } from '@sky/testkit/supergraph';
+import { TEST_ENV, tokenSigner } from '@sky/testkit';
 import { expect } from 'vitest';
 import { createCatalogSubgraph, loadConfig, seedCatalogDemoData } from '../src/index.ts';
 

@@ -3,7 +3,7 @@ import type { Env } from '@sky/config';
 import type { DomainEvent } from '@sky/events';
 import { createLogger } from '@sky/logging';
 import { createTestDatabase, graphql, type GraphQLResponse, type TestDatabase } from '@sky/testkit';
-import { TEST_ENV, tokenSigner } from '@sky/testkit/supergraph';
+import { TEST_ENV, tokenSigner } from '@sky/testkit';
 import { createClient, type Client } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';

@@ -2,7 +2,7 @@ import { generateKeyPair, type KeyPair, type Role } from '@sky/auth';
 import type { Env } from '@sky/config';
 import { createLogger } from '@sky/logging';
 import { createTestDatabase, graphql, type GraphQLResponse, type TestDatabase } from '@sky/testkit';
-import { TEST_ENV, tokenSigner } from '@sky/testkit/supergraph';
+import { TEST_ENV, tokenSigner } from '@sky/testkit';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { OrderStatus, PayStatus } from '../src/__generated__/prisma/client.ts';

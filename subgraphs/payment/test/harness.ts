@@ -8,7 +8,7 @@ import type { DomainEvent } from '@sky/events';
 import { createLogger } from '@sky/logging';
 import { mountInternalApi, requestContext } from '@sky/server-kit';
 import { createTestDatabase, graphql, type TestDatabase } from '@sky/testkit';
-import { TEST_ENV, tokenSigner } from '@sky/testkit/supergraph';
+import { TEST_ENV, tokenSigner } from '@sky/testkit';
 import {
   createPaymentSandbox,
   loadConfig as loadSandboxConfig,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair, type Role } from '@sky/auth';
 import { createTestDatabase, graphql, type GraphQLResponse } from '@sky/testkit';
-import { TEST_ENV, tokenSigner } from '@sky/testkit/supergraph';
+import { TEST_ENV, tokenSigner } from '@sky/testkit';
 import { createUserSubgraph, loadConfig, type UserSubgraph } from '../src/index.ts';
 import type { UserSubgraphConfig } from '../src/config.ts';
 

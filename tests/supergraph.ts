@@ -1,30 +1,20 @@
-import { TokenSigner, type KeyPair, type Role } from '@sky/auth';
+import type { Role } from '@sky/auth';
 import type { Env } from '@sky/config';
 import { startPlatform, type Platform } from '@sky/embedded';
 import { createLogger } from '@sky/logging';
-import { createTestDatabase, SUBGRAPH_NAMES, type TestDatabase } from './databases.ts';
-import { testSettings } from './settings.ts';
+import {
+  createTestDatabase,
+  SUBGRAPH_NAMES,
+  TEST_ENV,
+  testSettings,
+  tokenSigner,
+  type TestDatabase,
+} from '@sky/testkit';
 
 export interface TestSupergraph extends Platform {
   databases: Record<string, TestDatabase>;
   /** Signs an access token with the platform's own key (as the user subgraph would). */
   tokenFor(claims: { userId: string; roles: Role[]; merchantId?: string | null }): string;
-}
-
-/** Cheap password hashing and quiet logs for tests; argon2's real cost is a production setting. */
-export const TEST_ENV: Env = {
-  INTERNAL_API_TOKEN: 'test-internal-token-0123456789abcdef',
-  LOG_LEVEL: 'silent',
-  ARGON2_MEMORY_KIB: '1024',
-  ARGON2_TIME_COST: '1',
-};
-
-export function tokenSigner(keys: KeyPair, ttlSeconds = 900): TokenSigner {
-  return new TokenSigner(keys.privateKeyPem, {
-    issuer: 'sky-takeout',
-    audience: 'sky-takeout-api',
-    accessTokenTtlSeconds: ttlSeconds,
-  });
 }
 
 /**

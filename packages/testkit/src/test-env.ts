@@ -1,0 +1,18 @@
+import { TokenSigner, type KeyPair } from '@sky/auth';
+import type { Env } from '@sky/config';
+
+/** Cheap password hashing and quiet logs for tests; argon2's real cost is a production setting. */
+export const TEST_ENV: Env = {
+  INTERNAL_API_TOKEN: 'test-internal-token-0123456789abcdef',
+  LOG_LEVEL: 'silent',
+  ARGON2_MEMORY_KIB: '1024',
+  ARGON2_TIME_COST: '1',
+};
+
+export function tokenSigner(keys: KeyPair, ttlSeconds = 900): TokenSigner {
+  return new TokenSigner(keys.privateKeyPem, {
+    issuer: 'sky-takeout',
+    audience: 'sky-takeout-api',
+    accessTokenTtlSeconds: ttlSeconds,
+  });
+}
