@@ -43,8 +43,11 @@ export function orderStream(options: {
   pending: Promise<IteratorResult<OrderChangedMessage>>;
   /** The order as read after the channel started listening: the first message. */
   first: Order;
-  /** Reads the order as it is now (no per-request cache). */
-  read: () => Promise<Order | null>;
+  /**
+   * Reads the order as it is now (no per-request cache), after the message announcing
+   * `announcedVersion` arrived.
+   */
+  read: (announcedVersion: number) => Promise<Order | null>;
   /** Whether the subscriber may still see the order. */
   mayView: (order: Order) => boolean;
   refusal: () => GraphQLError;
@@ -84,7 +87,7 @@ export function orderStream(options: {
       if (finished || message.done) return finish();
       // Stale or duplicate: the state it announces has been sent already.
       if (!(message.value.version > lastVersion)) continue;
-      const current = await read();
+      const current = await read(message.value.version);
       if (finished) return DONE;
       if (!current) return finish();
       // Already sent (the read for an earlier message saw this change too).

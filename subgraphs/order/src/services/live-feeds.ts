@@ -11,7 +11,23 @@ import {
 } from '../live/channels.ts';
 import { merchantOrderStream } from '../live/merchant-stream.ts';
 import { orderStream } from '../live/order-stream.ts';
+import type { Order } from '../__generated__/prisma/client.ts';
 import type { OrderStores } from '../stores/index.ts';
+
+/**
+ * Reads of one order for one live message, shared by every subscription of this process that
+ * received that message (a thousand subscribers to one order cost one query per change, not a
+ * thousand). Every shared read starts after the message arrived, so it sees the change.
+ */
+const readsInFlight = new Map<string, Promise<Order | null>>();
+function sharedRead(key: string, load: () => Promise<Order | null>): Promise<Order | null> {
+  let read = readsInFlight.get(key);
+  if (!read) {
+    read = load().finally(() => readsInFlight.delete(key));
+    readsInFlight.set(key, read);
+  }
+  return read;
+}
 
 /** Starts listening on a live channel now (not at the first `next()`), so nothing is missed. */
 function listen<Message>(live: LivePubSub, channel: string) {
@@ -46,15 +62,17 @@ export class LiveFeeds {
   /** `orderStatusChanged`: the order now, then after every change, while the subscriber may see it. */
   async orderStatusChanged(orderId: string) {
     const mayView = (order: Parameters<typeof canViewOrder>[1]) => canViewOrder(this.viewer, order);
-    const read = () => this.stores.orders.current(orderId);
+    const readNow = () => this.stores.orders.current(orderId);
+    const read = (announcedVersion: number) =>
+      sharedRead(`${orderId}:${announcedVersion}`, readNow);
     // Checked before listening, so a stranger costs no live subscription.
-    const found = isUuid(orderId) ? await read() : null;
+    const found = isUuid(orderId) ? await readNow() : null;
     if (!found || !mayView(found)) throw this.refuseOrder(!!found);
     // Listening before the first state is read: a change committed meanwhile still arrives as a
     // message afterwards (and one already in the first state is dropped by its version).
     const { source, pending } = listen<OrderChangedMessage>(this.live, orderChannel(orderId));
     try {
-      const first = await read();
+      const first = await readNow();
       if (!first || !mayView(first)) throw this.refuseOrder(!!first);
       return orderStream({
         source,
