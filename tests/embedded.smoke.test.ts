@@ -17,6 +17,7 @@ import {
   payOrder,
   waitForOrder,
 } from './flows.ts';
+import { subscribe } from './live.ts';
 import { ORDER_ACROSS_ALL_SUBGRAPHS } from './operations.ts';
 
 /** The README's run mode: one process, PGlite on disk per subgraph, demo data on first start. */
@@ -78,13 +79,28 @@ describe('embedded mode', () => {
     expect(response.data?.me.name).toBe('张丽 Alice Zhang');
   });
 
-  it('places and pays an order, events crossing subgraphs in process', async () => {
+  it('places, tracks live and pays an order, events crossing subgraphs in process', async () => {
     const gateway = running!.gatewayUrl;
     const alice = { token, userId: demoId('user:alice'), addressId: demoId('address:alice:home') };
     const beef = dishNamed(noodleHouse, '红烧牛肉面').id;
     const orderId = await orderOneDish(gateway, alice, noodleHouse.id, beef, '微辣 Mild');
-    const payment = ok(await payOrder(gateway, token, orderId)).payOrder;
-    await completePayment(running!.paymentSandboxUrl, payment.providerPaymentId);
-    await waitForOrder(gateway, token, orderId, { status: 'TO_BE_CONFIRMED', payStatus: 'PAID' });
+    // Live tracking works the same in one process (in-process pub/sub behind the same gateway).
+    const tracking = subscribe<{ status: string; version: number }>(
+      gateway,
+      token,
+      'subscription($id: ID!) { orderStatusChanged(orderId: $id) { status version merchant { name } } }',
+      { id: orderId },
+    );
+    try {
+      await tracking.until((m) => m.length >= 1);
+      expect(tracking.messages[0]!.status).toBe('PENDING_PAYMENT');
+      const payment = ok(await payOrder(gateway, token, orderId)).payOrder;
+      await completePayment(running!.paymentSandboxUrl, payment.providerPaymentId);
+      await waitForOrder(gateway, token, orderId, { status: 'TO_BE_CONFIRMED', payStatus: 'PAID' });
+      await tracking.until((m) => m.some((x) => x.status === 'TO_BE_CONFIRMED'));
+      expect(tracking.errors).toEqual([]);
+    } finally {
+      await tracking.stop();
+    }
   });
 });
