@@ -20,7 +20,7 @@ import type {
 } from './__generated__/resolvers-types.ts';
 import { assertManages, merchantToManage } from './access.ts';
 import { parseMinute, scheduleProblem, type WeeklyInterval } from './business-hours.ts';
-import { isValidPoint } from './geo.ts';
+import { isValidPoint } from '@sky/geo';
 import type { CatalogStores } from './stores/index.ts';
 import type { DishFields } from './stores/dish-store.ts';
 import type { MerchantSettings } from './stores/merchant-store.ts';

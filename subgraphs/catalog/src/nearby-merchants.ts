@@ -1,4 +1,4 @@
-import { distanceMeters, type Point } from './geo.ts';
+import { distanceMeters, type Point } from '@sky/geo';
 import { compareNearbyKeys, type NearbyKey } from './pagination.ts';
 
 /** What ranking needs of a merchant. */

@@ -7,7 +7,7 @@ import {
   isFinalDeliveryStatus,
   servedEta,
 } from './delivery-status.ts';
-import { haversineMeters } from './geo.ts';
+import { distanceMeters } from '@sky/geo';
 
 const pickup = { latitude: 31.2355, longitude: 121.4768 };
 const dropoff = { latitude: 31.2304, longitude: 121.4737 };
@@ -42,7 +42,7 @@ describe('estimateEtaSeconds', () => {
   });
 
   it('counts the ride to the merchant and on to the customer when assigned', () => {
-    const expected = travel(haversineMeters(rider, pickup) + haversineMeters(pickup, dropoff));
+    const expected = travel(distanceMeters(rider, pickup) + distanceMeters(pickup, dropoff));
     expect(estimateEtaSeconds({ status: 'ASSIGNED', rider, pickup, dropoff })).toBe(
       Math.ceil(expected),
     );
@@ -52,20 +52,20 @@ describe('estimateEtaSeconds', () => {
     const assigned = estimateEtaSeconds({ status: 'ASSIGNED', rider, pickup, dropoff })!;
     const arrived = estimateEtaSeconds({ status: 'ARRIVED_AT_MERCHANT', rider, pickup, dropoff })!;
     expect(arrived).toBeLessThan(assigned);
-    expect(arrived).toBe(Math.ceil(travel(haversineMeters(pickup, dropoff))));
+    expect(arrived).toBe(Math.ceil(travel(distanceMeters(pickup, dropoff))));
   });
 
   it('counts only the rest of the ride after pickup', () => {
     const halfway = { latitude: 31.233, longitude: 121.4752 };
     expect(estimateEtaSeconds({ status: 'PICKED_UP', rider: halfway, pickup, dropoff })).toBe(
-      Math.ceil(travel(haversineMeters(halfway, dropoff))),
+      Math.ceil(travel(distanceMeters(halfway, dropoff))),
     );
   });
 
   it('uses the configured speed', () => {
     const at4 = estimateEtaSeconds({ status: 'PICKED_UP', rider, pickup, dropoff }, 4)!;
     const at8 = estimateEtaSeconds({ status: 'PICKED_UP', rider, pickup, dropoff }, 8)!;
-    expect(at8).toBe(Math.ceil(haversineMeters(rider, dropoff) / 8));
+    expect(at8).toBe(Math.ceil(distanceMeters(rider, dropoff) / 8));
     expect(at8).toBeLessThan(at4);
   });
 

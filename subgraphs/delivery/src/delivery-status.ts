@@ -1,5 +1,5 @@
 import type { DeliveryStatus } from './__generated__/prisma/enums.ts';
-import { haversineMeters, type LatLng } from './geo.ts';
+import { distanceMeters, type LatLng } from '@sky/geo';
 
 /** A rider is carrying out the delivery (it holds `activeRiderId`, the rider is BUSY). */
 export const ACTIVE_DELIVERY_STATUSES: readonly DeliveryStatus[] = [
@@ -36,11 +36,11 @@ export function remainingRouteMeters(input: {
   const rider = input.rider ?? pickup;
   switch (status) {
     case 'ASSIGNED':
-      return haversineMeters(rider, pickup) + haversineMeters(pickup, dropoff);
+      return distanceMeters(rider, pickup) + distanceMeters(pickup, dropoff);
     case 'ARRIVED_AT_MERCHANT':
-      return haversineMeters(pickup, dropoff);
+      return distanceMeters(pickup, dropoff);
     case 'PICKED_UP':
-      return haversineMeters(rider, dropoff);
+      return distanceMeters(rider, dropoff);
     default:
       return null;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addresses, merchants, orders, riders } from '@sky/demo-data';
 import { isActiveDeliveryStatus } from './delivery-status.ts';
-import { haversineMeters } from './geo.ts';
+import { distanceMeters } from '@sky/geo';
 import { buildDeliveryDemoData } from './seed.ts';
 
 const now = new Date();
@@ -30,7 +30,7 @@ describe('delivery demo data', () => {
         address.latitude,
         address.longitude,
       ]);
-      expect(delivery.distanceMeters).toBe(Math.round(haversineMeters(merchant, address)));
+      expect(delivery.distanceMeters).toBe(Math.round(distanceMeters(merchant, address)));
       expect(delivery.customerId).toBe(order.customerId);
       expect(delivery.merchantId).toBe(order.merchantId);
     }

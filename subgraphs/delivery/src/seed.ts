@@ -1,7 +1,7 @@
 import { addresses, demoId, merchants, orders, riders, type DemoOrder } from '@sky/demo-data';
 import type { DeliveryStatus, Prisma } from './__generated__/prisma/client.ts';
 import { estimateEtaSeconds, isActiveDeliveryStatus } from './delivery-status.ts';
-import { haversineMeters, interpolate, type LatLng } from './geo.ts';
+import { distanceMeters, interpolate, type LatLng } from '@sky/geo';
 import type { DeliverySubgraph } from './server.ts';
 
 const SECOND = 1000;
@@ -80,7 +80,7 @@ function deliveryOf(order: DemoOrder, delivery: DemoDelivery, now: Date): Delive
         pickupLongitude: pickup.longitude,
         dropoffLatitude: dropoff.latitude,
         dropoffLongitude: dropoff.longitude,
-        distanceMeters: Math.round(haversineMeters(pickup, dropoff)),
+        distanceMeters: Math.round(distanceMeters(pickup, dropoff)),
         etaSeconds,
         // Where the rider was at the delivery's last change (the position the ETA is from).
         riderLatitude: active ? (riderPosition?.latitude ?? null) : null,

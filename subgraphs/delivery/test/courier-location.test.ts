@@ -3,7 +3,7 @@ import type { Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haversineMeters } from '../src/geo.ts';
+import { distanceMeters } from '@sky/geo';
 import {
   ACCEPT,
   ARRIVED,
@@ -128,7 +128,7 @@ describe('courierLocation', () => {
         status: 'ASSIGNED',
         version: current.version + 1 + i,
         etaSeconds: Math.ceil(
-          (haversineMeters(location, merchant) + haversineMeters(merchant, dropoff)) / 4,
+          (distanceMeters(location, merchant) + distanceMeters(merchant, dropoff)) / 4,
         ),
         estimatedArrivalAt: expect.any(String),
         riderLocation: location,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haversineMeters } from '../src/geo.ts';
+import { distanceMeters } from '@sky/geo';
 import {
   ACCEPT,
   ARRIVED,
@@ -75,7 +75,7 @@ describe('dispatch', () => {
     const delivery = await deliveryOf(harness, order.orderId);
     expect(delivery.status).toBe('OFFERED');
     expect(delivery.distanceMeters).toBe(
-      Math.round(haversineMeters(merchant, offset(merchant, -2000))),
+      Math.round(distanceMeters(merchant, offset(merchant, -2000))),
     );
     expect(await offeredRiderId(delivery.id)).toBe(nearest.id);
 
@@ -160,8 +160,8 @@ describe('dispatch', () => {
       rider: { id: rider.id, status: 'BUSY' },
       // About 300 m to the merchant, then 1200 m on to the customer, at 4 m/s.
       etaSeconds: Math.ceil(
-        (haversineMeters(offset(merchant, 300), merchant) +
-          haversineMeters(merchant, offset(merchant, -1200))) /
+        (distanceMeters(offset(merchant, 300), merchant) +
+          distanceMeters(merchant, offset(merchant, -1200))) /
           4,
       ),
     });
@@ -273,7 +273,7 @@ describe('rider flow', () => {
     expect(picked.data?.pickedUp).toMatchObject({
       status: 'PICKED_UP',
       etaSeconds: Math.ceil(
-        haversineMeters(
+        distanceMeters(
           { latitude: delivery.pickupLatitude, longitude: delivery.pickupLongitude },
           { latitude: delivery.dropoffLatitude, longitude: delivery.dropoffLongitude },
         ) / 4,

@@ -11,7 +11,7 @@ import type { Delivery, Rider } from '../src/__generated__/prisma/client.ts';
 import { loadConfig } from '../src/config.ts';
 import { deliveryEventHandlers } from '../src/events/handlers.ts';
 import { announceChanges } from '../src/live/announce.ts';
-import type { LatLng } from '../src/geo.ts';
+import type { LatLng } from '@sky/geo';
 import { createDeliverySubgraph, type DeliverySubgraph } from '../src/server.ts';
 
 /** The delivery subgraph in server mode on a fresh database, the machine's Redis, a random port. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haversineMeters } from '../src/geo.ts';
+import { distanceMeters } from '@sky/geo';
 import {
   ACCEPT,
   ARRIVED,
@@ -123,7 +123,7 @@ describe('location updates', () => {
       .delivery;
     expect(assigned.riderLocation).toEqual(start);
     expect(assigned.etaSeconds).toBe(
-      Math.ceil((haversineMeters(start, merchant) + haversineMeters(merchant, dropoff)) / 4),
+      Math.ceil((distanceMeters(start, merchant) + distanceMeters(merchant, dropoff)) / 4),
     );
 
     // On the way to the merchant: the ETA counts the rest of the way there and on.
@@ -136,7 +136,7 @@ describe('location updates', () => {
     expect(moved.version).toBe(assigned.version + 1);
     expect(moved.riderLocation).toEqual(nearer);
     expect(moved.etaSeconds).toBe(
-      Math.ceil((haversineMeters(nearer, merchant) + haversineMeters(merchant, dropoff)) / 4),
+      Math.ceil((distanceMeters(nearer, merchant) + distanceMeters(merchant, dropoff)) / 4),
     );
     expect(moved.etaSeconds).toBeLessThan(assigned.etaSeconds);
 
@@ -149,7 +149,7 @@ describe('location updates', () => {
     const carried = (await harness.run<Tracked>(TRACKED, { id: delivery.id }, admin)).data!
       .delivery;
     expect(carried.status).toBe('PICKED_UP');
-    expect(carried.etaSeconds).toBe(Math.ceil(haversineMeters(halfway, dropoff) / 4));
+    expect(carried.etaSeconds).toBe(Math.ceil(distanceMeters(halfway, dropoff) / 4));
     expect(carried.track.edges.map((e) => e.node.location)).toEqual([nearer, halfway]);
   });
 });

@@ -3,7 +3,7 @@ import { isUuid } from '@sky/database';
 import { badUserInput, domainError, ErrorCode } from '@sky/errors';
 import type { Dish, Merchant, PrismaClient } from '../__generated__/prisma/client.ts';
 import { businessDate } from '../business-hours.ts';
-import { distanceMeters, isValidPoint } from '../geo.ts';
+import { distanceMeters, isValidPoint } from '@sky/geo';
 import { dateKey } from '../stores/dish-store.ts';
 import { createCatalogStores, type CatalogStores } from '../stores/index.ts';
 import type { StockDemand } from '../stores/stock-store.ts';

@@ -7,7 +7,7 @@ import type {
 import { badUserInput, notFound } from '@sky/errors';
 import { pageSize, toConnection, type PageArgs } from '@sky/server-kit';
 import { isOpenAt, type WeeklyInterval } from '../business-hours.ts';
-import { boundingBox, isValidPoint, type Point } from '../geo.ts';
+import { boundingBox, isValidPoint, type Point } from '@sky/geo';
 import { rankNearbyMerchants } from '../nearby-merchants.ts';
 import {
   createdAtAfter,

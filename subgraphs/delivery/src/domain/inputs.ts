@@ -1,5 +1,5 @@
 import { badUserInput } from '@sky/errors';
-import { isValidPoint, type LatLng } from '../geo.ts';
+import { isValidPoint, type LatLng } from '@sky/geo';
 
 /** A device clock may run a little ahead of the server's; more than this is refused. */
 export const MAX_CLOCK_SKEW_MS = 60_000;

@@ -1,5 +1,5 @@
 import { isUuid } from '@sky/database';
-import { isValidPoint, type LatLng } from '../geo.ts';
+import { isValidPoint, type LatLng } from '@sky/geo';
 
 /**
  * The order events this subgraph consumes, read defensively: an event that does not have the

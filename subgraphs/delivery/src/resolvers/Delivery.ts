@@ -1,6 +1,6 @@
 import { toConnection } from '@sky/server-kit';
 import { isActiveDeliveryStatus, servedEta } from '../delivery-status.ts';
-import { pointOrNull } from '../geo.ts';
+import { pointOrNull } from '@sky/geo';
 import { keysetKey, parseKeysetCursor, trackPageSize } from '../keyset.ts';
 import type { DeliveryResolvers } from '../__generated__/resolvers-types.ts';
 

@@ -1,5 +1,5 @@
 import { pageSize, toConnection } from '@sky/server-kit';
-import { pointOrNull } from '../geo.ts';
+import { pointOrNull } from '@sky/geo';
 import { keysetKey, parseKeysetCursor } from '../keyset.ts';
 import type { RiderResolvers } from '../__generated__/resolvers-types.ts';
 

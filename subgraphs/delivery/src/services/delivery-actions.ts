@@ -4,7 +4,7 @@ import type { Delivery, Rider } from '../__generated__/prisma/client.ts';
 import type { DispatchSettings } from '../config.ts';
 import { riderEvent } from '../domain/delivery-events.ts';
 import { RIDER_STEPS, riderStepOutcome, type RiderStep } from '../domain/rider-steps.ts';
-import { pointOrNull } from '../geo.ts';
+import { pointOrNull } from '@sky/geo';
 import type { RunInTransaction, TxStores } from '../stores/tx-stores.ts';
 import { etaFields, offerExpiryKey, offerToNextRider, releaseRider } from './dispatch.ts';
 

@@ -4,7 +4,7 @@ import type { DispatchSettings } from '../config.ts';
 import { estimateEtaSeconds } from '../delivery-status.ts';
 import { unassignedEvent, waitingEvent } from '../domain/delivery-events.ts';
 import type { OrderCancelled, OrderConfirmed } from '../domain/order-events.ts';
-import { haversineMeters, pointOrNull, type LatLng } from '../geo.ts';
+import { distanceMeters, pointOrNull, type LatLng } from '@sky/geo';
 import type { TxStores } from '../stores/tx-stores.ts';
 
 /**
@@ -154,7 +154,7 @@ export async function createDeliveryForOrder(
     customerId: confirmed.customerId,
     pickup,
     dropoff: confirmed.dropoff,
-    distanceMeters: Math.round(haversineMeters(pickup, confirmed.dropoff)),
+    distanceMeters: Math.round(distanceMeters(pickup, confirmed.dropoff)),
     createdAt: now,
   });
   if (!created) return delivery;

@@ -3,7 +3,7 @@ import { domainError, ErrorCode, notFound, rateLimited } from '@sky/errors';
 import type { Rider } from '../__generated__/prisma/client.ts';
 import type { DispatchSettings } from '../config.ts';
 import { parseLocation, parseRecordedAt, parseVehicle } from '../domain/inputs.ts';
-import type { LatLng } from '../geo.ts';
+import type { LatLng } from '@sky/geo';
 import type { RunInTransaction, TxStores } from '../stores/tx-stores.ts';
 import {
   etaFields,

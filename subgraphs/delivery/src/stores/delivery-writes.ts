@@ -1,6 +1,6 @@
 import { isUuid } from '@sky/database';
 import { Prisma, type Delivery } from '../__generated__/prisma/client.ts';
-import type { LatLng } from '../geo.ts';
+import type { LatLng } from '@sky/geo';
 import type { ChangeLog } from './change-log.ts';
 import { distanceSql } from './geo-sql.ts';
 

@@ -1,9 +1,9 @@
 import { Prisma } from '../__generated__/prisma/client.ts';
-import { EARTH_RADIUS_METERS, type LatLng } from '../geo.ts';
+import { EARTH_RADIUS_METERS, type LatLng } from '@sky/geo';
 
 /**
  * The haversine distance in meters between two columns and a point, in SQL: the same formula as
- * `haversineMeters` (src/geo.ts), so the database ranks riders exactly as the code measures them.
+ * `distanceMeters` (src/geo.ts), so the database ranks riders exactly as the code measures them.
  * Only trigonometric built-ins, so it runs on PostgreSQL and PGlite alike.
  */
 export function distanceSql(latitude: Prisma.Sql, longitude: Prisma.Sql, to: LatLng): Prisma.Sql {

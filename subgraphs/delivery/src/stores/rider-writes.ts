@@ -1,5 +1,5 @@
 import { Prisma, type Rider } from '../__generated__/prisma/client.ts';
-import type { LatLng } from '../geo.ts';
+import type { LatLng } from '@sky/geo';
 import { distanceSql } from './geo-sql.ts';
 
 type Tx = Prisma.TransactionClient;

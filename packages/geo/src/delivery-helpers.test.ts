@@ -1,32 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { haversineMeters, interpolate, pointOrNull } from './geo.ts';
+import { distanceMeters, interpolate, pointOrNull } from './index.ts';
 
-describe('haversineMeters', () => {
+describe('distanceMeters', () => {
   it('is zero for the same point', () => {
     const p = { latitude: 31.2355, longitude: 121.4768 };
-    expect(haversineMeters(p, p)).toBe(0);
+    expect(distanceMeters(p, p)).toBe(0);
   });
 
   it('measures one degree of latitude as about 111.2 km', () => {
-    const d = haversineMeters({ latitude: 0, longitude: 0 }, { latitude: 1, longitude: 0 });
+    const d = distanceMeters({ latitude: 0, longitude: 0 }, { latitude: 1, longitude: 0 });
     expect(d).toBeGreaterThan(111_100);
     expect(d).toBeLessThan(111_300);
   });
 
   it('shrinks a degree of longitude with latitude (cos 60° = 0.5)', () => {
-    const atEquator = haversineMeters({ latitude: 0, longitude: 0 }, { latitude: 0, longitude: 1 });
-    const at60 = haversineMeters({ latitude: 60, longitude: 0 }, { latitude: 60, longitude: 1 });
+    const atEquator = distanceMeters({ latitude: 0, longitude: 0 }, { latitude: 0, longitude: 1 });
+    const at60 = distanceMeters({ latitude: 60, longitude: 0 }, { latitude: 60, longitude: 1 });
     expect(at60 / atEquator).toBeCloseTo(0.5, 2);
   });
 
   it('is symmetric', () => {
     const a = { latitude: 31.2355, longitude: 121.4768 };
     const b = { latitude: 31.2304, longitude: 121.4737 };
-    expect(haversineMeters(a, b)).toBeCloseTo(haversineMeters(b, a), 9);
+    expect(distanceMeters(a, b)).toBeCloseTo(distanceMeters(b, a), 9);
   });
 
   it('matches a known city distance (Noodle House to Alice home, about 640 m)', () => {
-    const d = haversineMeters(
+    const d = distanceMeters(
       { latitude: 31.2355, longitude: 121.4768 },
       { latitude: 31.2304, longitude: 121.4737 },
     );
@@ -35,7 +35,7 @@ describe('haversineMeters', () => {
   });
 
   it('stays finite for antipodal points (half the circumference)', () => {
-    const d = haversineMeters({ latitude: 0, longitude: 0 }, { latitude: 0, longitude: 180 });
+    const d = distanceMeters({ latitude: 0, longitude: 0 }, { latitude: 0, longitude: 180 });
     expect(d).toBeCloseTo(Math.PI * 6_371_008.8, 0);
   });
 });

@@ -89,3 +89,19 @@ export function boundingBox(center: Point, radiusMeters: number): BoundingBox {
   }
   return { latitude: latitudeRange, longitudes: [{ gte: west, lte: east }] };
 }
+
+/** The same position type under the name the delivery code uses. */
+export type LatLng = Point;
+
+/** A stored pair of nullable columns as a GeoPoint, or null when no position is stored. */
+export function pointOrNull(latitude: number | null, longitude: number | null): Point | null {
+  return latitude === null || longitude === null ? null : { latitude, longitude };
+}
+
+/** The point `fraction` (0..1) of the way from `from` to `to`; fine for the short hops of a city. */
+export function interpolate(from: Point, to: Point, fraction: number): Point {
+  return {
+    latitude: from.latitude + (to.latitude - from.latitude) * fraction,
+    longitude: from.longitude + (to.longitude - from.longitude) * fraction,
+  };
+}

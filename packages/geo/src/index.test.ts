@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { boundingBox, distanceMeters, isValidPoint, type BoundingBox, type Point } from './geo.ts';
+import {
+  boundingBox,
+  distanceMeters,
+  isValidPoint,
+  type BoundingBox,
+  type Point,
+} from './index.ts';
 
 const inBox = (box: BoundingBox, p: Point) =>
   p.latitude >= box.latitude.gte &&
