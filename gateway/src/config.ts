@@ -35,6 +35,7 @@ export function loadConfig(env: Env) {
       MAX_DIRECTIVES: positiveInt(50),
       MAX_TOKENS: positiveInt(5_000),
       MAX_COST: positiveInt(20_000),
+      MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(100),
     },
     { ...env, JWT_PUBLIC_KEY: readPem(env, 'JWT_PUBLIC_KEY') },
   );
@@ -67,6 +68,7 @@ export function loadConfig(env: Env) {
       maxDirectives: parsed.MAX_DIRECTIVES,
       maxTokens: parsed.MAX_TOKENS,
       maxCost: parsed.MAX_COST,
+      maxSubscriptionsPerConnection: parsed.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     },
   };
 }

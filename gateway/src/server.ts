@@ -92,6 +92,7 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     logger: log,
     validationRules: armor.validationRules,
     subgraphUrl: (name) => subgraphUrl(name, recordedUrls[name]),
+    maxSubscriptionsPerConnection: config.limits.maxSubscriptionsPerConnection,
   });
   return {
     ...service,

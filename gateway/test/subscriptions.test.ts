@@ -129,6 +129,7 @@ beforeAll(async () => {
       ...TEST_ENV,
       JWT_PUBLIC_KEY: keys.publicKeyPem,
       SUPERGRAPH_PATH: join(dir, 'supergraph.graphql'),
+      MAX_SUBSCRIPTIONS_PER_CONNECTION: '2',
     }),
     logger,
   );
@@ -242,6 +243,23 @@ describe('generic subscription layer', () => {
     await expect(iterator.next()).rejects.toMatchObject([
       { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
     ]);
+    await subscriber.dispose();
+  });
+
+  it('refuses more subscriptions on one connection than the limit with RATE_LIMITED', async () => {
+    const subscriber = client(token());
+    const query = 'subscription($id: ID!) { parcelMoved(id: $id) { id } }';
+    const first = subscriber.iterate({ query, variables: { id: 'limit-1' } });
+    const second = subscriber.iterate({ query, variables: { id: 'limit-2' } });
+    const pendingFirst = first.next();
+    const pendingSecond = second.next();
+    await waitUntil(
+      () => bus.listenerCount('moved:limit-1') > 0 && bus.listenerCount('moved:limit-2') > 0,
+    );
+    const third = subscriber.iterate({ query, variables: { id: 'limit-3' } });
+    await expect(third.next()).rejects.toMatchObject([{ extensions: { code: 'RATE_LIMITED' } }]);
+    void pendingFirst.catch(() => {});
+    void pendingSecond.catch(() => {});
     await subscriber.dispose();
   });
 });

@@ -39,6 +39,8 @@ export interface SubscriptionServerOptions {
   validationRules: ValidationRule[];
   /** Subgraph URL by name (the supergraph's, with configured overrides). */
   subgraphUrl: (name: string) => string;
+  /** Active subscriptions one socket may hold; more are refused with RATE_LIMITED. */
+  maxSubscriptionsPerConnection: number;
 }
 
 /** Errors that arrived as JSON from a subgraph, made GraphQLErrors again (codes kept). */
@@ -112,6 +114,15 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
         if (state?.expiryTimer) clearTimeout(state.expiryTimer);
       },
       onSubscribe: (ctx, _id, payload) => {
+        const active = ctx.extra.state?.failAll.size ?? 0;
+        if (active >= options.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(
+              `At most ${options.maxSubscriptionsPerConnection} subscriptions per connection.`,
+              { extensions: { code: ErrorCode.RATE_LIMITED } },
+            ),
+          ];
+        }
         let document;
         try {
           document = parse(payload.query);
