@@ -4,3 +4,4 @@ export * from './jobs.ts';
 export * from './transport.ts';
 export * from './workers.ts';
 export * from './live-pubsub.ts';
+export * from './versioned-stream.ts';

@@ -1,38 +1,12 @@
+import { testChannel } from '@sky/testkit';
 import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../__generated__/prisma/client.ts';
 import { courierStream, type CourierMessage } from './courier-stream.ts';
 
-/** A live channel the test feeds by hand; `return()` resolves a waiting `next()` as done. */
+/** A live channel the test feeds by hand, announcing versions of order `o`. */
 function channel() {
-  const queue: CourierMessage[] = [];
-  const waiting: ((result: IteratorResult<CourierMessage>) => void)[] = [];
-  let closed = false;
-  let returned = 0;
-  const source: AsyncIterator<CourierMessage> = {
-    next: () =>
-      new Promise((resolve) => {
-        if (closed) return resolve({ done: true, value: undefined });
-        const message = queue.shift();
-        if (message) resolve({ done: false, value: message });
-        else waiting.push(resolve);
-      }),
-    return: async () => {
-      returned += 1;
-      closed = true;
-      for (const resolve of waiting.splice(0)) resolve({ done: true, value: undefined });
-      return { done: true, value: undefined };
-    },
-  };
-  return {
-    source,
-    push: (version: number) => {
-      const message = { orderId: 'o', version };
-      const resolve = waiting.shift();
-      if (resolve) resolve({ done: false, value: message });
-      else queue.push(message);
-    },
-    returned: () => returned,
-  };
+  const live = testChannel<CourierMessage>();
+  return { ...live, push: (version: number) => live.push({ orderId: 'o', version }) };
 }
 
 function store(version: number, status: Delivery['status'] = 'ASSIGNED') {

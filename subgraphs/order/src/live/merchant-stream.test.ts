@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Order } from '../__generated__/prisma/client.ts';
 import type { MerchantOrderMessage } from './channels.ts';
 import { merchantOrderStream } from './merchant-stream.ts';
-import { testChannel } from './test-channel.ts';
+import { testChannel } from '@sky/testkit';
 
 const orders: Record<string, Order> = {
   mine: { id: 'mine', merchantId: 'm', version: 2 } as Order,

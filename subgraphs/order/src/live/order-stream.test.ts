@@ -8,7 +8,7 @@ import {
   StreamRefusal,
   type OrderStreamPayload,
 } from './order-stream.ts';
-import { testChannel } from './test-channel.ts';
+import { testChannel } from '@sky/testkit';
 
 const orderId = 'o';
 

@@ -1,3 +1,4 @@
+import { versionedStream } from '@sky/events';
 import type { GraphQLError } from 'graphql';
 import type { Order } from '../__generated__/prisma/client.ts';
 import type { OrderChangedMessage } from './channels.ts';
@@ -13,9 +14,6 @@ export class StreamRefusal {
 
 export type OrderStreamPayload = Order | StreamRefusal;
 
-type Result = IteratorResult<OrderStreamPayload>;
-const DONE: Result = { done: true, value: undefined };
-
 /**
  * After this state nothing the subscriber follows changes any more: delivered, or cancelled
  * with no refund pending (a cancelled paid order still changes once, to REFUNDED).
@@ -27,15 +25,10 @@ export function isFinalOrderState(order: Pick<Order, 'status' | 'payStatus'>): b
 }
 
 /**
- * The `orderStatusChanged` event stream: first the order as it is now, then the order again after
- * every message on its live channel, never a version not newer than the last one sent (messages
- * are best effort and may repeat, arrive late or out of order; the database is the truth). Access
- * is checked again on every state about to be sent: a subscriber who lost it (a rider unassigned)
- * gets `refusal()` and the stream ends. It also ends after a final state.
- *
- * An explicit iterator rather than an async generator: a generator suspended in `await` cannot be
- * stopped from outside until its next message arrives, whereas `return()` here ends the live
- * subscription at once (the pending read of the channel resolves as done).
+ * The `orderStatusChanged` event stream: the order now, then after every change (see
+ * `versionedStream`). Access is checked again on every state about to be sent: a subscriber who
+ * lost it (a rider unassigned) gets `refusal()` and the stream ends. It also ends after a final
+ * state.
  */
 export function orderStream(options: {
   /** The order's live channel, already listening (`pending` is its first `next()`). */
@@ -52,62 +45,13 @@ export function orderStream(options: {
   mayView: (order: Order) => boolean;
   refusal: () => GraphQLError;
 }): AsyncIterableIterator<OrderStreamPayload> {
-  const { source, read, mayView } = options;
-  let pending: Promise<IteratorResult<OrderChangedMessage>> | null = options.pending;
-  let first: Order | null = options.first;
-  let finished = false;
-  let lastVersion = 0;
-  let lastWasFinal = false;
-
-  const finish = async (): Promise<Result> => {
-    if (!finished) {
-      finished = true;
-      await source.return?.();
-    }
-    return DONE;
-  };
-
-  const emit = (order: Order): Result => {
-    lastVersion = order.version;
-    lastWasFinal = isFinalOrderState(order);
-    return { done: false, value: order };
-  };
-
-  const next = async (): Promise<Result> => {
-    if (finished) return DONE;
-    if (first) {
-      const order = first;
-      first = null;
-      return emit(order);
-    }
-    if (lastWasFinal) return finish();
-    for (;;) {
-      const message = await (pending ?? source.next());
-      pending = null;
-      if (finished || message.done) return finish();
-      // Stale or duplicate: the state it announces has been sent already.
-      if (!(message.value.version > lastVersion)) continue;
-      const current = await read(message.value.version);
-      if (finished) return DONE;
-      if (!current) return finish();
-      // Already sent (the read for an earlier message saw this change too).
-      if (current.version <= lastVersion) continue;
-      if (!mayView(current)) {
-        await finish();
-        return { done: false, value: new StreamRefusal(options.refusal()) };
-      }
-      return emit(current);
-    }
-  };
-
-  const iterator: AsyncIterableIterator<OrderStreamPayload> = {
-    next,
-    return: finish,
-    throw: async (error: unknown) => {
-      await finish();
-      throw error;
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
+  return versionedStream<Order, OrderStreamPayload>({
+    source: options.source,
+    pending: options.pending,
+    first: options.first,
+    read: options.read,
+    isFinal: isFinalOrderState,
+    toPayload: (order) => order,
+    refusal: (order) => (options.mayView(order) ? null : new StreamRefusal(options.refusal())),
+  });
 }
