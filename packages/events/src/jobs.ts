@@ -1,13 +1,18 @@
 import type { SqlClient } from './sql.ts';
 
+/** A durable timer to write; scheduling the same `key` again moves it. */
+export interface NewJob {
+  kind: string;
+  dueAt: Date;
+  payload: Record<string, unknown>;
+  key: string;
+}
+
 /**
  * Durable timers (payment timeout, dispatch retries) live in PostgreSQL, never in Redis. A job
  * with a `key` is unique: scheduling it again moves it, cancelling it removes it.
  */
-export async function scheduleJob(
-  tx: SqlClient,
-  job: { kind: string; dueAt: Date; payload: Record<string, unknown>; key: string },
-): Promise<void> {
+export async function scheduleJob(tx: SqlClient, job: NewJob): Promise<void> {
   await tx.$executeRawUnsafe(
     `INSERT INTO scheduled_jobs (id, kind, key, "dueAt", payload, attempts)
      VALUES (gen_random_uuid(), $1, $2, $3, $4::jsonb, 0)

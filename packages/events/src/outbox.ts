@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { cancelJob, scheduleJob, type NewJob } from './jobs.ts';
 import { consumersOf } from './routes.ts';
 import type { SqlClient } from './sql.ts';
 
@@ -28,4 +29,34 @@ export async function appendToOutbox(tx: SqlClient, event: NewEvent): Promise<st
     consumers,
   );
   return id;
+}
+
+/**
+ * Everything a transaction writes for later: events (the outbox) and durable timers. One per
+ * transaction; it remembers whether an event was written, so the relay can be kicked once the
+ * transaction commits instead of waiting for its next poll.
+ */
+export class Outbox {
+  private eventsAppended = 0;
+
+  constructor(private readonly tx: SqlClient) {}
+
+  async append(event: NewEvent): Promise<string> {
+    const id = await appendToOutbox(this.tx, event);
+    this.eventsAppended += 1;
+    return id;
+  }
+
+  scheduleJob(job: NewJob): Promise<void> {
+    return scheduleJob(this.tx, job);
+  }
+
+  cancelJob(key: string): Promise<void> {
+    return cancelJob(this.tx, key);
+  }
+
+  /** Whether this transaction wrote at least one event. */
+  get wroteEvents(): boolean {
+    return this.eventsAppended > 0;
+  }
 }

@@ -1,18 +1,15 @@
 import type { Logger } from '@sky/logging';
 import type { DomainEvent } from './routes.ts';
 import type { SqlClient } from './sql.ts';
+import type { RunInTransaction, TransactionScope } from './transaction.ts';
 import type { StreamTransport } from './transport.ts';
 
 /**
- * Handles one event inside the transaction that records it as processed. `afterCommit` runs a
- * callback once that transaction has committed (e.g. a live notification: a subscriber that
- * re-reads on it must see the new state).
+ * Handles one event inside the transaction that records it as processed. Events and timers go
+ * through `scope.outbox`; `scope.afterCommit` runs a callback once that transaction has committed
+ * (e.g. a live notification: a subscriber that re-reads on it must see the new state).
  */
-export type EventHandler<Tx> = (
-  event: DomainEvent,
-  tx: Tx,
-  afterCommit: (callback: () => void | Promise<void>) => void,
-) => Promise<void>;
+export type EventHandler<Tx> = (event: DomainEvent, scope: TransactionScope<Tx>) => Promise<void>;
 
 export interface DueJob {
   id: string;
@@ -22,11 +19,14 @@ export interface DueJob {
   attempts: number;
 }
 /** Runs a due job; must be idempotent (it runs again if the process dies before it is deleted). */
-export type JobHandler<Client> = (job: DueJob, client: Client) => Promise<void>;
+export type JobHandler = (job: DueJob) => Promise<void>;
 
-export interface EventWorkerOptions<Client extends SqlClient, Tx> {
+export interface EventWorkerOptions<Tx> {
   subgraph: string;
-  client: Client & { $transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R> };
+  /** Statements outside a transaction (acknowledgements, the job queue). */
+  client: SqlClient;
+  /** The subgraph's transaction helper: handlers that write events kick the relay. */
+  transaction: RunInTransaction<Tx>;
   transport: StreamTransport;
   logger: Logger;
   pollIntervalMs: number;
@@ -34,12 +34,20 @@ export interface EventWorkerOptions<Client extends SqlClient, Tx> {
   /** Publishes this subgraph's outbox and takes consumers' acknowledgements. */
   relay: boolean;
   handlers?: Record<string, EventHandler<Tx>>;
-  jobs?: Record<string, JobHandler<Client>>;
+  jobs?: Record<string, JobHandler>;
 }
+
+/** What the consumer did with one event. */
+export type ConsumeOutcome = 'handled' | 'duplicate' | 'ignored';
 
 export interface EventWorkers {
   /** Runs the relay now instead of at the next poll (after a commit that wrote events). */
   kick(): void;
+  /**
+   * Consumes one event as if it had arrived on the stream (deduplicated, handled in its
+   * transaction, acknowledged to its producer): the consumer's whole path without the transport.
+   */
+  consume(event: DomainEvent): Promise<ConsumeOutcome>;
   stop(): Promise<void>;
 }
 
@@ -86,7 +94,7 @@ function poller(intervalMs: number, tick: () => Promise<void>, logger: Logger, n
 }
 
 /**
- * The event machinery of one subgraph (DESIGN.md §2):
+ * The event machinery of one subgraph (docs/architecture.md, section 2.2):
  * - relay: publishes outbox rows, and publishes again what a consumer has not acknowledged
  *   within `redeliverAfterMs` (Redis may have lost it); acknowledgements clear them;
  * - consumer: handles each event once, recording its id in `processed_events` in the handler's
@@ -94,17 +102,18 @@ function poller(intervalMs: number, tick: () => Promise<void>, logger: Logger, n
  *   acknowledgement may have been lost);
  * - jobs: durable timers from `scheduled_jobs`.
  */
-export function startEventWorkers<Client extends SqlClient, Tx extends SqlClient>(
-  options: EventWorkerOptions<Client, Tx>,
+export function startEventWorkers<Tx extends SqlClient>(
+  options: EventWorkerOptions<Tx>,
 ): EventWorkers {
-  const { client, transport, logger, subgraph } = options;
+  const { client, transaction, transport, logger, subgraph } = options;
   const abort = new AbortController();
   const loops: Promise<void>[] = [];
   const pollers: ReturnType<typeof poller>[] = [];
+  let relay: ReturnType<typeof poller> | null = null;
 
   if (options.relay) {
     const publishDue = async () => {
-      await client.$transaction(async (tx) => {
+      await transaction(async ({ tx }) => {
         const due = await tx.$queryRawUnsafe<OutboxRow[]>(
           `SELECT id, type, "aggregateType", "aggregateId", payload, "createdAt" FROM outbox_events
            WHERE "publishedAt" IS NULL
@@ -131,7 +140,8 @@ export function startEventWorkers<Client extends SqlClient, Tx extends SqlClient
         );
       });
     };
-    pollers.push(poller(options.pollIntervalMs, publishDue, logger, 'outbox relay'));
+    relay = poller(options.pollIntervalMs, publishDue, logger, 'outbox relay');
+    pollers.push(relay);
     loops.push(
       transport.consume(
         acksStream(subgraph),
@@ -154,39 +164,35 @@ export function startEventWorkers<Client extends SqlClient, Tx extends SqlClient
   }
 
   const handlers = options.handlers ?? {};
+  const consume = async (event: DomainEvent): Promise<ConsumeOutcome> => {
+    const handler = handlers[event.type];
+    // Not an event routed here: nobody waits for this consumer's acknowledgement.
+    if (!handler) return 'ignored';
+    const handled = await transaction(async (scope) => {
+      const inserted = await scope.tx.$executeRawUnsafe(
+        `INSERT INTO processed_events ("eventId", consumer) VALUES ($1::uuid, $2)
+         ON CONFLICT DO NOTHING`,
+        event.id,
+        subgraph,
+      );
+      if (inserted === 0) return false;
+      await handler(event, scope);
+      return true;
+    });
+    logger.debug({ eventId: event.id, type: event.type, handled }, 'event consumed');
+    await transport.append(
+      acksStream(event.producer),
+      JSON.stringify({ eventId: event.id, consumer: subgraph }),
+    );
+    return handled ? 'handled' : 'duplicate';
+  };
   if (Object.keys(handlers).length > 0) {
     loops.push(
       transport.consume(
         EVENTS_STREAM,
         subgraph,
         async (body) => {
-          const event = JSON.parse(body) as DomainEvent;
-          const handler = handlers[event.type];
-          if (!handler) return;
-          const committed: (() => void | Promise<void>)[] = [];
-          const handled = await client.$transaction(async (tx) => {
-            const inserted = await tx.$executeRawUnsafe(
-              `INSERT INTO processed_events ("eventId", consumer) VALUES ($1::uuid, $2)
-               ON CONFLICT DO NOTHING`,
-              event.id,
-              subgraph,
-            );
-            if (inserted === 0) return false;
-            await handler(event, tx, (callback) => committed.push(callback));
-            return true;
-          });
-          for (const callback of committed) {
-            try {
-              await callback();
-            } catch (error) {
-              logger.warn({ err: error, eventId: event.id }, 'after-commit callback failed');
-            }
-          }
-          logger.debug({ eventId: event.id, type: event.type, handled }, 'event consumed');
-          await transport.append(
-            acksStream(event.producer),
-            JSON.stringify({ eventId: event.id, consumer: subgraph }),
-          );
+          await consume(JSON.parse(body) as DomainEvent);
         },
         abort.signal,
       ),
@@ -207,7 +213,7 @@ export function startEventWorkers<Client extends SqlClient, Tx extends SqlClient
         const handler = jobs[job.kind];
         try {
           if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-          await handler(job, client);
+          await handler(job);
           // Unless the handler rescheduled the same key (which moves dueAt), the job is done.
           await client.$executeRawUnsafe(
             `DELETE FROM scheduled_jobs WHERE id = $1::uuid AND "dueAt" = $2`,
@@ -231,7 +237,8 @@ export function startEventWorkers<Client extends SqlClient, Tx extends SqlClient
   }
 
   return {
-    kick: () => pollers[0]?.kick(),
+    kick: () => relay?.kick(),
+    consume,
     stop: async () => {
       abort.abort();
       for (const p of pollers) await p.stop();

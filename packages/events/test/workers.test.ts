@@ -13,6 +13,7 @@ import {
   RedisStreamTransport,
   scheduleJob,
   startEventWorkers,
+  transactionRunner,
   type EventWorkers,
   type SqlClient,
 } from '../src/index.ts';
@@ -56,6 +57,10 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/** The transaction helper a subgraph's kit builds; these tests kick nothing. */
+const transactionOf = (client: ReturnType<typeof pgSqlClient>) =>
+  transactionRunner(client, { kickRelay: () => {}, logger });
+
 function start(role: 'producer' | 'consumer', namespace: string) {
   const transport = new RedisStreamTransport(redis.url, namespace, logger);
   const workers =
@@ -63,6 +68,7 @@ function start(role: 'producer' | 'consumer', namespace: string) {
       ? startEventWorkers({
           subgraph: 'order',
           client: producerSql,
+          transaction: transactionOf(producerSql),
           transport,
           logger,
           relay: true,
@@ -71,12 +77,13 @@ function start(role: 'producer' | 'consumer', namespace: string) {
       : startEventWorkers({
           subgraph: 'payment',
           client: consumerSql,
+          transaction: transactionOf(consumerSql),
           transport,
           logger,
           relay: false,
           ...settings,
           handlers: {
-            'order.placed': async (event, tx: SqlClient) => {
+            'order.placed': async (event, { tx }: { tx: SqlClient }) => {
               await tx.$executeRawUnsafe(
                 'INSERT INTO effects (event_id, order_id) VALUES ($1::uuid, $2)',
                 event.id,
@@ -211,6 +218,7 @@ describe('durable jobs', () => {
     const workers = startEventWorkers({
       subgraph: 'order',
       client: producerSql,
+      transaction: transactionOf(producerSql),
       transport,
       logger,
       relay: false,

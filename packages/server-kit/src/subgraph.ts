@@ -4,17 +4,24 @@ import type { SubgraphConfig } from '@sky/config';
 import { openSubgraphDatabase, type Database } from '@sky/database';
 import {
   createLivePubSub,
-  type LivePubSub,
   inProcessTransport,
+  producesEvents,
   RedisStreamTransport,
   startEventWorkers,
+  transactionRunner,
   type EventHandler,
   type EventWorkers,
   type JobHandler,
+  type LivePubSub,
+  type RunInTransaction,
+  type SqlClient,
   type StreamTransport,
+  type TransactionalClient,
 } from '@sky/events';
 import { createLogger, type Logger } from '@sky/logging';
+import type { Express } from 'express';
 import type { IMiddlewareGenerator } from 'graphql-middleware';
+import type { AddressInfo } from 'node:net';
 import type { RequestContext } from './apollo-plugins.ts';
 import type { RequestState } from './http-app.ts';
 import { mountInternalApi, type InternalHandler } from './internal-api.ts';
@@ -23,53 +30,69 @@ import { attachSubgraphSubscriptions } from './subgraph-subscriptions.ts';
 import { buildProtectedSubgraphSchema } from './subgraph-schema.ts';
 import { createGraphQLService, type GraphQLService } from './subgraph-server.ts';
 
-/** The part of a generated PrismaClient this module needs. */
-interface PrismaClientLike {
+/** The part of a generated PrismaClient this module needs; `Tx` is its transaction client. */
+export interface PrismaClientLike<Tx> extends SqlClient, TransactionalClient<Tx> {
   $disconnect(): Promise<void>;
 }
 
-export interface SubgraphDefinition<
-  Prisma extends PrismaClientLike,
-  Context extends RequestContext,
-> {
+/**
+ * What a subgraph's own code is built from, made once per process by `createSubgraph`: event
+ * handlers, jobs, routes and every request's context are functions of it, so nothing has to be
+ * bound after the subgraph exists.
+ */
+export interface SubgraphRuntime<Prisma, Tx> {
+  config: SubgraphConfig;
+  logger: Logger;
+  prisma: Prisma;
+  /** Real-time fan-out for subscriptions (Redis pub/sub in server mode, in process embedded). */
+  live: LivePubSub;
+  /**
+   * The one way to run a transaction that may write events: the relay is kicked once it has
+   * committed an event, and `afterCommit` callbacks run after the commit.
+   */
+  transaction: RunInTransaction<Tx>;
+  /** Publishes the outbox now instead of at the next poll. */
+  kickRelay(): void;
+  /**
+   * `http://127.0.0.1:<port>` of this process's own listener (for callback URLs handed to a
+   * service on the same machine); throws before `listen`.
+   */
+  localOrigin(): string;
+}
+
+export interface SubgraphDefinition<Prisma extends PrismaClientLike<Tx>, Tx, Context> {
   config: SubgraphConfig;
   logger?: Logger;
-  /** `(adapter) => new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] })`. */
+  /** `(adapter) => new PrismaClient({ adapter, ... })`, from the subgraph's stores. */
   createPrisma: (adapter: SqlMigrationAwareDriverAdapterFactory) => Prisma;
   resolvers: object;
   permissions: IMiddlewareGenerator<unknown, unknown, unknown>;
   /**
-   * Per request (and per subscription event): the stores (with fresh DataLoaders) and anything
-   * else resolvers need. `services.live` publishes and subscribes real-time updates.
+   * Per request (and per subscription event): the stores (with fresh DataLoaders) and the domain
+   * services resolvers call.
    */
-  createContext: (state: RequestState, prisma: Prisma, services: SubgraphServices) => Context;
+  createContext: (state: RequestState, runtime: SubgraphRuntime<Prisma, Tx>) => Context;
   /** Endpoints other subgraphs call (`POST /internal/<name>`, service token required). */
-  internalApi?: (prisma: Prisma) => Record<string, InternalHandler>;
+  internalApi?: (runtime: SubgraphRuntime<Prisma, Tx>) => Record<string, InternalHandler>;
+  /** Routes beside /graphql that are not internal endpoints (a provider's webhook). */
+  extraRoutes?: (app: Express, runtime: SubgraphRuntime<Prisma, Tx>) => void;
   /**
-   * Event machinery: `relay` publishes this subgraph's outbox; `handlers` consume other
-   * subgraphs' events (idempotently, in a transaction); `jobs` run durable timers.
+   * Consumers of other subgraphs' events (routes: @sky/events), each run once per event id in
+   * the transaction that records it as processed.
    */
-  events?: {
-    relay: boolean;
-    // Handlers receive Prisma's transaction client; each subgraph types it at its definition.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    handlers?: Record<string, EventHandler<any>>;
-    jobs?: Record<string, JobHandler<Prisma>>;
-  };
+  events?: (runtime: SubgraphRuntime<Prisma, Tx>) => Record<string, EventHandler<Tx>>;
+  /** Durable timers by kind; each must be idempotent. */
+  jobs?: (runtime: SubgraphRuntime<Prisma, Tx>) => Record<string, JobHandler>;
 }
 
-/** Process-wide helpers handed to every context. */
-export interface SubgraphServices {
-  live: LivePubSub;
-  /** Publishes the outbox now instead of at the next poll (call after a commit that wrote events). */
-  kickRelay: () => void;
-}
-
-export type Subgraph<Prisma> = GraphQLService & {
+export type Subgraph<Prisma, Tx> = GraphQLService & {
   prisma: Prisma;
   database: Database;
   logger: Logger;
-  /** Null for a subgraph without events. */
+  runtime: SubgraphRuntime<Prisma, Tx>;
+  /** The event consumers as built from the definition (tests run them directly). */
+  eventHandlers: Record<string, EventHandler<Tx>>;
+  /** Null for a subgraph that neither produces nor consumes events nor runs jobs. */
   events: EventWorkers | null;
   live: LivePubSub;
   close: () => Promise<void>;
@@ -85,77 +108,103 @@ function createTransport(config: SubgraphConfig, logger: Logger): StreamTranspor
 /**
  * Builds one subgraph the same way for all five: its own database opened and migrated, its
  * contract from schema/<name>.graphql served with the shield applied, readiness that checks the
- * database. It does not listen; `main` does.
+ * database, the event workers it needs (the outbox relay when it produces events, its consumers,
+ * its jobs). It does not listen; `main` does.
  */
 export async function createSubgraph<
-  Prisma extends PrismaClientLike,
+  Prisma extends PrismaClientLike<Tx>,
+  Tx extends SqlClient,
   Context extends RequestContext,
->(definition: SubgraphDefinition<Prisma, Context>): Promise<Subgraph<Prisma>> {
+>(definition: SubgraphDefinition<Prisma, Tx, Context>): Promise<Subgraph<Prisma, Tx>> {
   const { config } = definition;
   const logger = definition.logger ?? createLogger(config.name, config.logLevel);
   const database = await openSubgraphDatabase(config.name, config.database, logger);
   const prisma = definition.createPrisma(database.adapter);
   const live = createLivePubSub({ redisUrl: config.redisUrl, namespace: config.events.namespace });
-  // Filled in once the workers exist; contexts only call it after start-up.
-  let kick: () => void = () => {};
-  const services: SubgraphServices = { live, kickRelay: () => kick() };
+  // The workers are started from the handlers and jobs, which are built from the runtime; the
+  // runtime's relay kick reaches the workers once they exist (nothing commits before that).
+  let workers: EventWorkers | null = null;
+  const kickRelay = () => workers?.kick();
+  let service: GraphQLService | null = null;
+  const runtime: SubgraphRuntime<Prisma, Tx> = {
+    config,
+    logger,
+    prisma,
+    live,
+    transaction: transactionRunner<Tx>(prisma, { kickRelay, logger }),
+    kickRelay,
+    localOrigin: () => {
+      const address = service?.httpServer.address() as AddressInfo | null | undefined;
+      if (!address) throw new Error(`${config.name} subgraph is not listening`);
+      return `http://127.0.0.1:${address.port}`;
+    },
+  };
   const verifier = new TokenVerifier(config.jwt.publicKeyPem, config.jwt);
   const schema = buildProtectedSubgraphSchema({
     typeDefs: readSubgraphSchema(config.name),
     resolvers: definition.resolvers,
     permissions: definition.permissions,
   });
-  const service = await createGraphQLService<Context>({
+  const internalApi = definition.internalApi?.(runtime);
+  service = await createGraphQLService<Context>({
     name: config.name,
     logger,
     verifier,
     bodyLimitBytes: config.bodyLimitBytes,
     production: config.production,
     schema,
-    createContext: (state) => definition.createContext(state, prisma, services),
+    createContext: (state) => definition.createContext(state, runtime),
     checkReadiness: async () => {
       await database.withSession((session) => session.query('SELECT 1'));
     },
-    extraRoutes: definition.internalApi
-      ? (app) => mountInternalApi(app, config.internal.token, definition.internalApi!(prisma))
-      : undefined,
+    extraRoutes: (app) => {
+      if (internalApi) mountInternalApi(app, config.internal.token, internalApi);
+      definition.extraRoutes?.(app, runtime);
+    },
   });
-  const transport = definition.events ? createTransport(config, logger) : null;
-  const events =
-    definition.events && transport
-      ? startEventWorkers({
-          subgraph: config.name,
-          client: prisma as unknown as Parameters<typeof startEventWorkers>[0]['client'],
-          transport,
-          logger,
-          pollIntervalMs: config.events.pollIntervalMs,
-          redeliverAfterMs: config.events.redeliverAfterMs,
-          relay: definition.events.relay,
-          handlers: definition.events.handlers,
-          jobs: definition.events.jobs as Record<string, JobHandler<unknown>> | undefined,
-        })
-      : null;
-  if (events) kick = events.kick;
+  const eventHandlers = definition.events?.(runtime) ?? {};
+  const jobs = definition.jobs?.(runtime) ?? {};
+  const relay = producesEvents(config.name);
+  const needsWorkers =
+    relay || Object.keys(eventHandlers).length > 0 || Object.keys(jobs).length > 0;
+  const transport = needsWorkers ? createTransport(config, logger) : null;
+  if (transport) {
+    workers = startEventWorkers<Tx>({
+      subgraph: config.name,
+      client: prisma,
+      transaction: runtime.transaction,
+      transport,
+      logger,
+      pollIntervalMs: config.events.pollIntervalMs,
+      redeliverAfterMs: config.events.redeliverAfterMs,
+      relay,
+      handlers: eventHandlers,
+      jobs,
+    });
+  }
   const subscriptions = attachSubgraphSubscriptions({
     httpServer: service.httpServer,
     schema,
     verifier,
     logger,
-    createContext: (state) => definition.createContext(state, prisma, services),
+    createContext: (state) => definition.createContext(state, runtime),
   });
+  const built = service;
   return {
-    ...service,
+    ...built,
     prisma,
     database,
     logger,
-    events,
+    runtime,
+    eventHandlers,
+    events: workers,
     live,
     close: async () => {
       await subscriptions.close();
-      await events?.stop();
+      await workers?.stop();
       await live.close();
       await transport?.close();
-      await service.stop();
+      await built.stop();
       await prisma.$disconnect();
       await database.close();
     },

@@ -4,3 +4,4 @@ export * from './redis-server.ts';
 export { testSettings } from './settings.ts';
 export * from './test-env.ts';
 export * from './live-channel.ts';
+export * from './test-subgraph.ts';

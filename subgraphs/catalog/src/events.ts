@@ -18,7 +18,7 @@ export interface ConsumedEvent {
  */
 export async function releaseStockOfCancelledOrder(
   event: ConsumedEvent,
-  tx: Prisma.TransactionClient,
+  { tx }: { tx: Prisma.TransactionClient },
 ): Promise<void> {
   const { orderId, merchantId } = event.payload;
   if (typeof orderId !== 'string' || !isUuid(orderId)) return;

@@ -1,18 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { generateKeyPair, type Role } from '@sky/auth';
 import type { Env } from '@sky/config';
 import { callInternal } from '@sky/server-kit';
-import { createTestDatabase, graphql, type GraphQLResponse } from '@sky/testkit';
-import { TEST_ENV, tokenSigner } from '@sky/testkit';
+import { startTestSubgraph, type GraphQLResponse, type TestSubgraph } from '@sky/testkit';
 import { expect } from 'vitest';
 import { createCatalogSubgraph, loadConfig, seedCatalogDemoData } from '../src/index.ts';
 
-export interface TestCatalog {
-  subgraph: Awaited<ReturnType<typeof createCatalogSubgraph>>;
-  config: ReturnType<typeof loadConfig>;
-  url: string;
-  /** Signs an access token as the user subgraph would. */
-  token(claims: { roles: Role[]; merchantId?: string | null; userId?: string }): string;
+export type TestCatalog = TestSubgraph<Awaited<ReturnType<typeof createCatalogSubgraph>>> & {
   /** Runs a GraphQL operation against the catalog subgraph. */
   gql<Data = Record<string, unknown>>(
     query: string,
@@ -21,50 +13,37 @@ export interface TestCatalog {
   ): Promise<GraphQLResponse<Data>>;
   /** Calls an internal endpoint with the service token (as the order subgraph does). */
   internal<Result>(name: string, body: unknown): Promise<Result>;
-  stop(): Promise<void>;
-}
+};
 
 /**
  * The catalog subgraph in server mode on a random port: a fresh database copied from the
  * migrated template, the machine's Redis under a namespace of its own, the demo data seeded.
  */
 export async function startCatalog(env: Env = {}): Promise<TestCatalog> {
-  const db = await createTestDatabase('catalog');
-  const keys = generateKeyPair();
-  const config = loadConfig({
-    ...TEST_ENV,
-    JWT_PUBLIC_KEY: keys.publicKeyPem,
-    JWT_PRIVATE_KEY: keys.privateKeyPem,
-    DATABASE_URL: db.url,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    EVENT_NAMESPACE: `test-${randomUUID()}`,
-    EVENT_POLL_INTERVAL_MS: '100',
-    ...env,
-  });
-  const subgraph = await createCatalogSubgraph(config);
-  try {
-    await seedCatalogDemoData(subgraph);
-    const { url } = await subgraph.listen(0, '127.0.0.1');
-    const signer = tokenSigner(keys);
-    const client = { baseUrl: url, token: config.internal.token, timeoutMs: 30_000 };
-    return {
-      subgraph,
-      config,
-      url,
-      token: ({ userId = randomUUID(), merchantId = null, roles }) =>
-        signer.signAccessToken({ userId, roles, merchantId }).token,
-      gql: (query, variables, token) => graphql(url, query, { variables, token }),
-      internal: (name, body) => callInternal(client, name, body),
-      stop: async () => {
+  const harness = await startTestSubgraph({
+    name: 'catalog',
+    env,
+    build: async (env) => {
+      const subgraph = await createCatalogSubgraph(loadConfig(env));
+      try {
+        await seedCatalogDemoData(subgraph);
+      } catch (error) {
         await subgraph.close();
-        await db.drop();
-      },
-    };
-  } catch (error) {
-    await subgraph.close();
-    await db.drop();
-    throw error;
-  }
+        throw error;
+      }
+      return subgraph;
+    },
+  });
+  const client = {
+    baseUrl: harness.url,
+    token: harness.env.INTERNAL_API_TOKEN!,
+    timeoutMs: 30_000,
+  };
+  return {
+    ...harness,
+    gql: harness.run,
+    internal: (name, body) => callInternal(client, name, body),
+  };
 }
 
 /** Asserts that the response failed with exactly one error of `code` (and `field`, if given). */

@@ -421,7 +421,7 @@ describe('reserve-stock', () => {
     // Release both, so the stock is back to 5 for the next tests.
     for (const order of [orderId, racing]) {
       await catalog.subgraph.prisma.$transaction((tx) =>
-        releaseStockOfCancelledOrder(cancelled(order), tx),
+        releaseStockOfCancelledOrder(cancelled(order), { tx }),
       );
     }
     expect(await stockLeft(ids.pair)).toBe(5);
@@ -454,7 +454,7 @@ describe('reserve-stock', () => {
       await reserve(orderId, [{ dishId: ids.pair, quantity: 1 }]);
       const [item] = await prisma.stockReservationItem.findMany({ where: { orderId } });
       expect(item!.businessDate).toEqual(businessDate(new Date(), timezone));
-      await prisma.$transaction((tx) => releaseStockOfCancelledOrder(cancelled(orderId), tx));
+      await prisma.$transaction((tx) => releaseStockOfCancelledOrder(cancelled(orderId), { tx }));
     }
     await prisma.merchant.update({
       where: { id: kitchen.id },
@@ -500,7 +500,9 @@ describe('order.cancelled releases the reservation once', () => {
     expect(await stockLeft(ids.pair)).toBe(2);
     const event = cancelled(orderId);
     for (let i = 0; i < 2; i++) {
-      await catalog.subgraph.prisma.$transaction((tx) => releaseStockOfCancelledOrder(event, tx));
+      await catalog.subgraph.prisma.$transaction((tx) =>
+        releaseStockOfCancelledOrder(event, { tx }),
+      );
     }
     expect(await stockLeft(ids.pair)).toBe(5);
     expect(
@@ -512,7 +514,7 @@ describe('order.cancelled releases the reservation once', () => {
     await Promise.all(
       Array.from({ length: 4 }, () =>
         catalog.subgraph.prisma.$transaction((tx) =>
-          releaseStockOfCancelledOrder(cancelled(second), tx),
+          releaseStockOfCancelledOrder(cancelled(second), { tx }),
         ),
       ),
     );
@@ -524,8 +526,8 @@ describe('order.cancelled releases the reservation once', () => {
     await reserve(orderId, 4);
     expect(await stockLeft(ids.pair)).toBe(1);
     const transport = new RedisStreamTransport(
-      catalog.config.redisUrl!,
-      catalog.config.events.namespace,
+      catalog.subgraph.runtime.config.redisUrl!,
+      catalog.subgraph.runtime.config.events.namespace,
       createLogger('test', 'silent'),
     );
     const event = cancelled(orderId);
@@ -577,7 +579,7 @@ describe('order.cancelled releases the reservation once', () => {
   it('before the reservation: a late reservation for the cancelled order takes nothing', async () => {
     const orderId = randomUUID();
     await catalog.subgraph.prisma.$transaction((tx) =>
-      releaseStockOfCancelledOrder(cancelled(orderId), tx),
+      releaseStockOfCancelledOrder(cancelled(orderId), { tx }),
     );
     expect(await refusal(reserve(orderId, 1))).toMatchObject({ code: 'INVALID_STATE_TRANSITION' });
     expect(await stockLeft(ids.pair)).toBe(5);

@@ -1,123 +1,62 @@
-import { generateKeyPair, type KeyPair, type Role } from '@sky/auth';
+import type { KeyPair } from '@sky/auth';
 import type { Env } from '@sky/config';
 import type { DomainEvent } from '@sky/events';
-import { createLogger } from '@sky/logging';
-import { createTestDatabase, graphql, type GraphQLResponse, type TestDatabase } from '@sky/testkit';
-import { TEST_ENV, tokenSigner } from '@sky/testkit';
+import type { LatLng } from '@sky/geo';
+import {
+  startTestSubgraph,
+  type GraphQLResponse,
+  type TestDatabase,
+  type TestSubgraph,
+} from '@sky/testkit';
 import { createClient, type Client } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Delivery, Rider } from '../src/__generated__/prisma/client.ts';
 import { loadConfig } from '../src/config.ts';
-import { deliveryEventHandlers } from '../src/events/handlers.ts';
-import { announceChanges } from '../src/live/announce.ts';
-import type { LatLng } from '@sky/geo';
 import { createDeliverySubgraph, type DeliverySubgraph } from '../src/server.ts';
 
 /** The delivery subgraph in server mode on a fresh database, the machine's Redis, a random port. */
-export interface DeliveryHarness {
-  subgraph: DeliverySubgraph;
-  url: string;
-  wsUrl: string;
-  db: TestDatabase;
-  keys: KeyPair;
-  env: Env;
-  token(claims: { userId: string; roles: Role[]; merchantId?: string | null }): string;
-  run<Data = Record<string, unknown>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    token?: string,
-  ): Promise<GraphQLResponse<Data>>;
+export type DeliveryHarness = TestSubgraph<DeliverySubgraph> & {
   /**
-   * Delivers an order event to this subgraph's handler, in a transaction, then runs its
-   * after-commit callbacks, as the consumer does.
+   * Delivers an order event to this subgraph's handler in a transaction (its after-commit work
+   * runs once it committed), as the consumer does, without the processed-events bookkeeping.
    */
   deliverEvent(type: string, payload: Record<string, unknown>): Promise<void>;
-  stop(): Promise<void>;
-}
+};
 
 /**
  * `database` runs a second instance on another instance's database (that instance drops it);
  * `embedded` runs on an in-memory PGlite database with in-process pub/sub instead.
  */
 export async function startDeliverySubgraph(
-  options: { env?: Env; keys?: KeyPair; database?: TestDatabase; embedded?: boolean } = {},
+  options: { env?: Env; keys?: KeyPair; database?: TestDatabase | null; embedded?: boolean } = {},
 ): Promise<DeliveryHarness> {
-  const keys = options.keys ?? generateKeyPair();
-  const embedded = options.embedded ?? false;
-  const db = embedded
-    ? { name: 'pglite', url: '', drop: async () => {} }
-    : (options.database ?? (await createTestDatabase('delivery')));
-  const ownsDatabase = !options.database;
-  const storage: Env = embedded
-    ? { SKY_MODE: 'embedded', DATA_DIR: '' }
-    : {
-        SKY_MODE: 'server',
-        DATABASE_URL: db.url,
-        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      };
-  const env: Env = {
-    ...TEST_ENV,
-    ...storage,
-    JWT_PUBLIC_KEY: keys.publicKeyPem,
-    JWT_PRIVATE_KEY: keys.privateKeyPem,
-    EVENT_NAMESPACE: `test-${randomUUID()}`,
-    EVENT_POLL_INTERVAL_MS: '100',
+  const harness = await startTestSubgraph({
+    name: 'delivery',
+    ...options,
     // Most tests report positions back to back; the rate-limit tests set their own interval.
-    LOCATION_MIN_INTERVAL_MS: '0',
-    ...options.env,
+    env: { LOCATION_MIN_INTERVAL_MS: '0', ...options.env },
+    build: (env) => createDeliverySubgraph(loadConfig(env)),
+  });
+  const { runtime, eventHandlers } = harness.subgraph;
+  return {
+    ...harness,
+    deliverEvent: async (type, payload) => {
+      const event: DomainEvent = {
+        id: randomUUID(),
+        type,
+        producer: 'order',
+        aggregateType: 'Order',
+        aggregateId: String(payload.orderId),
+        payload,
+        createdAt: new Date().toISOString(),
+      };
+      await runtime.transaction((scope) => eventHandlers[type]!(event, scope), {
+        timeoutMs: 20_000,
+        maxWaitMs: 20_000,
+      });
+    },
   };
-  try {
-    const config = loadConfig(env);
-    const logger = createLogger('delivery', config.logLevel);
-    const subgraph = await createDeliverySubgraph(config, logger);
-    const { url } = await subgraph.listen(0, '127.0.0.1');
-    const signer = tokenSigner(keys);
-    const handlers = deliveryEventHandlers(
-      config.dispatch,
-      (log) =>
-        announceChanges(
-          log,
-          { live: subgraph.live, kickRelay: () => subgraph.events?.kick() },
-          logger,
-        ),
-      logger,
-    );
-    return {
-      subgraph,
-      url,
-      wsUrl: url.replace(/^http/, 'ws'),
-      db,
-      keys,
-      env,
-      token: (claims) => signer.signAccessToken({ merchantId: null, ...claims }).token,
-      run: (query, variables = {}, token) => graphql(url, query, { variables, token }),
-      deliverEvent: async (type, payload) => {
-        const event: DomainEvent = {
-          id: randomUUID(),
-          type,
-          producer: 'order',
-          aggregateType: 'Order',
-          aggregateId: String(payload.orderId),
-          payload,
-          createdAt: new Date().toISOString(),
-        };
-        const committed: (() => void | Promise<void>)[] = [];
-        await subgraph.prisma.$transaction(
-          (tx) => handlers[type]!(event, tx, (callback) => committed.push(callback)),
-          { timeout: 20_000, maxWait: 20_000 },
-        );
-        for (const callback of committed) await callback();
-      },
-      stop: async () => {
-        await subgraph.close();
-        if (ownsDatabase) await db.drop();
-      },
-    };
-  } catch (error) {
-    if (ownsDatabase) await db.drop();
-    throw error;
-  }
 }
 
 /** A point `northMeters` north and `eastMeters` east of `origin` (good to a meter over a few km). */

@@ -1,6 +1,5 @@
-import type { LivePubSub } from '@sky/events';
-import { createLogger, type Logger } from '@sky/logging';
-import { createSubgraph, type Subgraph } from '@sky/server-kit';
+import type { Logger } from '@sky/logging';
+import { createSubgraph } from '@sky/server-kit';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import { createInternalClients, type InternalClients } from './clients/internal-clients.ts';
 import type { OrderSubgraphConfig } from './config.ts';
@@ -14,7 +13,7 @@ import { CartService } from './services/cart-service.ts';
 import { LiveFeeds } from './services/live-feeds.ts';
 import { OrderActions } from './services/order-actions.ts';
 import { PlacementService } from './services/placement-service.ts';
-import { createOrderStores } from './stores/index.ts';
+import { createOrderStores, type OrderTx } from './stores/index.ts';
 
 /**
  * Builds the order subgraph (database migrated, schema protected, event workers running: the
@@ -22,30 +21,22 @@ import { createOrderStores } from './stores/index.ts';
  * subscriptions over graphql-ws) without listening. `clients` replaces the HTTP clients of the
  * catalog and user subgraphs (tests of failures).
  */
-export async function createOrderSubgraph(
+export function createOrderSubgraph(
   config: OrderSubgraphConfig,
-  logger: Logger = createLogger(config.name, config.logLevel),
+  logger?: Logger,
   clients: InternalClients = createInternalClients(config),
 ) {
-  // The relay polls; after a commit that wrote events it is kicked to publish them at once.
-  let subgraph: Subgraph<PrismaClient> | null = null;
-  const eventsWritten = () => subgraph?.events?.kick();
-  // Event handlers and jobs may run before createSubgraph has returned its pub/sub: their live
-  // messages wait for it.
-  let liveReady!: (live: LivePubSub) => void;
-  const live = new Promise<LivePubSub>((resolve) => (liveReady = resolve));
-  const notifier = new LiveNotifier(() => live, logger);
-  subgraph = await createSubgraph<PrismaClient, OrderContext>({
+  return createSubgraph<PrismaClient, OrderTx, OrderContext>({
     config,
     logger,
     createPrisma: (adapter) =>
       new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] }),
     resolvers,
     permissions,
-    createContext: (state, prisma, services) => {
-      const stores = createOrderStores(prisma);
+    createContext: (state, runtime) => {
+      const stores = createOrderStores(runtime);
       const viewer = state.viewer;
-      const requestLive = new LiveNotifier(() => services.live, state.logger);
+      const live = new LiveNotifier(runtime.live, state.logger);
       return {
         ...state,
         stores,
@@ -58,22 +49,22 @@ export async function createOrderSubgraph(
             config.ordering,
             state.logger,
             state.requestId,
-            eventsWritten,
           ),
-          actions: new OrderActions(viewer, stores, config.ordering, eventsWritten, requestLive),
-          feeds: new LiveFeeds(viewer, stores, services.live),
+          actions: new OrderActions(viewer, stores, config.ordering, live),
+          feeds: new LiveFeeds(viewer, stores, runtime.live),
         },
       };
     },
-    internalApi: orderInternalApi,
-    events: {
-      relay: true,
-      handlers: orderEventHandlers(logger, notifier),
-      jobs: orderJobs(logger, notifier),
-    },
+    internalApi: (runtime) => orderInternalApi(runtime.prisma),
+    events: (runtime) =>
+      orderEventHandlers(runtime.logger, new LiveNotifier(runtime.live, runtime.logger)),
+    jobs: (runtime) =>
+      orderJobs(
+        runtime.transaction,
+        runtime.logger,
+        new LiveNotifier(runtime.live, runtime.logger),
+      ),
   });
-  liveReady(subgraph.live);
-  return subgraph;
 }
 
 export type OrderSubgraph = Awaited<ReturnType<typeof createOrderSubgraph>>;

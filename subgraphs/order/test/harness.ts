@@ -1,8 +1,11 @@
-import { generateKeyPair, type KeyPair, type Role } from '@sky/auth';
+import type { KeyPair } from '@sky/auth';
 import type { Env } from '@sky/config';
-import { createLogger } from '@sky/logging';
-import { createTestDatabase, graphql, type GraphQLResponse, type TestDatabase } from '@sky/testkit';
-import { TEST_ENV, tokenSigner } from '@sky/testkit';
+import {
+  startTestSubgraph,
+  type GraphQLResponse,
+  type TestDatabase,
+  type TestSubgraph,
+} from '@sky/testkit';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { OrderStatus, PayStatus } from '../src/__generated__/prisma/client.ts';
@@ -10,81 +13,35 @@ import { createInternalClients, type InternalClients } from '../src/clients/inte
 import { loadConfig } from '../src/config.ts';
 import { createOrderSubgraph, type OrderSubgraph } from '../src/server.ts';
 
-/** The order subgraph in server mode on a fresh database, the machine's Redis and a random port. */
-export interface OrderHarness {
-  subgraph: OrderSubgraph;
-  url: string;
-  db: TestDatabase;
-  keys: KeyPair;
-  env: Env;
-  token(claims: { userId: string; roles: Role[]; merchantId?: string | null }): string;
-  run<Data = Record<string, unknown>>(
-    query: string,
-    variables: Record<string, unknown>,
-    token?: string,
-  ): Promise<GraphQLResponse<Data>>;
-  stop(): Promise<void>;
-}
+export { sharedTestEnv } from '@sky/testkit';
 
-/**
- * Settings shared with the catalog and user subgraphs a test starts beside this one: one key
- * pair, one service token, one event namespace on the machine's Redis.
- */
-export function sharedTestEnv(keys: KeyPair, overrides: Env = {}): Env {
-  return {
-    ...TEST_ENV,
-    SKY_MODE: 'server',
-    JWT_PUBLIC_KEY: keys.publicKeyPem,
-    JWT_PRIVATE_KEY: keys.privateKeyPem,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    EVENT_NAMESPACE: `test-${randomUUID()}`,
-    EVENT_POLL_INTERVAL_MS: '100',
-    EVENT_REDELIVER_AFTER_MS: '2000',
-    ...overrides,
-  };
-}
+/** The order subgraph in server mode on a fresh database, the machine's Redis and a random port. */
+export type OrderHarness = TestSubgraph<OrderSubgraph>;
 
 /**
  * `database` runs a second instance on another instance's database (as when the service is
  * scaled out; that instance drops it); `clients` replaces the calls to catalog and user.
  */
 export async function startOrderSubgraph(
-  options: { keys?: KeyPair; env?: Env; database?: TestDatabase; clients?: InternalClients } = {},
+  options: {
+    keys?: KeyPair;
+    env?: Env;
+    database?: TestDatabase | null;
+    clients?: InternalClients;
+  } = {},
 ): Promise<OrderHarness> {
-  const keys = options.keys ?? generateKeyPair();
-  const db = options.database ?? (await createTestDatabase('order'));
-  const ownsDatabase = !options.database;
-  const env = { ...sharedTestEnv(keys), ...options.env, DATABASE_URL: db.url };
-  try {
-    const config = loadConfig(env);
-    const subgraph = await createOrderSubgraph(
-      config,
-      createLogger('order', config.logLevel),
-      options.clients ?? createInternalClients(config),
-    );
-    const { url } = await subgraph.listen(0, '127.0.0.1');
-    const signer = tokenSigner(keys);
-    return {
-      subgraph,
-      url,
-      db,
-      keys,
-      env,
-      token: (claims) => signer.signAccessToken({ merchantId: null, ...claims }).token,
-      run: (query, variables, token) => graphql(url, query, { variables, token }),
-      stop: async () => {
-        await subgraph.close();
-        // pg's Pool.end() resolves before its last connections have finished closing; dropping
-        // the database WITH (FORCE) at once terminates them, and the pg client reports that as
-        // an uncaught error. A moment lets them close first (see the report: packages/database).
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        if (ownsDatabase) await db.drop();
-      },
-    };
-  } catch (error) {
-    if (ownsDatabase) await db.drop();
-    throw error;
-  }
+  return startTestSubgraph({
+    name: 'order',
+    ...options,
+    build: (env) => {
+      const config = loadConfig(env);
+      return createOrderSubgraph(
+        config,
+        undefined,
+        options.clients ?? createInternalClients(config),
+      );
+    },
+  });
 }
 
 export function ok<Data>(response: GraphQLResponse<Data>): Data {

@@ -1,12 +1,10 @@
 import type { Role } from '@sky/auth';
-import { RedisStreamTransport, scheduleJob, type DomainEvent } from '@sky/events';
+import { Outbox, RedisStreamTransport, scheduleJob, type DomainEvent } from '@sky/events';
 import { createLogger } from '@sky/logging';
 import { callInternal } from '@sky/server-kit';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, OrderStatus } from '../src/__generated__/prisma/client.ts';
-import { orderEventHandlers } from '../src/events/handlers.ts';
-import { LiveNotifier } from '../src/live/notifier.ts';
 import {
   codeOf,
   eventsOf,
@@ -365,13 +363,14 @@ describe('payment events', () => {
   it('the handler itself is a no-op for an order that already left PENDING_PAYMENT', async () => {
     const order = await newOrder('CONFIRMED');
     const before = await orderSnapshot(h.subgraph, order.id);
-    const live = new LiveNotifier(() => h.subgraph.live, logger);
-    const handler = orderEventHandlers(logger, live)['payment.succeeded']!;
+    const handler = h.subgraph.eventHandlers['payment.succeeded']!;
     const afterCommit: (() => unknown)[] = [];
     await h.subgraph.prisma.$transaction((tx) =>
-      handler(paymentEvent('payment.succeeded', order.id), tx, (callback) =>
-        afterCommit.push(callback),
-      ),
+      handler(paymentEvent('payment.succeeded', order.id), {
+        tx,
+        outbox: new Outbox(tx),
+        afterCommit: (callback) => afterCommit.push(callback),
+      }),
     );
     expect(afterCommit).toHaveLength(0);
     expect(await orderSnapshot(h.subgraph, order.id)).toEqual(before);

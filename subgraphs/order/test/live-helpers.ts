@@ -1,11 +1,15 @@
-import { createLivePubSub, type DomainEvent, type LivePubSub } from '@sky/events';
+import {
+  createLivePubSub,
+  Outbox,
+  type AfterCommit,
+  type DomainEvent,
+  type LivePubSub,
+} from '@sky/events';
 import type { ExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Order } from '../src/__generated__/prisma/client.ts';
-import { orderEventHandlers } from '../src/events/handlers.ts';
-import { LiveNotifier } from '../src/live/notifier.ts';
 import { waitFor, type OrderHarness } from './harness.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -180,15 +184,15 @@ export async function handleEvent(
   event: DomainEvent,
   beforeCallbacks?: (callbackCount: number) => Promise<void>,
 ): Promise<number> {
-  const handlers = orderEventHandlers(
-    h.subgraph.logger,
-    new LiveNotifier(() => h.subgraph.live, h.subgraph.logger),
-  );
-  const handler = handlers[event.type];
+  const handler = h.subgraph.eventHandlers[event.type];
   if (!handler) throw new Error(`no handler for ${event.type}`);
-  const callbacks: (() => void | Promise<void>)[] = [];
+  const callbacks: AfterCommit[] = [];
   await h.subgraph.prisma.$transaction((tx) =>
-    handler(event, tx, (callback) => callbacks.push(callback)),
+    handler(event, {
+      tx,
+      outbox: new Outbox(tx),
+      afterCommit: (callback) => callbacks.push(callback),
+    }),
   );
   await beforeCallbacks?.(callbacks.length);
   for (const callback of callbacks) await callback();

@@ -2,13 +2,11 @@ import express from 'express';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateKeyPair } from '@sky/auth';
 import { notFound } from '@sky/errors';
 import type { DomainEvent } from '@sky/events';
 import { createLogger } from '@sky/logging';
 import { mountInternalApi, requestContext } from '@sky/server-kit';
-import { createTestDatabase, graphql, type TestDatabase } from '@sky/testkit';
-import { TEST_ENV, tokenSigner } from '@sky/testkit';
+import { graphql, startTestSubgraph, TEST_ENV } from '@sky/testkit';
 import {
   createPaymentSandbox,
   loadConfig as loadSandboxConfig,
@@ -16,7 +14,6 @@ import {
 } from '@sky/payment-sandbox';
 import { loadConfig } from '../src/config.ts';
 import { createPaymentSubgraph, type PaymentSubgraph } from '../src/server.ts';
-import { onOrderCancelled, onOrderPlaced } from '../src/services/order-events.ts';
 import type { OrderForPayment } from '../src/services/deps.ts';
 
 export const WEBHOOK_SECRET = 'payment-webhook-test-secret-0123456789';
@@ -94,6 +91,8 @@ export interface PaymentHarness {
   placeOrder(options: { customerId: string; total: number; paymentDueAt?: Date }): Promise<string>;
   /** Delivers order.cancelled to the handler; pass the same event to see it handled twice. */
   cancelOrder(event: DomainEvent): Promise<void>;
+  /** Runs the subgraph's handler of `event.type` in a transaction, without the deduplication. */
+  handle(event: DomainEvent): Promise<void>;
   cancelEvent(orderId: string, customerId: string): DomainEvent;
   pay(
     token: string,
@@ -138,14 +137,6 @@ export async function waitFor<T>(
 export async function startPaymentHarness(
   options: { env?: Record<string, string>; embedded?: boolean } = {},
 ): Promise<PaymentHarness> {
-  const keys = generateKeyPair();
-  const signer = tokenSigner(keys);
-  // Embedded mode: an in-memory PGlite database and the in-process event transport.
-  const db: TestDatabase | null = options.embedded ? null : await createTestDatabase('payment');
-  const storage: Record<string, string> = db
-    ? { DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6379' }
-    : { SKY_MODE: 'embedded', DATA_DIR: '' };
-
   const sandbox = createPaymentSandbox(
     loadSandboxConfig({
       PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -157,7 +148,7 @@ export async function startPaymentHarness(
   );
   const { url: sandboxUrl } = await sandbox.listen(0);
 
-  // The order subgraph's side of `order-for-payment`, as docs/contracts.md describes it.
+  // The order subgraph's side of `order-for-payment`, as its contract describes it.
   const orders = new Map<string, OrderForPayment>();
   const orderApp = express();
   orderApp.use(requestContext(createLogger('order-stand-in', 'silent')));
@@ -172,24 +163,24 @@ export async function startPaymentHarness(
   await new Promise<void>((resolve) => orderServer.listen(0, '127.0.0.1', resolve));
   const orderUrl = `http://127.0.0.1:${(orderServer.address() as AddressInfo).port}/graphql`;
 
-  const namespace = `test-${randomUUID()}`;
-  const subgraph = await createPaymentSubgraph(
-    loadConfig({
-      ...TEST_ENV,
-      JWT_PUBLIC_KEY: keys.publicKeyPem,
-      JWT_PRIVATE_KEY: keys.privateKeyPem,
-      ...storage,
-      EVENT_NAMESPACE: namespace,
+  const harness = await startTestSubgraph({
+    name: 'payment',
+    embedded: options.embedded,
+    env: {
       EVENT_POLL_INTERVAL_MS: '50',
       PAYMENT_PROVIDER_URL: sandboxUrl,
       PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
       SUBGRAPH_ORDER_URL: orderUrl,
       ...options.env,
-    }),
-  );
-  const { url, port } = await subgraph.listen(0);
+    },
+    build: (env) => createPaymentSubgraph(loadConfig(env)),
+  });
+  const { subgraph, url, port } = harness;
+  const namespace = harness.env.EVENT_NAMESPACE!;
   const webhookUrl = `http://127.0.0.1:${port}/webhooks/sandbox`;
   const { prisma } = subgraph;
+  const handle = (event: DomainEvent) =>
+    subgraph.runtime.transaction((scope) => subgraph.eventHandlers[event.type]!(event, scope));
 
   const sandboxCall = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
     const response = await fetch(sandboxUrl + path, {
@@ -217,8 +208,7 @@ export async function startPaymentHarness(
     sandboxUrl,
     namespace,
     orders,
-    tokenFor: (userId) =>
-      signer.signAccessToken({ userId, roles: ['CUSTOMER'], merchantId: null }).token,
+    tokenFor: (userId) => harness.token({ userId, roles: ['CUSTOMER'] }),
     placeOrder: async ({ customerId, total, paymentDueAt }) => {
       const orderId = randomUUID();
       const placed = event('order.placed', orderId, {
@@ -230,7 +220,7 @@ export async function startPaymentHarness(
         placedAt: new Date().toISOString(),
         paymentDueAt: (paymentDueAt ?? new Date(Date.now() + 15 * 60_000)).toISOString(),
       });
-      await prisma.$transaction((tx) => onOrderPlaced(placed, tx));
+      await handle(placed);
       return orderId;
     },
     cancelEvent: (orderId, customerId) =>
@@ -244,11 +234,8 @@ export async function startPaymentHarness(
         reason: 'changed my mind',
         at: new Date().toISOString(),
       }),
-    cancelOrder: async (cancelled) => {
-      await prisma.$transaction((tx) =>
-        onOrderCancelled({ logger: subgraph.logger }, cancelled, tx),
-      );
-    },
+    cancelOrder: handle,
+    handle,
     pay: (token, input) =>
       graphql<{ payOrder: PaidPayment }>(url, PAY_ORDER, { token, variables: { input } }),
     complete: async (providerPaymentId, outcome) =>
@@ -285,11 +272,10 @@ export async function startPaymentHarness(
         select: { payload: true },
       }),
     stop: async () => {
-      await subgraph.close();
+      await harness.stop();
       await sandbox.stop();
       orderServer.closeAllConnections();
       await new Promise<void>((resolve) => orderServer.close(() => resolve()));
-      await db?.drop();
     },
   };
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { graphql } from '@sky/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onOrderPlaced } from '../src/services/order-events.ts';
 import {
   PAYMENT,
   startPaymentHarness,
@@ -276,26 +275,21 @@ describe('refunds', () => {
   it('remembers a cancellation that arrives before order.placed', async () => {
     const orderId = randomUUID();
     await h.cancelOrder(h.cancelEvent(orderId, customerId));
-    await h.subgraph.prisma.$transaction((tx) =>
-      onOrderPlaced(
-        {
-          id: randomUUID(),
-          type: 'order.placed',
-          producer: 'order',
-          aggregateType: 'order',
-          aggregateId: orderId,
-          createdAt: new Date().toISOString(),
-          payload: {
-            orderId,
-            customerId,
-            merchantId: randomUUID(),
-            total: { amount: 999, currency: 'CNY' },
-            paymentDueAt: null,
-          },
-        },
-        tx,
-      ),
-    );
+    await h.handle({
+      id: randomUUID(),
+      type: 'order.placed',
+      producer: 'order',
+      aggregateType: 'order',
+      aggregateId: orderId,
+      createdAt: new Date().toISOString(),
+      payload: {
+        orderId,
+        customerId,
+        merchantId: randomUUID(),
+        total: { amount: 999, currency: 'CNY' },
+        paymentDueAt: null,
+      },
+    });
     const snapshot = await h.subgraph.prisma.orderSnapshot.findUniqueOrThrow({
       where: { orderId },
     });

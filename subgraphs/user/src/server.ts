@@ -1,7 +1,7 @@
 import type { Logger } from '@sky/logging';
 import { TokenSigner } from '@sky/auth';
 import { createSubgraph } from '@sky/server-kit';
-import { PrismaClient } from './__generated__/prisma/client.ts';
+import { PrismaClient, type Prisma } from './__generated__/prisma/client.ts';
 import { AddressBookService } from './address-book.ts';
 import { AuthService } from './auth-service.ts';
 import type { UserSubgraphConfig } from './config.ts';
@@ -17,14 +17,14 @@ export async function createUserSubgraph(config: UserSubgraphConfig, logger?: Lo
     ...config.jwt,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
   });
-  const subgraph = await createSubgraph<PrismaClient, UserContext>({
+  const subgraph = await createSubgraph<PrismaClient, Prisma.TransactionClient, UserContext>({
     config,
     logger,
     createPrisma: (adapter) =>
       new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] }),
     resolvers,
     permissions,
-    createContext: (state, prisma) => {
+    createContext: (state, { prisma }) => {
       const stores = createUserStores(prisma);
       return {
         ...state,
@@ -33,7 +33,7 @@ export async function createUserSubgraph(config: UserSubgraphConfig, logger?: Lo
         addressBook: new AddressBookService(stores.addresses),
       };
     },
-    internalApi: userInternalApi,
+    internalApi: ({ prisma }) => userInternalApi(prisma),
   });
   return { ...subgraph, authSettings: config.auth };
 }

@@ -8,7 +8,11 @@ let harness: UserSubgraphHarness;
 let service: InternalClientOptions;
 beforeAll(async () => {
   harness = await startUserSubgraph();
-  service = { baseUrl: harness.url, token: harness.config.internal.token, timeoutMs: 5_000 };
+  service = {
+    baseUrl: harness.url,
+    token: harness.subgraph.runtime.config.internal.token,
+    timeoutMs: 5_000,
+  };
 });
 afterAll(async () => {
   await harness?.stop();

@@ -4,20 +4,28 @@
  * delivered move the order to DELIVERY_IN_PROGRESS and COMPLETED.
  */
 
-interface RiderEventPayload {
+type RiderEventPayload = {
   deliveryId: string;
   orderId: string;
   riderId: string;
   riderUserId: string;
   at: string;
-}
+};
+
+/** The outbox record of an event about one delivery. */
+type AboutDelivery<Type, Payload> = {
+  type: Type;
+  aggregateType: 'Delivery';
+  aggregateId: string;
+  payload: Payload;
+};
 
 export type DeliveryEvent =
-  | { type: 'delivery.assigned'; payload: RiderEventPayload }
-  | { type: 'delivery.unassigned'; payload: RiderEventPayload & { reason: string } }
-  | { type: 'delivery.picked_up'; payload: RiderEventPayload }
-  | { type: 'delivery.delivered'; payload: RiderEventPayload }
-  | { type: 'delivery.waiting'; payload: { deliveryId: string; orderId: string; at: string } };
+  | AboutDelivery<'delivery.assigned', RiderEventPayload>
+  | AboutDelivery<'delivery.unassigned', RiderEventPayload & { reason: string }>
+  | AboutDelivery<'delivery.picked_up', RiderEventPayload>
+  | AboutDelivery<'delivery.delivered', RiderEventPayload>
+  | AboutDelivery<'delivery.waiting', { deliveryId: string; orderId: string; at: string }>;
 
 type RiderEventType = Exclude<DeliveryEvent['type'], 'delivery.unassigned' | 'delivery.waiting'>;
 
@@ -30,6 +38,8 @@ export function riderEvent(
 ): DeliveryEvent {
   return {
     type,
+    aggregateType: 'Delivery',
+    aggregateId: delivery.id,
     payload: {
       deliveryId: delivery.id,
       orderId: delivery.orderId,
@@ -49,6 +59,8 @@ export function unassignedEvent(
 ): DeliveryEvent {
   return {
     type: 'delivery.unassigned',
+    aggregateType: 'Delivery',
+    aggregateId: delivery.id,
     payload: {
       deliveryId: delivery.id,
       orderId: delivery.orderId,
@@ -64,6 +76,8 @@ export function unassignedEvent(
 export function waitingEvent(delivery: { id: string; orderId: string }, at: Date): DeliveryEvent {
   return {
     type: 'delivery.waiting',
+    aggregateType: 'Delivery',
+    aggregateId: delivery.id,
     payload: { deliveryId: delivery.id, orderId: delivery.orderId, at: at.toISOString() },
   };
 }

@@ -1,10 +1,17 @@
-import type { EventHandler, JobHandler } from '@sky/events';
+import type {
+  EventHandler,
+  JobHandler,
+  RunInTransaction as RunInKitTransaction,
+} from '@sky/events';
 import type { Logger } from '@sky/logging';
-import type { Prisma, PrismaClient } from '../__generated__/prisma/client.ts';
 import type { DispatchSettings } from '../config.ts';
 import { readOrderCancelled, readOrderConfirmed } from '../domain/order-events.ts';
-import type { ChangeLog } from '../stores/change-log.ts';
-import { createTxStores, transactionRunner } from '../stores/tx-stores.ts';
+import {
+  createTxStores,
+  transactionRunner,
+  type DeliveryTx,
+  type LiveAnnouncer,
+} from '../stores/tx-stores.ts';
 import {
   cancelDeliveryForOrder,
   createDeliveryForOrder,
@@ -13,8 +20,6 @@ import {
   retryDispatch,
 } from '../services/dispatch.ts';
 
-type Tx = Prisma.TransactionClient;
-
 /**
  * What the delivery subgraph does with the order subgraph's events (once per event id). A handler
  * runs inside the consumer's transaction; what it changed is announced (live channel, relay kick)
@@ -22,35 +27,34 @@ type Tx = Prisma.TransactionClient;
  */
 export function deliveryEventHandlers(
   settings: DispatchSettings,
-  announce: (log: ChangeLog) => void,
+  announcer: LiveAnnouncer,
   logger: Logger,
-): Record<string, EventHandler<Tx>> {
+): Record<string, EventHandler<DeliveryTx>> {
   return {
     /** The merchant accepted the order: create its delivery and offer it to a rider. */
-    'order.confirmed': async (event, tx, afterCommit) => {
+    'order.confirmed': async (event, scope) => {
       const now = new Date();
       const confirmed = readOrderConfirmed(event.payload, now);
       if (!confirmed) {
         logger.error({ eventId: event.id, payload: event.payload }, 'malformed order.confirmed');
         return;
       }
-      const stores = createTxStores(tx);
+      const stores = createTxStores(scope, announcer);
       const delivery = await createDeliveryForOrder(stores, confirmed, settings, now, logger);
       logger.info(
         { orderId: confirmed.orderId, deliveryId: delivery?.id, status: delivery?.status },
         'delivery dispatched for confirmed order',
       );
-      afterCommit(() => announce(stores.log));
     },
     /** The order was cancelled: call the delivery off unless the food is already on its way. */
-    'order.cancelled': async (event, tx, afterCommit) => {
+    'order.cancelled': async (event, scope) => {
       const now = new Date();
       const cancelled = readOrderCancelled(event.payload, now);
       if (!cancelled) {
         logger.error({ eventId: event.id, payload: event.payload }, 'malformed order.cancelled');
         return;
       }
-      const stores = createTxStores(tx);
+      const stores = createTxStores(scope, announcer);
       const outcome = await cancelDeliveryForOrder(stores, cancelled, settings, now);
       if (outcome === 'ALREADY_PICKED_UP') {
         logger.warn(
@@ -58,7 +62,6 @@ export function deliveryEventHandlers(
           'order cancelled after pickup; the delivery goes on (the rider has the food)',
         );
       }
-      afterCommit(() => announce(stores.log));
     },
   };
 }
@@ -68,13 +71,14 @@ export function deliveryEventHandlers(
  * commit; each may run more than once, so each re-checks the state it acts on.
  */
 export function deliveryJobs(
+  transaction: RunInKitTransaction<DeliveryTx>,
   settings: DispatchSettings,
-  announce: (log: ChangeLog) => void,
+  announcer: LiveAnnouncer,
   logger: Logger,
-): Record<string, JobHandler<PrismaClient>> {
+): Record<string, JobHandler> {
+  const run = transactionRunner(transaction, announcer);
   return {
-    [JOBS.offerExpiry]: async (job, prisma) => {
-      const run = transactionRunner(prisma, announce);
+    [JOBS.offerExpiry]: async (job) => {
       const offerId = String(job.payload.offerId);
       const deliveryId = String(job.payload.deliveryId);
       const expired = await run((stores) =>
@@ -82,8 +86,7 @@ export function deliveryJobs(
       );
       if (expired) logger.info({ offerId, deliveryId }, 'delivery offer lapsed; offered onwards');
     },
-    [JOBS.dispatchRetry]: async (job, prisma) => {
-      const run = transactionRunner(prisma, announce);
+    [JOBS.dispatchRetry]: async (job) => {
       const deliveryId = String(job.payload.deliveryId);
       await run((stores) => retryDispatch(stores, deliveryId, settings, new Date()));
     },

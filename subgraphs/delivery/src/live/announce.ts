@@ -1,25 +1,36 @@
 import type { LivePubSub } from '@sky/events';
 import type { Logger } from '@sky/logging';
-import type { ChangeLog } from '../stores/change-log.ts';
+import type { Delivery } from '../__generated__/prisma/client.ts';
 import { courierChannel, type CourierMessage } from './courier-stream.ts';
 
 /**
- * After a transaction commits: every delivery it changed is announced on its order's courier
- * channel (subscribers re-read it and drop versions they have sent), and the outbox relay is
- * kicked when it wrote events. Publishing is best effort: a lost message only delays an update.
+ * The courier-channel messages of one transaction: every delivery it changed is announced on its
+ * order's channel once the transaction has committed (subscribers re-read it and drop versions
+ * they have sent), one message per delivery with the last version written. Publishing is best
+ * effort: a lost message only delays an update.
  */
-export function announceChanges(
-  log: ChangeLog,
-  services: { live: LivePubSub | null; kickRelay: () => void },
-  logger: Logger,
-): void {
-  if (log.eventsWritten) services.kickRelay();
-  for (const change of log.deliveries) {
-    const message: CourierMessage = { orderId: change.orderId, version: change.version };
-    services.live
-      ?.publish(courierChannel(change.orderId), message)
-      .catch((error: unknown) =>
-        logger.warn({ err: error, orderId: change.orderId }, 'live update not published'),
-      );
+export class CourierAnnouncements {
+  private readonly latest = new Map<string, CourierMessage>();
+
+  constructor(
+    private readonly live: LivePubSub,
+    private readonly logger: Logger,
+    private readonly afterCommit: (callback: () => void) => void,
+  ) {}
+
+  /** Called by the write stores for every version they write. */
+  deliveryChanged(delivery: Pick<Delivery, 'id' | 'orderId' | 'version'>): void {
+    if (this.latest.size === 0) this.afterCommit(() => this.publish());
+    this.latest.set(delivery.id, { orderId: delivery.orderId, version: delivery.version });
+  }
+
+  private publish(): void {
+    for (const message of this.latest.values()) {
+      this.live
+        .publish(courierChannel(message.orderId), message)
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error, orderId: message.orderId }, 'live update not published'),
+        );
+    }
   }
 }

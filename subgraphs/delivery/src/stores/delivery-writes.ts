@@ -1,7 +1,7 @@
 import { isUuid } from '@sky/database';
 import { Prisma, type Delivery } from '../__generated__/prisma/client.ts';
 import type { LatLng } from '@sky/geo';
-import type { ChangeLog } from './change-log.ts';
+import type { CourierAnnouncements } from '../live/announce.ts';
 import { distanceSql } from './geo-sql.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -19,13 +19,13 @@ export interface NewDelivery {
 /**
  * Delivery writes inside a transaction. A change locks the row first (`lock*`, SELECT ... FOR
  * UPDATE), decides from what it read, then writes; every write raises the version by one and is
- * noted in the change log for the live channel. Lock order across this subgraph: delivery first,
+ * announced on the live channel once the transaction commits. Lock order across this subgraph: delivery first,
  * then rider, so two transactions never wait on each other in a circle.
  */
 export class DeliveryWrites {
   constructor(
     private readonly tx: Tx,
-    private readonly log: ChangeLog,
+    private readonly announcements: CourierAnnouncements,
   ) {}
 
   async lock(id: string): Promise<Delivery | null> {
@@ -68,7 +68,7 @@ export class DeliveryWrites {
         createdAt: input.createdAt,
       },
     });
-    this.log.deliveryChanged(delivery);
+    this.announcements.deliveryChanged(delivery);
     return { delivery, created: true };
   }
 
@@ -84,7 +84,7 @@ export class DeliveryWrites {
       where: { id: delivery.id, version: delivery.version },
       data: { ...data, version: { increment: 1 } },
     });
-    this.log.deliveryChanged(updated);
+    this.announcements.deliveryChanged(updated);
     return updated;
   }
 

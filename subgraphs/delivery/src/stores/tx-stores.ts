@@ -1,28 +1,48 @@
 import { conflict } from '@sky/errors';
-import { Prisma, type PrismaClient } from '../__generated__/prisma/client.ts';
-import { ChangeLog } from './change-log.ts';
+import type {
+  LivePubSub,
+  Outbox,
+  RunInTransaction as RunInKitTransaction,
+  TransactionScope,
+} from '@sky/events';
+import type { Logger } from '@sky/logging';
+import { Prisma } from '../__generated__/prisma/client.ts';
+import { CourierAnnouncements } from '../live/announce.ts';
 import { DeliveryWrites } from './delivery-writes.ts';
 import { OfferWrites } from './offer-writes.ts';
-import { OutboxWrites } from './outbox-writes.ts';
 import { RiderWrites } from './rider-writes.ts';
+
+export type DeliveryTx = Prisma.TransactionClient;
 
 /** The write side, bound to one transaction: a change and its events commit together or not at all. */
 export interface TxStores {
   deliveries: DeliveryWrites;
   riders: RiderWrites;
   offers: OfferWrites;
-  outbox: OutboxWrites;
-  /** What the transaction changed, announced after it commits. */
-  log: ChangeLog;
+  /** Events and durable timers of this transaction. */
+  outbox: Outbox;
 }
 
-export function createTxStores(tx: Prisma.TransactionClient, log = new ChangeLog()): TxStores {
+/** What the write stores announce besides their rows: live courier messages after the commit. */
+export interface LiveAnnouncer {
+  live: LivePubSub;
+  logger: Logger;
+}
+
+export function createTxStores(
+  scope: TransactionScope<DeliveryTx>,
+  announcer: LiveAnnouncer,
+): TxStores {
+  const announcements = new CourierAnnouncements(
+    announcer.live,
+    announcer.logger,
+    scope.afterCommit,
+  );
   return {
-    deliveries: new DeliveryWrites(tx, log),
-    riders: new RiderWrites(tx),
-    offers: new OfferWrites(tx),
-    outbox: new OutboxWrites(tx, log),
-    log,
+    deliveries: new DeliveryWrites(scope.tx, announcements),
+    riders: new RiderWrites(scope.tx),
+    offers: new OfferWrites(scope.tx),
+    outbox: scope.outbox,
   };
 }
 
@@ -37,29 +57,21 @@ const isConcurrencyConflict = (error: unknown): boolean =>
   (error.code === 'P2002' || error.code === 'P2034');
 
 /**
- * Runs `work` in one database transaction; after it commits, `announce` gets the change log
- * (live updates, relay kick). A concurrency conflict becomes CONFLICT: nothing was written.
+ * Runs `work` in one transaction of the subgraph's transaction helper, with the write stores; a
+ * concurrency conflict becomes CONFLICT: nothing was written.
  */
 export function transactionRunner(
-  prisma: PrismaClient,
-  announce: (log: ChangeLog) => void,
-  timeoutMs = 10_000,
+  transaction: RunInKitTransaction<DeliveryTx>,
+  announcer: LiveAnnouncer,
 ): RunInTransaction {
   return async (work) => {
-    const log = new ChangeLog();
-    let result;
     try {
-      result = await prisma.$transaction((tx) => work(createTxStores(tx, log)), {
-        timeout: timeoutMs,
-        maxWait: timeoutMs,
-      });
+      return await transaction((scope) => work(createTxStores(scope, announcer)));
     } catch (error) {
       if (isConcurrencyConflict(error)) {
         throw conflict('A concurrent change to this delivery or rider won; read it and try again.');
       }
       throw error;
     }
-    announce(log);
-    return result;
   };
 }

@@ -1,3 +1,4 @@
+import type { NewEvent } from '@sky/events';
 import type { Order, OrderActor, OrderStatus } from '../__generated__/prisma/client.ts';
 import { ORDER_TRANSITIONS, type OrderAction } from './transitions.ts';
 
@@ -58,11 +59,8 @@ export function transitionFields(change: StatusChange) {
   return fields;
 }
 
-export interface OutgoingEvent {
-  type: string;
-  aggregateId: string;
-  payload: Record<string, unknown>;
-}
+/** An event about an order, as the outbox records it. */
+export type OutgoingEvent = NewEvent & { aggregateType: 'Order' };
 
 const moneyOf = (amount: number, currency: string) => ({ amount, currency });
 
@@ -84,6 +82,7 @@ export function statusChangeEvents(
   const events: OutgoingEvent[] = [
     {
       type: 'order.status_changed',
+      aggregateType: 'Order',
       aggregateId: after.id,
       payload: {
         ...base,
@@ -99,6 +98,7 @@ export function statusChangeEvents(
   if (change.action === 'ACCEPT') {
     events.push({
       type: 'order.confirmed',
+      aggregateType: 'Order',
       aggregateId: after.id,
       payload: {
         ...base,
@@ -116,6 +116,7 @@ export function statusChangeEvents(
   if (after.status === 'CANCELLED') {
     events.push({
       type: 'order.cancelled',
+      aggregateType: 'Order',
       aggregateId: after.id,
       payload: {
         ...base,
@@ -137,6 +138,7 @@ export function placementEvents(order: Order): OutgoingEvent[] {
   return [
     {
       type: 'order.placed',
+      aggregateType: 'Order',
       aggregateId: order.id,
       payload: {
         ...base,
@@ -148,6 +150,7 @@ export function placementEvents(order: Order): OutgoingEvent[] {
     },
     {
       type: 'order.status_changed',
+      aggregateType: 'Order',
       aggregateId: order.id,
       payload: {
         ...base,
@@ -176,6 +179,7 @@ export function abandonedPlacementEvent(input: {
 }): OutgoingEvent {
   return {
     type: 'order.cancelled',
+    aggregateType: 'Order',
     aggregateId: input.reservedOrderId,
     payload: {
       orderId: input.reservedOrderId,
@@ -193,6 +197,7 @@ export function abandonedPlacementEvent(input: {
 export function reminderEvent(order: Order, at: Date): OutgoingEvent {
   return {
     type: 'order.reminded',
+    aggregateType: 'Order',
     aggregateId: order.id,
     payload: {
       orderId: order.id,

@@ -1,23 +1,24 @@
 import { isUuid } from '@sky/database';
-import type { DomainEvent, EventHandler, JobHandler } from '@sky/events';
+import type {
+  DomainEvent,
+  EventHandler,
+  JobHandler,
+  RunInTransaction as RunInKitTransaction,
+} from '@sky/events';
 import type { Logger } from '@sky/logging';
-import type { Prisma, PrismaClient } from '../__generated__/prisma/client.ts';
 import { abandonedPlacementEvent, type StatusChange } from '../domain/order-events.ts';
 import { orderChanged, statusChangeNotices } from '../live/channels.ts';
 import type { LiveNotifier } from '../live/notifier.ts';
 import { changeStatus } from '../services/lifecycle.ts';
-import { createTxStores, transactionRunner, type TxStores } from '../stores/tx-stores.ts';
+import { createTxStores, transactionRunner, type OrderTx, type TxStores } from '../stores/index.ts';
 
 /**
  * What the order subgraph does with other subgraphs' events and with its own timers. Event
  * handlers run inside the transaction that records the event as processed (once per event id),
  * and each is also a conditional change on its own, so a repeat changes nothing; jobs may run
  * more than once, so every one of them is a conditional change too. Live messages go out only
- * once the change has committed (`afterCommit`, or after the job's transaction).
+ * once the change has committed (`afterCommit`).
  */
-
-type Tx = Prisma.TransactionClient;
-type AfterCommit = Parameters<EventHandler<Tx>>[2];
 
 const dateOr = (value: unknown, fallback: Date) => {
   const date = typeof value === 'string' ? new Date(value) : fallback;
@@ -47,17 +48,16 @@ function deliveryPayload(event: DomainEvent) {
 export function orderEventHandlers(
   logger: Logger,
   live: LiveNotifier,
-): Record<string, EventHandler<Tx>> {
+): Record<string, EventHandler<OrderTx>> {
   /** A status change driven by an event, announced live once committed; false when not allowed now. */
   const eventTransition = async (
     stores: TxStores,
     orderId: string,
     change: StatusChange,
-    afterCommit: AfterCommit,
   ): Promise<boolean> => {
     const result = await changeStatus(stores, orderId, change);
     if (!result.ok) return false;
-    afterCommit(
+    stores.afterCommit(
       () => void live.publish(statusChangeNotices(result.before, result.after, change.at)),
     );
     return true;
@@ -75,22 +75,17 @@ export function orderEventHandlers(
      * stays cancelled: payment refunds a payment that succeeds for a cancelled order when it
      * handles order.cancelled.
      */
-    'payment.succeeded': async (event, tx, afterCommit) => {
+    'payment.succeeded': async (event, scope) => {
       const payload = event.payload as { orderId: string; paidAt?: string; paymentId?: string };
       const at = new Date();
-      const changed = await eventTransition(
-        createTxStores(tx),
-        payload.orderId,
-        {
-          action: 'PAYMENT_SUCCEEDED',
-          actor: 'SYSTEM',
-          actorUserId: null,
-          reason: 'payment succeeded',
-          at,
-          paidAt: dateOr(payload.paidAt, at),
-        },
-        afterCommit,
-      );
+      const changed = await eventTransition(createTxStores(scope), payload.orderId, {
+        action: 'PAYMENT_SUCCEEDED',
+        actor: 'SYSTEM',
+        actorUserId: null,
+        reason: 'payment succeeded',
+        at,
+        paidAt: dateOr(payload.paidAt, at),
+      });
       if (!changed) {
         logger.info(
           { eventId: event.id, orderId: payload.orderId },
@@ -99,9 +94,9 @@ export function orderEventHandlers(
       }
     },
     /** Pay status REFUNDED once payment has refunded a cancelled order. */
-    'payment.refunded': async (event, tx, afterCommit) => {
+    'payment.refunded': async (event, scope) => {
       const payload = event.payload as { orderId: string };
-      const order = await createTxStores(tx).orders.markRefunded(payload.orderId);
+      const order = await createTxStores(scope).orders.markRefunded(payload.orderId);
       if (!order) {
         logger.warn(
           { eventId: event.id, orderId: payload.orderId },
@@ -109,50 +104,49 @@ export function orderEventHandlers(
         );
         return;
       }
-      afterCommit(() => void live.publish([orderChanged(order)]));
+      scope.afterCommit(() => void live.publish([orderChanged(order)]));
     },
     /** A rider accepted the delivery: that rider may now read the order. */
-    'delivery.assigned': async (event, tx, afterCommit) => {
+    'delivery.assigned': async (event, scope) => {
       const payload = deliveryPayload(event);
       if (!payload?.riderId || !payload.riderUserId) return malformed(event);
-      const order = await createTxStores(tx).orders.assignRider(
+      const order = await createTxStores(scope).orders.assignRider(
         payload.orderId,
         { riderId: payload.riderId, riderUserId: payload.riderUserId },
         payload.at,
       );
-      if (order) afterCommit(() => void live.publish([orderChanged(order)]));
+      if (order) scope.afterCommit(() => void live.publish([orderChanged(order)]));
       else logger.info({ eventId: event.id }, 'stale or repeated rider assignment; ignored');
     },
     /** The rider no longer delivers the order (declined after all, reassigned, cancelled). */
-    'delivery.unassigned': async (event, tx, afterCommit) => {
+    'delivery.unassigned': async (event, scope) => {
       const payload = deliveryPayload(event);
       if (!payload?.riderId) return malformed(event);
-      const order = await createTxStores(tx).orders.unassignRider(
+      const order = await createTxStores(scope).orders.unassignRider(
         payload.orderId,
         payload.riderId,
         payload.at,
       );
-      if (order) afterCommit(() => void live.publish([orderChanged(order)]));
+      if (order) scope.afterCommit(() => void live.publish([orderChanged(order)]));
     },
     /** No rider available yet, dispatch keeps trying: shown on the order as waiting for a rider. */
-    'delivery.waiting': async (event, tx, afterCommit) => {
+    'delivery.waiting': async (event, scope) => {
       const payload = deliveryPayload(event);
       if (!payload) return malformed(event);
-      const order = await createTxStores(tx).orders.markDeliveryWaiting(
+      const order = await createTxStores(scope).orders.markDeliveryWaiting(
         payload.orderId,
         payload.at,
       );
-      if (order) afterCommit(() => void live.publish([orderChanged(order)]));
+      if (order) scope.afterCommit(() => void live.publish([orderChanged(order)]));
     },
     /** CONFIRMED → DELIVERY_IN_PROGRESS, by the rider. */
-    'delivery.picked_up': async (event, tx, afterCommit) => {
+    'delivery.picked_up': async (event, scope) => {
       const payload = deliveryPayload(event);
       if (!payload) return malformed(event);
       const changed = await eventTransition(
-        createTxStores(tx),
+        createTxStores(scope),
         payload.orderId,
         riderChange('PICK_UP', payload),
-        afterCommit,
       );
       if (!changed) {
         logger.info({ eventId: event.id }, 'pickup of an order that is not CONFIRMED; ignored');
@@ -163,19 +157,19 @@ export function orderEventHandlers(
      * (redelivered out of order) implies the pickup: it is recorded first, and the late pickup
      * event then changes nothing.
      */
-    'delivery.delivered': async (event, tx, afterCommit) => {
+    'delivery.delivered': async (event, scope) => {
       const payload = deliveryPayload(event);
       if (!payload) return malformed(event);
-      const stores = createTxStores(tx);
+      const stores = createTxStores(scope);
       const deliver = riderChange('DELIVER', payload);
-      if (await eventTransition(stores, payload.orderId, deliver, afterCommit)) return;
+      if (await eventTransition(stores, payload.orderId, deliver)) return;
       const pickUp = {
         ...riderChange('PICK_UP', payload),
         reason: 'picked up (implied by delivery)',
       };
       if (
-        (await eventTransition(stores, payload.orderId, pickUp, afterCommit)) &&
-        (await eventTransition(stores, payload.orderId, deliver, afterCommit))
+        (await eventTransition(stores, payload.orderId, pickUp)) &&
+        (await eventTransition(stores, payload.orderId, deliver))
       ) {
         return;
       }
@@ -193,40 +187,45 @@ function riderChange(
 }
 
 export function orderJobs(
+  transaction: RunInKitTransaction<OrderTx>,
   logger: Logger,
   live: LiveNotifier,
-): Record<string, JobHandler<PrismaClient>> {
+): Record<string, JobHandler> {
+  const run = transactionRunner(transaction);
   return {
     /** The durable payment timer: cancels the order if it is still unpaid (once). */
-    'order.payment_timeout': async (job, prisma) => {
+    'order.payment_timeout': async (job) => {
       const orderId = String(job.payload.orderId);
       const at = new Date();
-      const result = await transactionRunner(prisma)((tx) =>
-        changeStatus(tx, orderId, {
+      const result = await run(async (tx) => {
+        const changed = await changeStatus(tx, orderId, {
           action: 'PAYMENT_TIMEOUT',
           actor: 'SYSTEM',
           actorUserId: null,
           reason: 'payment timeout',
           at,
-        }),
-      );
-      if (result.ok) {
-        logger.info({ orderId }, 'unpaid order cancelled at its payment deadline');
-        void live.publish(statusChangeNotices(result.before, result.after, at));
-      }
+        });
+        if (changed.ok) {
+          tx.afterCommit(
+            () => void live.publish(statusChangeNotices(changed.before, changed.after, at)),
+          );
+        }
+        return changed;
+      });
+      if (result.ok) logger.info({ orderId }, 'unpaid order cancelled at its payment deadline');
     },
     /**
      * A placement that claimed its key but never created its order (its process died): drops the
      * claim and releases whatever stock was reserved under its order id.
      */
-    'order.placement_cleanup': async (job, prisma) => {
+    'order.placement_cleanup': async (job) => {
       const payload = job.payload as {
         claimId: string;
         reservedOrderId: string;
         customerId: string;
         merchantId: string;
       };
-      const released = await transactionRunner(prisma)(async (tx) => {
+      const released = await run(async (tx) => {
         if (!(await tx.idempotency.release(payload.claimId, payload.reservedOrderId))) return false;
         await tx.outbox.append(
           abandonedPlacementEvent({

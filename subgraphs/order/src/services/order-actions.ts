@@ -39,8 +39,6 @@ export class OrderActions {
     private readonly viewer: Viewer,
     private readonly stores: OrderStores,
     private readonly settings: OrderActionSettings,
-    /** Called after a commit that wrote events, so the relay publishes them now. */
-    private readonly eventsWritten: () => void,
     /** Live messages, sent once a change has committed. */
     private readonly live: LiveNotifier,
   ) {}
@@ -73,14 +71,21 @@ export class OrderActions {
       reason: parseReason(reason, reasonRequired),
       at: new Date(),
     };
-    const result = await this.stores.transaction((tx) => changeStatus(tx, order.id, change));
+    const result = await this.stores.transaction(async (tx) => {
+      const changed = await changeStatus(tx, order.id, change);
+      if (changed.ok) {
+        // Not awaited: subscribers re-read the committed order; the caller need not wait for them.
+        tx.afterCommit(
+          () =>
+            void this.live.publish(statusChangeNotices(changed.before, changed.after, change.at)),
+        );
+      }
+      return changed;
+    });
     if (!result.ok) {
       if (!result.order) throw notFound('Order');
       throw invalidTransition(action, result.order.status);
     }
-    this.eventsWritten();
-    // Not awaited: subscribers re-read the committed order; the caller need not wait for them.
-    void this.live.publish(statusChangeNotices(result.before, result.after, change.at));
     return this.stores.orders.remember(result.after);
   }
 
@@ -97,6 +102,7 @@ export class OrderActions {
       const updated = await tx.orders.remind(order.id, REMINDABLE_STATUSES, at, notAfter);
       if (updated) {
         await tx.outbox.append(reminderEvent(updated, at));
+        tx.afterCommit(() => void this.live.publish(reminderNotices(updated, at)));
         return updated;
       }
       // Not recorded: say why, from the order as it is now.
@@ -111,8 +117,6 @@ export class OrderActions {
         Math.max(1, Math.ceil((nextAt - at.getTime()) / 1000)),
       );
     });
-    this.eventsWritten();
-    void this.live.publish(reminderNotices(reminded, at));
     return {
       order: this.stores.orders.remember(reminded),
       remindedAt: at,

@@ -62,7 +62,6 @@ export class PlacementService {
     private readonly settings: PlacementSettings,
     private readonly logger: Logger,
     private readonly requestId: string,
-    private readonly eventsWritten: () => void,
   ) {}
 
   async place(input: Parameters<typeof parsePlaceOrderInput>[0]): Promise<Order> {
@@ -110,7 +109,6 @@ export class PlacementService {
         throw error;
       }
       const order = await this.createOrder(request, claim, cart.id, lines, address, quote);
-      this.eventsWritten();
       return this.stores.orders.remember(order);
     } catch (error) {
       await this.abandon(request, claim, reservation, error);
@@ -271,7 +269,6 @@ export class PlacementService {
           );
         }
       });
-      if (reservation === 'maybe') this.eventsWritten();
     } catch (error) {
       // The cleanup timer scheduled with the claim releases it later.
       this.logger.error(

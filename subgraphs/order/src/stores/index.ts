@@ -1,7 +1,8 @@
+import type { RunInTransaction as RunInKitTransaction } from '@sky/events';
 import type { PrismaClient } from '../__generated__/prisma/client.ts';
 import { CartStore } from './cart-store.ts';
 import { OrderStore } from './order-store.ts';
-import { transactionRunner, type RunInTransaction } from './tx-stores.ts';
+import { transactionRunner, type OrderTx, type RunInTransaction } from './tx-stores.ts';
 
 /** The only code that touches the order database. A new set is made per request (DataLoaders). */
 export interface OrderStores {
@@ -11,12 +12,15 @@ export interface OrderStores {
   transaction: RunInTransaction;
 }
 
-export function createOrderStores(prisma: PrismaClient): OrderStores {
+export function createOrderStores(runtime: {
+  prisma: PrismaClient;
+  transaction: RunInKitTransaction<OrderTx>;
+}): OrderStores {
   return {
-    orders: new OrderStore(prisma),
-    carts: new CartStore(prisma),
-    transaction: transactionRunner(prisma),
+    orders: new OrderStore(runtime.prisma),
+    carts: new CartStore(runtime.prisma),
+    transaction: transactionRunner(runtime.transaction),
   };
 }
 
-export { createTxStores, type TxStores } from './tx-stores.ts';
+export { createTxStores, transactionRunner, type OrderTx, type TxStores } from './tx-stores.ts';

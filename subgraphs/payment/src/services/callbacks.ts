@@ -51,7 +51,7 @@ export async function handleProviderCallback(
     return { httpStatus: 404, outcome: 'UNKNOWN_PAYMENT' };
   }
 
-  const answer = await deps.ledger.transaction(async (ledger): Promise<CallbackAnswer> => {
+  return deps.ledger.transaction(async (ledger): Promise<CallbackAnswer> => {
     const snapshot = await ledger.lockSnapshot(found.orderId);
     const payment = (await ledger.lockPayment(found.id))!;
     const first = await ledger.claimCallback({
@@ -88,6 +88,4 @@ export async function handleProviderCallback(
     await ledger.setCallbackOutcome(callback.eventId, outcome);
     return { httpStatus: 200, outcome };
   });
-  if (answer.outcome === 'APPLIED') deps.eventsWritten();
-  return answer;
 }

@@ -24,8 +24,6 @@ export interface PaymentDeps {
   callbackUrl: () => string;
   /** The order subgraph's `order-for-payment`; refusals come back as GraphQLErrors. */
   fetchOrder: (orderId: string, requestId?: string) => Promise<OrderForPayment>;
-  /** Tells the outbox relay that a commit wrote events (publishes now rather than at the next poll). */
-  eventsWritten: () => void;
   allowTestOutcome: boolean;
   /** When a payment still pending is checked with the provider. */
   reconcileAfterSeconds: number;

@@ -1,5 +1,5 @@
 import { z } from '@sky/config';
-import type { DomainEvent, EventHandler } from '@sky/events';
+import type { DomainEvent, EventHandler, TransactionScope } from '@sky/events';
 import { LedgerTransaction, type Tx } from '../stores/ledger.ts';
 import type { PaymentDeps } from './deps.ts';
 import { failPendingPayment, RefundReason, requestRefund } from './settlement.ts';
@@ -26,9 +26,12 @@ export const CANCELLED_BEFORE_CONFIRMATION =
   'The order was cancelled before the payment was confirmed.';
 
 /** order.placed: remember what the order costs and who pays it. */
-export async function onOrderPlaced(event: DomainEvent, tx: Tx): Promise<void> {
+export async function onOrderPlaced(
+  event: DomainEvent,
+  scope: TransactionScope<Tx>,
+): Promise<void> {
   const payload = orderPlaced.parse(event.payload);
-  await new LedgerTransaction(tx).upsertPlacedSnapshot({
+  await new LedgerTransaction(scope).upsertPlacedSnapshot({
     orderId: payload.orderId,
     customerId: payload.customerId,
     merchantId: payload.merchantId,
@@ -45,10 +48,10 @@ export async function onOrderPlaced(event: DomainEvent, tx: Tx): Promise<void> {
 export async function onOrderCancelled(
   deps: Pick<PaymentDeps, 'logger'>,
   event: DomainEvent,
-  tx: Tx,
+  scope: TransactionScope<Tx>,
 ): Promise<void> {
   const payload = orderCancelled.parse(event.payload);
-  const ledger = new LedgerTransaction(tx);
+  const ledger = new LedgerTransaction(scope);
   await ledger.markSnapshotCancelled({
     orderId: payload.orderId,
     customerId: payload.customerId,
@@ -75,6 +78,6 @@ export function orderEventHandlers(
 ): Record<string, EventHandler<Tx>> {
   return {
     'order.placed': onOrderPlaced,
-    'order.cancelled': (event, tx) => onOrderCancelled(deps, event, tx),
+    'order.cancelled': (event, scope) => onOrderCancelled(deps, event, scope),
   };
 }

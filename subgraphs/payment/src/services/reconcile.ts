@@ -15,10 +15,10 @@ export async function reconcilePayment(deps: PaymentDeps, paymentId: string): Pr
   if (!payment || (payment.status !== 'PENDING' && payment.status !== 'FAILED')) return;
   if (!deps.provider) throw new Error('no payment provider is configured');
   const remote = await deps.provider.findPayment(payment.id);
-  const applied = await deps.ledger.transaction(async (ledger) => {
+  await deps.ledger.transaction(async (ledger) => {
     const snapshot = await ledger.lockSnapshot(payment.orderId);
     const locked = await ledger.lockPayment(payment.id);
-    if (!locked) return false;
+    if (!locked) return;
     if (remote && remote.status !== 'PENDING') {
       const outcome = await applyProviderResult(
         ledger,
@@ -34,12 +34,10 @@ export async function reconcilePayment(deps: PaymentDeps, paymentId: string): Pr
         deps.logger,
       );
       deps.logger.info({ paymentId, outcome }, 'payment reconciled with the provider');
-      return outcome === 'APPLIED';
+      return;
     }
     if (await failPendingPayment(ledger, locked, NO_CONFIRMATION_REASON)) {
       deps.logger.info({ paymentId }, 'pending payment failed: no confirmation from the provider');
     }
-    return false;
   });
-  if (applied) deps.eventsWritten();
 }

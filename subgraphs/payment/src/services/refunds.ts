@@ -31,10 +31,10 @@ export async function executeRefund(deps: PaymentDeps, refundId: string): Promis
     });
     return;
   }
-  const wroteEvent = await deps.ledger.transaction(async (ledger) => {
+  await deps.ledger.transaction(async (ledger) => {
     const locked = (await ledger.lockPayment(payment.id))!;
     const settled = await ledger.settleRefund(refundId, { status: 'SUCCEEDED', providerRefundId });
-    if (!settled) return false;
+    if (!settled) return;
     if ((await ledger.succeededRefundTotal(payment.id)) >= locked.amount) {
       await ledger.transitionPayment(payment.id, ['SUCCEEDED'], { status: 'REFUNDED' });
     }
@@ -50,7 +50,5 @@ export async function executeRefund(deps: PaymentDeps, refundId: string): Promis
         at: settled.completedAt!.toISOString(),
       },
     });
-    return true;
   });
-  if (wroteEvent) deps.eventsWritten();
 }

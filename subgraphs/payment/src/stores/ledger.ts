@@ -1,4 +1,9 @@
-import { appendToOutbox, cancelJob, scheduleJob, type NewEvent } from '@sky/events';
+import type {
+  NewEvent,
+  NewJob,
+  RunInTransaction as RunInKitTransaction,
+  TransactionScope,
+} from '@sky/events';
 import type {
   OrderSnapshot,
   Payment,
@@ -11,7 +16,7 @@ import type {
 /**
  * The write side of the payment database: every state change of payments, refunds, snapshots
  * and callbacks goes through here, inside a transaction (`PaymentLedger.transaction`) or inside
- * an event consumer's transaction (`new LedgerTransaction(tx)`).
+ * an event consumer's transaction (`new LedgerTransaction(scope)`).
  *
  * Concurrency rule: whoever changes an order's payments first locks the order's snapshot row,
  * then the payment row, then touches refunds. payOrder, callbacks, reconciliation and the
@@ -41,7 +46,11 @@ export interface CallbackRecord {
 const OPEN_OR_DONE: Refund['status'][] = ['PENDING', 'SUCCEEDED'];
 
 export class LedgerTransaction {
-  constructor(readonly tx: Tx) {}
+  readonly tx: Tx;
+
+  constructor(private readonly scope: TransactionScope<Tx>) {
+    this.tx = scope.tx;
+  }
 
   /** Locks the order's snapshot row (the per-order serialization point) and reads it. */
   async lockSnapshot(orderId: string): Promise<OrderSnapshot | null> {
@@ -213,24 +222,30 @@ export class LedgerTransaction {
   }
 
   appendEvent(event: NewEvent): Promise<string> {
-    return appendToOutbox(this.tx, event);
+    return this.scope.outbox.append(event);
   }
 
-  scheduleJob(job: Parameters<typeof scheduleJob>[1]): Promise<void> {
-    return scheduleJob(this.tx, job);
+  scheduleJob(job: NewJob): Promise<void> {
+    return this.scope.outbox.scheduleJob(job);
   }
 
   cancelJob(key: string): Promise<void> {
-    return cancelJob(this.tx, key);
+    return this.scope.outbox.cancelJob(key);
   }
 }
 
-/** Entry point of the write side, plus the few reads that happen outside a transaction. */
+/**
+ * Entry point of the write side, plus the few reads that happen outside a transaction. Its
+ * transactions are the subgraph's: one that wrote an event kicks the outbox relay.
+ */
 export class PaymentLedger {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly run: RunInKitTransaction<Tx>,
+  ) {}
 
   transaction<T>(work: (ledger: LedgerTransaction) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => work(new LedgerTransaction(tx)));
+    return this.run((scope) => work(new LedgerTransaction(scope)));
   }
 
   findSnapshot(orderId: string): Promise<OrderSnapshot | null> {

@@ -1,7 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from '@sky/config';
 import { ErrorCode } from '@sky/errors';
-import { unexpectedErrorHandler } from '@sky/server-kit';
 import type { Prisma } from '../__generated__/prisma/client.ts';
 import { handleProviderCallback } from '../services/callbacks.ts';
 import type { PaymentDeps } from '../services/deps.ts';
@@ -108,7 +107,6 @@ export function mountSandboxWebhook(
       res.status(answer.httpStatus).json({ received: true, outcome: answer.outcome });
     },
   );
-  // The service's own last-resort handler is registered before this route; failures here get
-  // the same JSON answer without internals (500, so the provider retries).
-  app.use(WEBHOOK_PATH, unexpectedErrorHandler);
+  // A failure here reaches the service's last-resort handler (mounted after every route): the
+  // same JSON answer without internals, 500, so the provider retries.
 }
