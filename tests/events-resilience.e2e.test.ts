@@ -16,7 +16,7 @@ import {
 
 /**
  * The platform in server mode on a private redis-server that the test takes down and wipes:
- * PostgreSQL is the durable record, Redis only the transport (DESIGN.md §2).
+ * PostgreSQL is the durable record, Redis only the transport (docs/architecture.md, section 2.2).
  */
 let redis: PrivateRedis;
 let supergraph: TestSupergraph;

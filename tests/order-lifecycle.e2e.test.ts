@@ -15,8 +15,8 @@ import {
 import { signIn } from './helpers.ts';
 
 /**
- * DESIGN.md §1's transition table through the gateway: every state a merchant-side flow reaches
- * × every action × every role. Allowed pairs move the order; every other pair is refused with
+ * The transition table of docs/architecture.md (section 5) through the gateway: every state a
+ * merchant-side flow reaches × every action × every role. Allowed pairs move the order; every other pair is refused with
  * INVALID_STATE_TRANSITION or FORBIDDEN and changes nothing.
  */
 type State = 'PENDING_PAYMENT' | 'TO_BE_CONFIRMED' | 'CONFIRMED' | 'CANCELLED';

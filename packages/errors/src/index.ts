@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 
 /**
- * The stable error codes of the API (STYLE.md). Extend this list, never rename an entry:
- * frontend teams branch on these strings.
+ * The stable error codes of the API (docs/architecture.md, section 6). Extend this list, never
+ * rename an entry: frontend teams branch on these strings.
  */
 export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',

@@ -1,21 +1,27 @@
+import { EVENT_CONTRACTS, type EventType, type NewEventPayload } from '@sky/contracts';
 import { randomUUID } from 'node:crypto';
 import { cancelJob, scheduleJob, type NewJob } from './jobs.ts';
 import { consumersOf } from './routes.ts';
 import type { SqlClient } from './sql.ts';
 
-export interface NewEvent {
-  type: string;
-  aggregateType: string;
-  aggregateId: string;
-  payload: Record<string, unknown>;
-}
+/** An event to write, its payload typed by its contract. */
+export type NewEvent = {
+  [Type in EventType]: {
+    type: Type;
+    aggregateType: string;
+    aggregateId: string;
+    payload: NewEventPayload<Type>;
+  };
+}[EventType];
 
 /**
  * Records an event in the same transaction as the state change it describes (transactional
  * outbox): if the transaction commits, the event will be delivered; if not, it never existed.
- * Returns the event id.
+ * The payload is parsed with its contract first, so a producer can never publish a payload its
+ * consumers would have to refuse (a failure rolls the change back). Returns the event id.
  */
-export async function appendToOutbox(tx: SqlClient, event: NewEvent): Promise<string> {
+async function appendToOutbox(tx: SqlClient, event: NewEvent): Promise<string> {
+  const payload = EVENT_CONTRACTS[event.type].payload.parse(event.payload);
   const id = randomUUID();
   const consumers = [...consumersOf(event.type)];
   await tx.$executeRawUnsafe(
@@ -25,7 +31,7 @@ export async function appendToOutbox(tx: SqlClient, event: NewEvent): Promise<st
     event.aggregateType,
     event.aggregateId,
     event.type,
-    JSON.stringify(event.payload),
+    JSON.stringify(payload),
     consumers,
   );
   return id;

@@ -1,15 +1,65 @@
+import { EVENT_CONTRACTS, eventEnvelope, isEventType, type SubgraphName } from '@sky/contracts';
 import type { Logger } from '@sky/logging';
-import type { DomainEvent } from './routes.ts';
+import type { DomainEvent, EventPayload, EventsConsumedBy, EventType } from './routes.ts';
 import type { SqlClient } from './sql.ts';
 import type { RunInTransaction, TransactionScope } from './transaction.ts';
 import type { StreamTransport } from './transport.ts';
+
+/** An event whose payload has been parsed with its contract. */
+export type ParsedEvent<Type extends EventType> = DomainEvent<EventPayload<Type>> & { type: Type };
 
 /**
  * Handles one event inside the transaction that records it as processed. Events and timers go
  * through `scope.outbox`; `scope.afterCommit` runs a callback once that transaction has committed
  * (e.g. a live notification: a subscriber that re-reads on it must see the new state).
  */
-export type EventHandler<Tx> = (event: DomainEvent, scope: TransactionScope<Tx>) => Promise<void>;
+export type EventHandler<Type extends EventType, Tx> = (
+  event: ParsedEvent<Type>,
+  scope: TransactionScope<Tx>,
+) => Promise<void>;
+
+/** One handler for every event type routed to `Consumer`: a missing one fails the typecheck. */
+export type EventHandlers<Consumer extends SubgraphName, Tx> = {
+  [Type in EventsConsumedBy<Consumer>]: EventHandler<Type, Tx>;
+};
+
+/** The handlers of any consumer, as the workers hold them. */
+export type AnyEventHandlers<Tx> = { [Type in EventType]?: EventHandler<Type, Tx> };
+
+/**
+ * Reads an event's payload with its contract: the parsed event, or what is wrong with it (an
+ * unknown type included).
+ */
+export function parseEvent(
+  event: DomainEvent,
+): { ok: true; event: ParsedEvent<EventType> } | { ok: false; problems: string } {
+  if (!isEventType(event.type)) return { ok: false, problems: `unknown event type ${event.type}` };
+  const result = EVENT_CONTRACTS[event.type].payload.safeParse(event.payload);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`)
+      .join('; ');
+    return { ok: false, problems };
+  }
+  // TypeScript cannot tie `result.data` to `event.type` across the union of event types; the
+  // payload was just parsed with the schema of exactly that type.
+  const parsed = { ...event, type: event.type, payload: result.data } as ParsedEvent<EventType>;
+  return { ok: true, event: parsed };
+}
+
+/**
+ * Runs the handler of `event.type` on an event already parsed, typed by its type (one call site
+ * for the union of all handlers).
+ */
+export function runHandler<Tx>(
+  handlers: AnyEventHandlers<Tx>,
+  event: ParsedEvent<EventType>,
+  scope: TransactionScope<Tx>,
+): Promise<void> | null {
+  // The same limit: the handler looked up by `event.type` takes exactly that type's event.
+  const handler = handlers[event.type] as EventHandler<EventType, Tx> | undefined;
+  return handler ? handler(event, scope) : null;
+}
 
 export interface DueJob {
   id: string;
@@ -33,12 +83,15 @@ export interface EventWorkerOptions<Tx> {
   redeliverAfterMs: number;
   /** Publishes this subgraph's outbox and takes consumers' acknowledgements. */
   relay: boolean;
-  handlers?: Record<string, EventHandler<Tx>>;
+  handlers?: AnyEventHandlers<Tx>;
   jobs?: Record<string, JobHandler>;
 }
 
-/** What the consumer did with one event. */
-export type ConsumeOutcome = 'handled' | 'duplicate' | 'ignored';
+/**
+ * What the consumer did with one event: handled it, dropped it as handled before, parked it as a
+ * dead letter (its payload breaks its contract), or ignored it (not routed here).
+ */
+export type ConsumeOutcome = 'handled' | 'duplicate' | 'parked' | 'ignored';
 
 export interface EventWorkers {
   /** Runs the relay now instead of at the next poll (after a commit that wrote events). */
@@ -165,26 +218,60 @@ export function startEventWorkers<Tx extends SqlClient>(
 
   const handlers = options.handlers ?? {};
   const consume = async (event: DomainEvent): Promise<ConsumeOutcome> => {
-    const handler = handlers[event.type];
     // Not an event routed here: nobody waits for this consumer's acknowledgement.
-    if (!handler) return 'ignored';
-    const handled = await transaction(async (scope) => {
+    if (!isEventType(event.type) || !handlers[event.type]) return 'ignored';
+    const parsed = parseEvent(event);
+    const outcome = await transaction(async (scope): Promise<ConsumeOutcome> => {
       const inserted = await scope.tx.$executeRawUnsafe(
         `INSERT INTO processed_events ("eventId", consumer) VALUES ($1::uuid, $2)
          ON CONFLICT DO NOTHING`,
         event.id,
         subgraph,
       );
-      if (inserted === 0) return false;
-      await handler(event, scope);
-      return true;
+      if (inserted === 0) return 'duplicate';
+      if (!parsed.ok) {
+        // Handling it again cannot repair it: parked (and recorded as processed), never retried.
+        await scope.tx.$executeRawUnsafe(
+          `INSERT INTO dead_letter_events ("eventId", consumer, type, producer, payload, problems)
+           VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING`,
+          event.id,
+          subgraph,
+          event.type,
+          event.producer,
+          JSON.stringify(event.payload),
+          parsed.problems,
+        );
+        return 'parked';
+      }
+      await runHandler(handlers, parsed.event, scope);
+      return 'handled';
     });
-    logger.debug({ eventId: event.id, type: event.type, handled }, 'event consumed');
+    if (outcome === 'parked') {
+      logger.error(
+        { eventId: event.id, type: event.type, problems: parsed.ok ? null : parsed.problems },
+        'event payload breaks its contract; parked as a dead letter',
+      );
+    } else {
+      logger.debug({ eventId: event.id, type: event.type, outcome }, 'event consumed');
+    }
     await transport.append(
       acksStream(event.producer),
       JSON.stringify({ eventId: event.id, consumer: subgraph }),
     );
-    return handled ? 'handled' : 'duplicate';
+    return outcome;
+  };
+  /** A stream message that is not even an event cannot be recorded or acknowledged: dropped. */
+  const readMessage = (body: string): DomainEvent | null => {
+    let message: unknown;
+    try {
+      message = JSON.parse(body);
+    } catch {
+      message = null;
+    }
+    const envelope = eventEnvelope.safeParse(message);
+    if (envelope.success) return envelope.data;
+    logger.error({ body: body.slice(0, 1000) }, 'stream message is not an event; dropped');
+    return null;
   };
   if (Object.keys(handlers).length > 0) {
     loops.push(
@@ -192,7 +279,8 @@ export function startEventWorkers<Tx extends SqlClient>(
         EVENTS_STREAM,
         subgraph,
         async (body) => {
-          await consume(JSON.parse(body) as DomainEvent);
+          const event = readMessage(body);
+          if (event) await consume(event);
         },
         abort.signal,
       ),

@@ -8,8 +8,8 @@ import {
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  appendToOutbox,
   cancelJob,
+  Outbox,
   RedisStreamTransport,
   scheduleJob,
   startEventWorkers,
@@ -103,15 +103,43 @@ function start(role: 'producer' | 'consumer', namespace: string) {
   };
 }
 
+/** An order.placed payload as its contract describes it. */
+const placedPayload = (orderId: string) => ({
+  orderId,
+  customerId: randomUUID(),
+  merchantId: randomUUID(),
+  orderNumber: `SKY${Date.now()}`,
+  total: { amount: 4200, currency: 'CNY' },
+  placedAt: new Date().toISOString(),
+  paymentDueAt: null,
+});
+
 async function placeOrderEvent(): Promise<{ eventId: string; orderId: string }> {
   const orderId = randomUUID();
   const eventId = await producerSql.$transaction((tx) =>
-    appendToOutbox(tx, {
+    new Outbox(tx).append({
       type: 'order.placed',
       aggregateType: 'Order',
       aggregateId: orderId,
-      payload: { orderId },
+      payload: placedPayload(orderId),
     }),
+  );
+  return { eventId, orderId };
+}
+
+/**
+ * An order.placed row whose payload breaks its contract, written past the Outbox (which would
+ * refuse it), as a producer with a bug or an older release might have.
+ */
+async function malformedOrderEvent(): Promise<{ eventId: string; orderId: string }> {
+  const orderId = randomUUID();
+  const eventId = randomUUID();
+  await producerSql.$executeRawUnsafe(
+    `INSERT INTO outbox_events (id, "aggregateType", "aggregateId", type, payload, "pendingConsumers")
+     VALUES ($1::uuid, 'Order', $2::uuid, 'order.placed', $3::jsonb, ARRAY['payment'])`,
+    eventId,
+    orderId,
+    JSON.stringify({ ...placedPayload(orderId), total: { amount: 'a lot', currency: 'CNY' } }),
   );
   return { eventId, orderId };
 }
@@ -192,6 +220,81 @@ describe('outbox relay and idempotent consumers over Redis Streams', () => {
     expect(await effectsOf(orderId)).toBe(0);
     await redis.start();
     await expectDeliveredOnce(eventId, orderId);
+  });
+
+  it('parks a payload that breaks its contract, acknowledges it, and handles the next event', async () => {
+    const namespace = `t-${randomUUID()}`;
+    start('consumer', namespace);
+    start('producer', namespace);
+    const malformed = await malformedOrderEvent();
+    const next = await placeOrderEvent();
+    await expectDeliveredOnce(next.eventId, next.orderId);
+    // Acknowledged like any other event, so the producer stops publishing it.
+    await vi.waitFor(
+      async () => {
+        const [row] = await producerSql.$queryRawUnsafe<{ pendingConsumers: string[] }[]>(
+          'SELECT "pendingConsumers" FROM outbox_events WHERE id = $1::uuid',
+          malformed.eventId,
+        );
+        expect(row?.pendingConsumers).toEqual([]);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(await effectsOf(malformed.orderId)).toBe(0);
+    const parked = await consumerSql.$queryRawUnsafe<
+      { consumer: string; type: string; producer: string; problems: string }[]
+    >(
+      'SELECT consumer, type, producer, problems FROM dead_letter_events WHERE "eventId" = $1::uuid',
+      malformed.eventId,
+    );
+    expect(parked).toEqual([
+      {
+        consumer: 'payment',
+        type: 'order.placed',
+        producer: 'order',
+        problems: expect.stringMatching(/total\.amount/),
+      },
+    ]);
+    // Published again (as if its acknowledgement had been lost): dropped, not handled or parked twice.
+    await producerSql.$executeRawUnsafe(
+      `UPDATE outbox_events SET "deliveredAt" = NULL, "pendingConsumers" = ARRAY['payment'], "publishedAt" = NULL WHERE id = $1::uuid`,
+      malformed.eventId,
+    );
+    await vi.waitFor(
+      async () => {
+        const [row] = await producerSql.$queryRawUnsafe<{ deliveredAt: Date | null }[]>(
+          'SELECT "deliveredAt" FROM outbox_events WHERE id = $1::uuid',
+          malformed.eventId,
+        );
+        expect(row?.deliveredAt).not.toBeNull();
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    const count = await consumerSql.$queryRawUnsafe<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM dead_letter_events WHERE "eventId" = $1::uuid',
+      malformed.eventId,
+    );
+    expect(count[0]!.n).toBe(1);
+  });
+
+  it('refuses to write a payload that breaks its contract, so the change rolls back', async () => {
+    const orderId = randomUUID();
+    await expect(
+      producerSql.$transaction((tx) =>
+        new Outbox(tx).append({
+          type: 'order.placed',
+          aggregateType: 'Order',
+          aggregateId: orderId,
+          // The contract wants integer minor units.
+          payload: { ...placedPayload(orderId), total: { amount: 12.5, currency: 'CNY' } },
+        }),
+      ),
+    ).rejects.toThrow();
+    const rows = await producerSql.$queryRawUnsafe<unknown[]>(
+      'SELECT 1 FROM outbox_events WHERE "aggregateId" = $1::uuid',
+      orderId,
+    );
+    expect(rows).toHaveLength(0);
   });
 
   it('drops a redelivered event it has already handled, and acknowledges it again', async () => {

@@ -1,17 +1,58 @@
+import type {
+  EndpointRequest,
+  EndpointResponse,
+  InternalEndpoint,
+  ParsedEndpointRequest,
+  ParsedEndpointResponse,
+  SubgraphName,
+} from '@sky/contracts';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { timingSafeEqual } from 'node:crypto';
-import { ErrorCode, isKnownErrorCode } from '@sky/errors';
+import { badUserInput, ErrorCode, isKnownErrorCode } from '@sky/errors';
 import { sendGraphQLError } from './http-app.ts';
 
 /**
  * Internal endpoints (`POST /internal/<name>`) serve other subgraphs only: they are not part of
  * the public GraphQL API, the gateway never routes to them, and every call must carry the shared
- * service token (`INTERNAL_API_TOKEN`). Errors travel as `{ error: { code, message } }` so a
- * domain refusal (SOLD_OUT, SHOP_CLOSED, ...) reaches the public caller with its code intact.
+ * service token (`INTERNAL_API_TOKEN`). Each has one contract (@sky/contracts): the callee parses
+ * the request with it before its handler runs, the caller parses the answer with it. Errors
+ * travel as `{ error: { code, message } }` so a domain refusal (SOLD_OUT, SHOP_CLOSED, ...)
+ * reaches the public caller with its code intact.
  */
 
-export type InternalHandler = (body: unknown, request: { requestId: string }) => Promise<unknown>;
+/** One implemented endpoint, ready to mount. */
+export interface InternalRoute {
+  name: string;
+  handle(body: unknown, request: { requestId: string }): Promise<unknown>;
+}
+
+/**
+ * Parses a body with a contract's schema; the first problem becomes BAD_USER_INPUT naming its
+ * path (`items.0.quantity`), so a caller that breaks the contract learns where.
+ */
+function parseRequest<E extends InternalEndpoint>(endpoint: E, body: unknown) {
+  const result = endpoint.request.safeParse(body);
+  // A generic schema's output type is only known through `E`; this is what it just parsed.
+  if (result.success) return result.data as ParsedEndpointRequest<E>;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.join('.');
+  throw badUserInput(`${field || 'body'}: ${issue.message}`, field || undefined);
+}
+
+/** The callee's side of `endpoint`: `handle` gets the parsed request and answers the response. */
+export function implement<E extends InternalEndpoint>(
+  endpoint: E,
+  handle: (
+    input: ParsedEndpointRequest<E>,
+    request: { requestId: string },
+  ) => Promise<EndpointResponse<E>>,
+): InternalRoute {
+  return {
+    name: endpoint.name,
+    handle: (body, request) => handle(parseRequest(endpoint, body), request),
+  };
+}
 
 function tokenMatches(expected: string, header: string | undefined): boolean {
   const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
@@ -22,7 +63,7 @@ function tokenMatches(expected: string, header: string | undefined): boolean {
 export function mountInternalApi(
   app: Express,
   token: string,
-  handlers: Record<string, InternalHandler>,
+  routes: readonly InternalRoute[],
 ): void {
   const router = express.Router();
   router.use(express.json({ limit: 1_000_000 }));
@@ -37,10 +78,10 @@ export function mountInternalApi(
       req.sky.requestId,
     );
   });
-  for (const [name, handler] of Object.entries(handlers)) {
+  for (const { name, handle } of routes) {
     router.post(`/${name}`, async (req, res) => {
       try {
-        res.json({ data: await handler(req.body, { requestId: req.sky.requestId }) });
+        res.json({ data: await handle(req.body, { requestId: req.sky.requestId }) });
       } catch (error) {
         const code = error instanceof GraphQLError ? error.extensions.code : undefined;
         if (isKnownErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
@@ -70,13 +111,31 @@ export interface InternalClientOptions {
   timeoutMs: number;
 }
 
-/** Calls another subgraph's internal endpoint with a deadline; refusals come back as GraphQLErrors. */
-export async function callInternal<Result>(
+/** Where a subgraph calls `callee` from its settings (`SUBGRAPH_<NAME>_URL`, the service token). */
+export function internalClientOptions(
+  settings: { token: string; timeoutMs: number; subgraphUrls: Record<string, string> },
+  callee: SubgraphName,
+): InternalClientOptions {
+  const baseUrl = settings.subgraphUrls[callee];
+  if (!baseUrl) {
+    throw new Error(
+      `SUBGRAPH_${callee.toUpperCase()}_URL is not configured; ${callee} cannot be called.`,
+    );
+  }
+  return { baseUrl, token: settings.token, timeoutMs: settings.timeoutMs };
+}
+
+/**
+ * Posts a body to another subgraph's internal endpoint with a deadline and answers its `data`
+ * unchecked; refusals come back as GraphQLErrors. Code calls `callInternal` with a contract;
+ * this is for tests that send what a contract forbids.
+ */
+export async function requestInternal(
   options: InternalClientOptions,
   name: string,
   body: unknown,
   requestId?: string,
-): Promise<Result> {
+): Promise<unknown> {
   const url = options.baseUrl.replace(/\/graphql\/?$/, '') + `/internal/${name}`;
   let response: globalThis.Response;
   try {
@@ -93,15 +152,40 @@ export async function callInternal<Result>(
   } catch (error) {
     throw new Error(`internal call ${name} failed: ${(error as Error).message}`, { cause: error });
   }
-  const payload = (await response.json().catch(() => ({}))) as {
-    data?: Result;
-    error?: { code: string; message: string; extensions?: Record<string, unknown> };
+  const payload: unknown = await response.json().catch(() => ({}));
+  const answer = (typeof payload === 'object' && payload !== null ? payload : {}) as {
+    data?: unknown;
+    error?: { code?: unknown; message?: unknown; extensions?: Record<string, unknown> };
   };
-  if (response.ok && 'data' in payload) return payload.data as Result;
-  if (payload.error && isKnownErrorCode(payload.error.code) && response.status === 422) {
-    throw new GraphQLError(payload.error.message, {
-      extensions: { ...payload.error.extensions, code: payload.error.code },
+  if (response.ok && 'data' in answer) return answer.data;
+  const refusal = answer.error;
+  if (refusal && isKnownErrorCode(refusal.code) && response.status === 422) {
+    throw new GraphQLError(String(refusal.message), {
+      extensions: { ...refusal.extensions, code: refusal.code },
     });
   }
   throw new Error(`internal call ${name} answered HTTP ${response.status}`);
+}
+
+/**
+ * Calls another subgraph's internal endpoint under its contract: the body is typed by the
+ * request schema, the answer parsed with the response schema (an answer outside the contract is
+ * an internal error, never passed on). Refusals come back as GraphQLErrors with their codes.
+ */
+export async function callInternal<E extends InternalEndpoint>(
+  endpoint: E,
+  options: InternalClientOptions,
+  body: EndpointRequest<E>,
+  requestId?: string,
+): Promise<ParsedEndpointResponse<E>> {
+  const data = await requestInternal(options, endpoint.name, body, requestId);
+  const result = endpoint.response.safeParse(data);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((issue) => `${issue.path.join('.') || '(answer)'}: ${issue.message}`)
+      .join('; ');
+    throw new Error(`internal call ${endpoint.name} answered outside its contract: ${problems}`);
+  }
+  // As in parseRequest: the output of exactly this schema, known to TypeScript only through `E`.
+  return result.data as ParsedEndpointResponse<E>;
 }

@@ -7,9 +7,12 @@ import {
   inProcessTransport,
   producesEvents,
   RedisStreamTransport,
+  parseEvent,
+  runHandler,
   startEventWorkers,
   transactionRunner,
-  type EventHandler,
+  type AnyEventHandlers,
+  type DomainEvent,
   type EventWorkers,
   type JobHandler,
   type LivePubSub,
@@ -24,7 +27,7 @@ import type { IMiddlewareGenerator } from 'graphql-middleware';
 import type { AddressInfo } from 'node:net';
 import type { RequestContext } from './apollo-plugins.ts';
 import type { RequestState } from './http-app.ts';
-import { mountInternalApi, type InternalHandler } from './internal-api.ts';
+import { mountInternalApi, type InternalRoute } from './internal-api.ts';
 import { readSubgraphSchema } from './schema-files.ts';
 import { attachSubgraphSubscriptions } from './subgraph-subscriptions.ts';
 import { buildProtectedSubgraphSchema } from './subgraph-schema.ts';
@@ -73,14 +76,15 @@ export interface SubgraphDefinition<Prisma extends PrismaClientLike<Tx>, Tx, Con
    */
   createContext: (state: RequestState, runtime: SubgraphRuntime<Prisma, Tx>) => Context;
   /** Endpoints other subgraphs call (`POST /internal/<name>`, service token required). */
-  internalApi?: (runtime: SubgraphRuntime<Prisma, Tx>) => Record<string, InternalHandler>;
+  internalApi?: (runtime: SubgraphRuntime<Prisma, Tx>) => readonly InternalRoute[];
   /** Routes beside /graphql that are not internal endpoints (a provider's webhook). */
   extraRoutes?: (app: Express, runtime: SubgraphRuntime<Prisma, Tx>) => void;
   /**
-   * Consumers of other subgraphs' events (routes: @sky/events), each run once per event id in
-   * the transaction that records it as processed.
+   * Consumers of other subgraphs' events (routes and payloads: @sky/contracts), each run once per
+   * event id in the transaction that records it as processed; a payload that breaks its contract
+   * is parked as a dead letter instead.
    */
-  events?: (runtime: SubgraphRuntime<Prisma, Tx>) => Record<string, EventHandler<Tx>>;
+  events?: (runtime: SubgraphRuntime<Prisma, Tx>) => AnyEventHandlers<Tx>;
   /** Durable timers by kind; each must be idempotent. */
   jobs?: (runtime: SubgraphRuntime<Prisma, Tx>) => Record<string, JobHandler>;
 }
@@ -90,8 +94,12 @@ export type Subgraph<Prisma, Tx> = GraphQLService & {
   database: Database;
   logger: Logger;
   runtime: SubgraphRuntime<Prisma, Tx>;
-  /** The event consumers as built from the definition (tests run them directly). */
-  eventHandlers: Record<string, EventHandler<Tx>>;
+  /**
+   * Runs this subgraph's handler of an event in a transaction (after-commit work included), the
+   * payload parsed with its contract, without the processed-events bookkeeping: tests deliver
+   * events with it, repeats included. `transaction` replaces the runtime's (to watch the scope).
+   */
+  handleEvent(event: DomainEvent, transaction?: RunInTransaction<Tx>): Promise<void>;
   /** Null for a subgraph that neither produces nor consumes events nor runs jobs. */
   events: EventWorkers | null;
   live: LivePubSub;
@@ -162,7 +170,7 @@ export async function createSubgraph<
       definition.extraRoutes?.(app, runtime);
     },
   });
-  const eventHandlers = definition.events?.(runtime) ?? {};
+  const eventHandlers: AnyEventHandlers<Tx> = definition.events?.(runtime) ?? {};
   const jobs = definition.jobs?.(runtime) ?? {};
   const relay = producesEvents(config.name);
   const needsWorkers =
@@ -196,7 +204,15 @@ export async function createSubgraph<
     database,
     logger,
     runtime,
-    eventHandlers,
+    handleEvent: async (event, transaction = runtime.transaction) => {
+      const parsed = parseEvent(event);
+      if (!parsed.ok) throw new Error(`event ${event.id} breaks its contract: ${parsed.problems}`);
+      await transaction(async (scope) => {
+        const handling = runHandler(eventHandlers, parsed.event, scope);
+        if (!handling) throw new Error(`${config.name} has no handler for ${event.type}`);
+        await handling;
+      });
+    },
     events: workers,
     live,
     close: async () => {

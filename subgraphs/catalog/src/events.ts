@@ -1,32 +1,18 @@
-import { isUuid } from '@sky/database';
+import type { EventHandlers } from '@sky/events';
 import type { Prisma } from './__generated__/prisma/client.ts';
 import { releaseReservation } from './stores/stock-store.ts';
 
-/** An event as the consumer hands it over (`DomainEvent` of @sky/events, the part used here). */
-export interface ConsumedEvent {
-  id: string;
-  type: string;
-  payload: Record<string, unknown>;
-}
-
 /**
- * `order.cancelled`: gives back the stock the order reserved. The event consumer runs this in the
+ * The events the catalog consumes (routes and payloads: @sky/contracts).
+ *
+ * `order.cancelled` gives back the stock the order reserved. The consumer runs it in the
  * transaction that records the event as processed (so a redelivery is dropped), and the release
  * itself happens at most once per order (StockStore's RESERVED → RELEASED step), so even a second
- * event for the same order, or a direct second call, returns nothing twice. A payload without
- * usable ids cannot be acted on and is dropped rather than retried forever.
+ * event for the same order returns nothing twice. A payload that breaks its contract never gets
+ * here: the consumer parks it as a dead letter.
  */
-export async function releaseStockOfCancelledOrder(
-  event: ConsumedEvent,
-  { tx }: { tx: Prisma.TransactionClient },
-): Promise<void> {
-  const { orderId, merchantId } = event.payload;
-  if (typeof orderId !== 'string' || !isUuid(orderId)) return;
-  if (typeof merchantId !== 'string' || !isUuid(merchantId)) return;
-  await releaseReservation(tx, orderId, merchantId);
-}
-
-/** The events the catalog consumes (routes: packages/events/src/routes.ts). */
-export const catalogEventHandlers = {
-  'order.cancelled': releaseStockOfCancelledOrder,
+export const catalogEventHandlers: EventHandlers<'catalog', Prisma.TransactionClient> = {
+  'order.cancelled': async ({ payload }, { tx }) => {
+    await releaseReservation(tx, payload.orderId, payload.merchantId);
+  },
 };

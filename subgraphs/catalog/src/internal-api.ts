@@ -1,19 +1,18 @@
-import type { InternalHandler } from '@sky/server-kit';
+import { quoteItem, quoteOrder, reserveStock } from '@sky/contracts';
+import { implement, type InternalRoute } from '@sky/server-kit';
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import { OrderingService } from './ordering/ordering-service.ts';
 
 /**
- * The catalog's internal endpoints (`POST /internal/<name>`, service token required), as
- * docs/contracts.md describes them, plus `release-stock` (proposed for the contract: the
- * compensation of a `reserve-stock` whose order was never created). Bodies are validated by the
- * service (BAD_USER_INPUT); domain refusals travel back to the caller with their codes.
+ * The catalog's internal endpoints (`POST /internal/<name>`, service token required), under
+ * their contracts in @sky/contracts: a body that breaks its contract is refused (BAD_USER_INPUT
+ * naming the field) before the service runs; domain refusals travel back with their codes.
  */
-export function catalogInternalApi(prisma: PrismaClient): Record<string, InternalHandler> {
+export function catalogInternalApi(prisma: PrismaClient): InternalRoute[] {
   const ordering = new OrderingService(prisma);
-  return {
-    'quote-item': (body) => ordering.quoteItem(body),
-    'quote-order': (body) => ordering.quoteOrder(body, new Date()),
-    'reserve-stock': (body) => ordering.reserveStock(body, new Date()),
-    'release-stock': (body) => ordering.releaseStock(body),
-  };
+  return [
+    implement(quoteItem, (input) => ordering.quoteItem(input)),
+    implement(quoteOrder, (input) => ordering.quoteOrder(input, new Date())),
+    implement(reserveStock, (input) => ordering.reserveStock(input, new Date())),
+  ];
 }

@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { merchants as demoMerchants } from '@sky/demo-data';
 import { RedisStreamTransport } from '@sky/events';
 import { createLogger } from '@sky/logging';
-import { callInternal } from '@sky/server-kit';
+import { requestInternal } from '@sky/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessDate, localClock } from '../src/business-hours.ts';
-import { releaseStockOfCancelledOrder } from '../src/events.ts';
 import { dataOf, refusal, startCatalog, type TestCatalog } from './helpers.ts';
 
 /**
- * The catalog's internal endpoints (docs/contracts.md) as the order subgraph calls them, and its
+ * The catalog's internal endpoints (contracts: @sky/contracts) as the order subgraph calls them, and its
  * `order.cancelled` consumer. A test merchant of its own keeps the numbers exact.
  */
 
@@ -207,7 +206,7 @@ describe('quote-item', () => {
 
   it('is served to holders of the service token only', async () => {
     await expect(
-      callInternal(
+      requestInternal(
         { baseUrl: catalog.url, token: 'wrong-token-wrong-token-wrong-token', timeoutMs: 5000 },
         'quote-item',
         { merchantId: kitchen.id, dishId: ids.pair },
@@ -420,11 +419,37 @@ describe('reserve-stock', () => {
 
     // Release both, so the stock is back to 5 for the next tests.
     for (const order of [orderId, racing]) {
-      await catalog.subgraph.prisma.$transaction((tx) =>
-        releaseStockOfCancelledOrder(cancelled(order), { tx }),
-      );
+      await catalog.subgraph.handleEvent(cancelled(order));
     }
     expect(await stockLeft(ids.pair)).toBe(5);
+  });
+
+  it('refuses a body that breaks its contract, naming the field, and takes nothing', async () => {
+    const orderId = randomUUID();
+    const before = await stockLeft(ids.pair);
+    for (const [body, field] of [
+      [
+        { orderId, merchantId: kitchen.id, items: [{ dishId: ids.pair, quantity: 0 }] },
+        'items.0.quantity',
+      ],
+      [
+        { orderId, merchantId: kitchen.id, items: [{ dishId: ids.pair, quantity: '2' }] },
+        'items.0.quantity',
+      ],
+      [{ orderId, merchantId: kitchen.id, items: [] }, 'items'],
+      [
+        { orderId: 'x', merchantId: kitchen.id, items: [{ dishId: ids.pair, quantity: 1 }] },
+        'orderId',
+      ],
+      [{ orderId, items: [{ dishId: ids.pair, quantity: 1 }] }, 'merchantId'],
+    ] as const) {
+      expect(await refusal(catalog.internal('reserve-stock', body))).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field,
+      });
+    }
+    expect(await stockLeft(ids.pair)).toBe(before);
+    expect(await catalog.subgraph.prisma.stockReservation.count({ where: { orderId } })).toBe(0);
   });
 
   it('takes nothing when one dish is sold out (all or nothing)', async () => {
@@ -454,7 +479,7 @@ describe('reserve-stock', () => {
       await reserve(orderId, [{ dishId: ids.pair, quantity: 1 }]);
       const [item] = await prisma.stockReservationItem.findMany({ where: { orderId } });
       expect(item!.businessDate).toEqual(businessDate(new Date(), timezone));
-      await prisma.$transaction((tx) => releaseStockOfCancelledOrder(cancelled(orderId), { tx }));
+      await catalog.subgraph.handleEvent(cancelled(orderId));
     }
     await prisma.merchant.update({
       where: { id: kitchen.id },
@@ -464,7 +489,7 @@ describe('reserve-stock', () => {
   });
 });
 
-/** An `order.cancelled` event as the order subgraph publishes it (docs/contracts.md). */
+/** An `order.cancelled` event as the order subgraph publishes it (its contract: @sky/contracts). */
 function cancelled(orderId: string, eventId = randomUUID()) {
   return {
     id: eventId,
@@ -500,9 +525,7 @@ describe('order.cancelled releases the reservation once', () => {
     expect(await stockLeft(ids.pair)).toBe(2);
     const event = cancelled(orderId);
     for (let i = 0; i < 2; i++) {
-      await catalog.subgraph.prisma.$transaction((tx) =>
-        releaseStockOfCancelledOrder(event, { tx }),
-      );
+      await catalog.subgraph.handleEvent(event);
     }
     expect(await stockLeft(ids.pair)).toBe(5);
     expect(
@@ -512,11 +535,7 @@ describe('order.cancelled releases the reservation once', () => {
     const second = randomUUID();
     await reserve(second, 2);
     await Promise.all(
-      Array.from({ length: 4 }, () =>
-        catalog.subgraph.prisma.$transaction((tx) =>
-          releaseStockOfCancelledOrder(cancelled(second), { tx }),
-        ),
-      ),
+      Array.from({ length: 4 }, () => catalog.subgraph.handleEvent(cancelled(second))),
     );
     expect(await stockLeft(ids.pair)).toBe(5);
   });
@@ -562,25 +581,15 @@ describe('order.cancelled releases the reservation once', () => {
     ).toBe(1);
   });
 
-  it('through release-stock (an order that was never created), once', async () => {
-    const orderId = randomUUID();
-    await reserve(orderId, 2);
-    expect(await stockLeft(ids.pair)).toBe(3);
-    const release = () =>
-      catalog.internal<{ released: boolean }>('release-stock', { orderId, merchantId: kitchen.id });
-    const results = await Promise.all([release(), release(), release()]);
-    expect(results.filter((result) => result.released)).toHaveLength(1);
-    expect(await stockLeft(ids.pair)).toBe(5);
-    expect(await refusal(catalog.internal('release-stock', { orderId: 'x' }))).toMatchObject({
-      code: 'BAD_USER_INPUT',
-    });
+  it('only through order.cancelled: there is no release endpoint to call instead', async () => {
+    await expect(
+      catalog.internal('release-stock', { orderId: randomUUID(), merchantId: kitchen.id }),
+    ).rejects.toThrow(/HTTP 404/);
   });
 
   it('before the reservation: a late reservation for the cancelled order takes nothing', async () => {
     const orderId = randomUUID();
-    await catalog.subgraph.prisma.$transaction((tx) =>
-      releaseStockOfCancelledOrder(cancelled(orderId), { tx }),
-    );
+    await catalog.subgraph.handleEvent(cancelled(orderId));
     expect(await refusal(reserve(orderId, 1))).toMatchObject({ code: 'INVALID_STATE_TRANSITION' });
     expect(await stockLeft(ids.pair)).toBe(5);
   });

@@ -19,6 +19,7 @@ import {
   UPDATE_LOCATION,
   wsClient,
   type DeliveryHarness,
+  cancelOrder,
 } from './harness.ts';
 
 let harness: DeliveryHarness;
@@ -194,7 +195,7 @@ describe('courierLocation', () => {
     const subscription = subscribe(customer, order.orderId);
     await subscription.until(1);
     await eventually(async () => (await listeners(order.orderId)) === 1);
-    await harness.deliverEvent('order.cancelled', { orderId: order.orderId, reason: 'rain' });
+    await cancelOrder(harness, order.orderId, 'rain');
     await subscription.until(2);
     expect(subscription.events()[1]).toMatchObject({
       status: 'CANCELLED',
@@ -227,6 +228,7 @@ describe('courierLocation', () => {
       ...order,
       address: offset(merchant, 700),
       pickup: merchant,
+      at: new Date().toISOString(),
     });
     const delivery = await eventually(() =>
       harness.subgraph.prisma.delivery
@@ -240,7 +242,14 @@ describe('courierLocation', () => {
     const subscription = subscribe(customer, order.orderId);
     await subscription.until(1);
     await eventually(async () => (await listeners(order.orderId)) === 1);
-    await publish('order.cancelled', { orderId: order.orderId, reason: 'closed early' });
+    await publish('order.cancelled', {
+      ...order,
+      previousStatus: 'CONFIRMED',
+      wasPaid: true,
+      actor: 'MERCHANT',
+      reason: 'closed early',
+      at: new Date().toISOString(),
+    });
     await subscription.until(2);
     expect(subscription.events().map((e) => e.status)).toEqual(['ASSIGNED', 'CANCELLED']);
     // Both events were acknowledged to their producer.

@@ -23,6 +23,7 @@ import {
   startDeliverySubgraph,
   type DeliveryHarness,
   type TestRider,
+  cancelOrder,
 } from './harness.ts';
 
 let harness: DeliveryHarness;
@@ -358,11 +359,7 @@ describe('rider flow', () => {
 describe('order.cancelled', () => {
   it('calls off an assigned delivery and frees its rider', async () => {
     const { rider, delivery, order } = await assignedDelivery();
-    await harness.deliverEvent('order.cancelled', {
-      orderId: order.orderId,
-      reason: 'merchant ran out of noodles',
-      at: new Date().toISOString(),
-    });
+    await cancelOrder(harness, order.orderId, 'merchant ran out of noodles');
     const cancelled = await deliveryOf(harness, order.orderId);
     expect(cancelled).toMatchObject({
       status: 'CANCELLED',
@@ -395,7 +392,7 @@ describe('order.cancelled', () => {
     const delivery = await deliveryOf(harness, order.orderId);
     const offer = await pendingOfferOf(harness, delivery.id);
     expect(offer).not.toBeNull();
-    await harness.deliverEvent('order.cancelled', { orderId: order.orderId, reason: null });
+    await cancelOrder(harness, order.orderId, null);
     expect((await deliveryOf(harness, order.orderId)).status).toBe('CANCELLED');
     expect(
       await harness.subgraph.prisma.deliveryOffer.findUniqueOrThrow({ where: { id: offer!.id } }),
@@ -414,11 +411,11 @@ describe('order.cancelled', () => {
     const { rider, delivery, order } = await assignedDelivery();
     await harness.run(ARRIVED, { id: delivery.id }, rider.token);
     await harness.run(PICKED_UP, { id: delivery.id }, rider.token);
-    await harness.deliverEvent('order.cancelled', { orderId: order.orderId, reason: 'admin' });
+    await cancelOrder(harness, order.orderId, 'admin');
     expect((await deliveryOf(harness, order.orderId)).status).toBe('PICKED_UP');
 
     const orderId = randomUUID();
-    await harness.deliverEvent('order.cancelled', { orderId, reason: 'changed my mind' });
+    await cancelOrder(harness, orderId, 'changed my mind');
     const merchant = newArea();
     await riderOnline(harness, merchant);
     await harness.deliverEvent('order.confirmed', {
@@ -427,6 +424,7 @@ describe('order.cancelled', () => {
       merchantId: randomUUID(),
       address: offset(merchant, 500),
       pickup: merchant,
+      at: new Date().toISOString(),
     });
     expect(await harness.subgraph.prisma.delivery.count({ where: { orderId } })).toBe(0);
   });
@@ -438,6 +436,7 @@ describe('order.cancelled', () => {
       ...order,
       address: offset(merchant, 500),
       pickup: merchant,
+      at: new Date().toISOString(),
     });
     expect(
       await harness.subgraph.prisma.delivery.count({ where: { orderId: order.orderId } }),

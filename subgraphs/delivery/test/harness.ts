@@ -19,7 +19,8 @@ import { createDeliverySubgraph, type DeliverySubgraph } from '../src/server.ts'
 export type DeliveryHarness = TestSubgraph<DeliverySubgraph> & {
   /**
    * Delivers an order event to this subgraph's handler in a transaction (its after-commit work
-   * runs once it committed), as the consumer does, without the processed-events bookkeeping.
+   * runs once it committed), its payload parsed by its contract, as the consumer does, without
+   * the processed-events bookkeeping.
    */
   deliverEvent(type: string, payload: Record<string, unknown>): Promise<void>;
 };
@@ -38,7 +39,7 @@ export async function startDeliverySubgraph(
     env: { LOCATION_MIN_INTERVAL_MS: '0', ...options.env },
     build: (env) => createDeliverySubgraph(loadConfig(env)),
   });
-  const { runtime, eventHandlers } = harness.subgraph;
+  const { runtime } = harness.subgraph;
   return {
     ...harness,
     deliverEvent: async (type, payload) => {
@@ -51,10 +52,10 @@ export async function startDeliverySubgraph(
         payload,
         createdAt: new Date().toISOString(),
       };
-      await runtime.transaction((scope) => eventHandlers[type]!(event, scope), {
-        timeoutMs: 20_000,
-        maxWaitMs: 20_000,
-      });
+      // Concurrency tests deliver many at once: they may queue for a connection a while.
+      await harness.subgraph.handleEvent(event, (work) =>
+        runtime.transaction(work, { timeoutMs: 20_000, maxWaitMs: 20_000 }),
+      );
     },
   };
 }
@@ -124,10 +125,28 @@ export async function confirmOrder(
   await harness.deliverEvent('order.confirmed', {
     ...order,
     address: places.dropoff,
-    ...(places.pickup ? { pickup: places.pickup } : {}),
+    pickup: places.pickup,
     at: new Date().toISOString(),
   });
   return order;
+}
+
+/** Simulates order.cancelled, as the order subgraph writes it, for an order it confirmed. */
+export async function cancelOrder(
+  harness: DeliveryHarness,
+  orderId: string,
+  reason: string | null,
+): Promise<void> {
+  await harness.deliverEvent('order.cancelled', {
+    orderId,
+    customerId: randomUUID(),
+    merchantId: randomUUID(),
+    previousStatus: 'CONFIRMED',
+    wasPaid: true,
+    actor: 'MERCHANT',
+    reason,
+    at: new Date().toISOString(),
+  });
 }
 
 export const deliveryOf = (harness: DeliveryHarness, orderId: string): Promise<Delivery> =>

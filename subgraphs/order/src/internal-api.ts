@@ -1,16 +1,17 @@
-import { isUuid } from '@sky/database';
-import { badUserInput, notFound } from '@sky/errors';
-import type { InternalHandler } from '@sky/server-kit';
+import { isUuid, orderForPayment, toMoney } from '@sky/contracts';
+import { notFound } from '@sky/errors';
+import { implement, type InternalRoute } from '@sky/server-kit';
 import type { PrismaClient } from './__generated__/prisma/client.ts';
 import { OrderStore } from './stores/order-store.ts';
 
-/** Endpoints other subgraphs call (docs/contracts.md), behind the service token. */
-export function orderInternalApi(prisma: PrismaClient): Record<string, InternalHandler> {
-  return {
+/**
+ * Endpoints other subgraphs call, behind the service token, each body parsed with its contract
+ * (@sky/contracts) before the handler runs.
+ */
+export function orderInternalApi(prisma: PrismaClient): InternalRoute[] {
+  return [
     /** What payment needs to charge an order: its server-side total and where it stands. */
-    'order-for-payment': async (body) => {
-      const orderId = (body as { orderId?: unknown } | null)?.orderId;
-      if (typeof orderId !== 'string') throw badUserInput('"orderId" is required.', 'orderId');
+    implement(orderForPayment, async ({ orderId }) => {
       const order = isUuid(orderId) ? await new OrderStore(prisma).load(orderId) : null;
       if (!order) throw notFound('Order');
       return {
@@ -20,9 +21,9 @@ export function orderInternalApi(prisma: PrismaClient): Record<string, InternalH
         merchantId: order.merchantId,
         status: order.status,
         payStatus: order.payStatus,
-        total: { amount: order.totalAmount, currency: order.currency },
+        total: toMoney(order.totalAmount, order.currency),
         paymentDueAt: order.paymentDueAt?.toISOString() ?? null,
       };
-    },
-  };
+    }),
+  ];
 }

@@ -83,7 +83,12 @@ const unassigned = (orderId: string, who = rider, at = new Date()) =>
     at,
   });
 const riderEvent = (type: string, orderId: string, who = rider) =>
-  deliveryEvent(type, { orderId, riderId: who.riderId, riderUserId: who.userId });
+  deliveryEvent(type, {
+    orderId,
+    riderId: who.riderId,
+    riderUserId: who.userId,
+    ...(type === 'delivery.unassigned' ? { reason: 'declined' } : {}),
+  });
 
 const ORDER = `query($id: ID!) { order(id: $id) {
   id status version deliveryWaiting deliveryWaitingSince pickupLocation { latitude longitude }
@@ -282,17 +287,34 @@ describe('delivery.picked_up / delivery.delivered', () => {
     }
   });
 
-  it('ignores malformed payloads instead of failing forever', async () => {
+  it('parks malformed payloads as dead letters and keeps handling the next event', async () => {
     const order = await newOrder('CONFIRMED');
     const before = await orderSnapshot(h.subgraph, order.id);
-    for (const payload of [
+    const malformed = [
       { orderId: 'not-a-uuid', riderId: rider.riderId, riderUserId: rider.userId },
       { orderId: order.id, riderId: 'x', riderUserId: rider.userId },
       { orderId: order.id },
-    ]) {
-      await handleEvent(h, deliveryEvent('delivery.assigned', payload));
-    }
+    ].map((payload) => deliveryEvent('delivery.assigned', payload));
+    const ids = malformed.map((event) => event.id);
+    // Through the running consumer, as the delivery subgraph's relay would publish them.
+    for (const event of malformed) await transport.append('events', JSON.stringify(event));
+    const parked = await waitFor(async () => {
+      const letters = await h.subgraph.prisma.deadLetterEvent.findMany({
+        where: { eventId: { in: ids } },
+      });
+      return letters.length === 3 && letters;
+    }, 'the dead letters');
+    expect(parked.every((letter) => letter.consumer === 'order')).toBe(true);
+    expect(parked.map((letter) => letter.problems).join(' ')).toMatch(/orderId/);
+    expect(parked.map((letter) => letter.problems).join(' ')).toMatch(/riderId/);
+    // Recorded as processed: a redelivery is dropped, never retried in a loop.
+    expect(await h.subgraph.prisma.processedEvent.count({ where: { eventId: { in: ids } } })).toBe(
+      3,
+    );
     expect(await orderSnapshot(h.subgraph, order.id)).toEqual(before);
+    // The consumer goes on with the next event.
+    await transport.append('events', JSON.stringify(assigned(order.id)));
+    await waitFor(async () => (await row(order.id)).riderId === rider.riderId, 'the next event');
   });
 });
 

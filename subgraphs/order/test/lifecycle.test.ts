@@ -1,7 +1,8 @@
 import type { Role } from '@sky/auth';
 import { Outbox, RedisStreamTransport, scheduleJob, type DomainEvent } from '@sky/events';
 import { createLogger } from '@sky/logging';
-import { callInternal } from '@sky/server-kit';
+import { orderForPayment } from '@sky/contracts';
+import { callInternal, requestInternal } from '@sky/server-kit';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, OrderStatus } from '../src/__generated__/prisma/client.ts';
@@ -17,9 +18,10 @@ import {
 } from './harness.ts';
 
 /**
- * The order lifecycle on the order subgraph alone: every state × action × role of DESIGN.md §1,
- * concurrent changes, the payment-timeout timer, payment events (through Redis Streams, as in
- * production), reminders, the merchant console's lists and the internal endpoint for payment.
+ * The order lifecycle on the order subgraph alone: every state × action × role of the transition
+ * table (docs/architecture.md, section 5), concurrent changes, the payment-timeout timer, payment
+ * events (through Redis Streams, as in production), reminders, the merchant console's lists and
+ * the internal endpoint for payment.
  */
 
 let h: OrderHarness;
@@ -68,7 +70,7 @@ const STATUSES: OrderStatus[] = [
 const ORDER_FIELDS = `id status payStatus version cancelReason rejectionReason cancelledBy
   statusHistory { from to actor actorUserId reason }`;
 
-/** DESIGN.md §1, written out independently of the code's table. */
+/** docs/architecture.md section 5, written out independently of the code's table. */
 const ACTIONS: Record<
   string,
   {
@@ -301,14 +303,21 @@ describe('payment timeout (durable timer)', () => {
   });
 });
 
+/** A payment event as the payment subgraph writes it (its contract: @sky/contracts). */
 function paymentEvent(type: string, orderId: string, payload: Record<string, unknown> = {}) {
+  const amount = { amount: 4200, currency: 'CNY' };
+  const now = new Date().toISOString();
+  const defaults =
+    type === 'payment.refunded'
+      ? { refundId: randomUUID(), amount, at: now }
+      : { amount, paidAt: now };
   return {
     id: randomUUID(),
     type,
     producer: 'payment',
     aggregateType: 'Payment',
     aggregateId: randomUUID(),
-    payload: { orderId, paymentId: randomUUID(), ...payload },
+    payload: { orderId, paymentId: randomUUID(), ...defaults, ...payload },
     createdAt: new Date().toISOString(),
   } satisfies DomainEvent;
 }
@@ -363,14 +372,11 @@ describe('payment events', () => {
   it('the handler itself is a no-op for an order that already left PENDING_PAYMENT', async () => {
     const order = await newOrder('CONFIRMED');
     const before = await orderSnapshot(h.subgraph, order.id);
-    const handler = h.subgraph.eventHandlers['payment.succeeded']!;
     const afterCommit: (() => unknown)[] = [];
-    await h.subgraph.prisma.$transaction((tx) =>
-      handler(paymentEvent('payment.succeeded', order.id), {
-        tx,
-        outbox: new Outbox(tx),
-        afterCommit: (callback) => afterCommit.push(callback),
-      }),
+    await h.subgraph.handleEvent(paymentEvent('payment.succeeded', order.id), (work) =>
+      h.subgraph.prisma.$transaction((tx) =>
+        work({ tx, outbox: new Outbox(tx), afterCommit: (callback) => afterCommit.push(callback) }),
+      ),
     );
     expect(afterCommit).toHaveLength(0);
     expect(await orderSnapshot(h.subgraph, order.id)).toEqual(before);
@@ -577,7 +583,7 @@ describe('internal endpoint order-for-payment', () => {
 
   it("answers the order's server-side total and state", async () => {
     const order = await newOrder('PENDING_PAYMENT');
-    const answer = await callInternal(options(), 'order-for-payment', { orderId: order.id });
+    const answer = await callInternal(orderForPayment, options(), { orderId: order.id });
     expect(answer).toEqual({
       orderId: order.id,
       orderNumber: order.orderNumber,
@@ -592,12 +598,27 @@ describe('internal endpoint order-for-payment', () => {
 
   it('refuses unknown orders and callers without the service token', async () => {
     await expect(
-      callInternal(options(), 'order-for-payment', { orderId: randomUUID() }),
+      callInternal(orderForPayment, options(), { orderId: randomUUID() }),
     ).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
     await expect(
-      callInternal({ ...options(), token: 'x'.repeat(40) }, 'order-for-payment', {
-        orderId: randomUUID(),
-      }),
+      callInternal(
+        orderForPayment,
+        { ...options(), token: 'x'.repeat(40) },
+        {
+          orderId: randomUUID(),
+        },
+      ),
     ).rejects.toThrow(/HTTP 401/);
+  });
+
+  it('refuses a body that breaks its contract, naming the field, and changes nothing', async () => {
+    const order = await newOrder('PENDING_PAYMENT');
+    const before = await orderSnapshot(h.subgraph, order.id);
+    for (const body of [{ orderId: 42 }, {}, { orderId: null }]) {
+      await expect(requestInternal(options(), 'order-for-payment', body)).rejects.toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT', field: 'orderId' },
+      });
+    }
+    expect(await orderSnapshot(h.subgraph, order.id)).toEqual(before);
   });
 });

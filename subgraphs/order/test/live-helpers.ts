@@ -149,7 +149,7 @@ function domainEvent(
   };
 }
 
-/** A delivery event as the delivery subgraph writes it (docs/contracts.md). */
+/** A delivery event as the delivery subgraph writes it (its contract: @sky/contracts). */
 export function deliveryEvent(
   type: string,
   payload: { orderId: string; riderId?: string; riderUserId?: string; at?: Date } & Record<
@@ -170,6 +170,7 @@ export const paymentSucceeded = (orderId: string): DomainEvent =>
   domainEvent('payment', 'Payment', 'payment.succeeded', {
     paymentId: randomUUID(),
     orderId,
+    amount: { amount: 4200, currency: 'CNY' },
     paidAt: new Date().toISOString(),
   });
 
@@ -184,15 +185,12 @@ export async function handleEvent(
   event: DomainEvent,
   beforeCallbacks?: (callbackCount: number) => Promise<void>,
 ): Promise<number> {
-  const handler = h.subgraph.eventHandlers[event.type];
-  if (!handler) throw new Error(`no handler for ${event.type}`);
   const callbacks: AfterCommit[] = [];
-  await h.subgraph.prisma.$transaction((tx) =>
-    handler(event, {
-      tx,
-      outbox: new Outbox(tx),
-      afterCommit: (callback) => callbacks.push(callback),
-    }),
+  // The subgraph's handler in a plain transaction whose after-commit work is kept here.
+  await h.subgraph.handleEvent(event, (work) =>
+    h.subgraph.prisma.$transaction((tx) =>
+      work({ tx, outbox: new Outbox(tx), afterCommit: (callback) => callbacks.push(callback) }),
+    ),
   );
   await beforeCallbacks?.(callbacks.length);
   for (const callback of callbacks) await callback();

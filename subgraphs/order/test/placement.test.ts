@@ -1,5 +1,6 @@
 import { generateKeyPair, type KeyPair } from '@sky/auth';
 import { addresses, demoId, findDemoUser, merchants } from '@sky/demo-data';
+import { reserveStock } from '@sky/contracts';
 import { callInternal } from '@sky/server-kit';
 import {
   createCatalogSubgraph,
@@ -650,8 +651,8 @@ describe('nothing leaks when placement fails after reserving stock', () => {
       data: { customerId: alice.id, key: randomUUID(), requestHash: 'x', reservedOrderId },
     });
     await callInternal(
+      reserveStock,
       { baseUrl: env().SUBGRAPH_CATALOG_URL!, token: env().INTERNAL_API_TOKEN!, timeoutMs: 5_000 },
-      'reserve-stock',
       {
         orderId: reservedOrderId,
         merchantId: goldenDumpling.id,

@@ -1,12 +1,18 @@
 import type { Logger } from '@sky/logging';
-import { callInternal, createSubgraph, type SubgraphRuntime } from '@sky/server-kit';
+import { orderForPayment } from '@sky/contracts';
+import {
+  callInternal,
+  createSubgraph,
+  internalClientOptions,
+  type SubgraphRuntime,
+} from '@sky/server-kit';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import type { PaymentSubgraphConfig } from './config.ts';
 import type { PaymentContext } from './context.ts';
 import { permissions } from './permissions.ts';
 import { PaymentProviderClient } from './provider/provider-client.ts';
 import { resolvers } from './resolvers/index.ts';
-import type { OrderForPayment, PaymentDeps } from './services/deps.ts';
+import type { PaymentDeps } from './services/deps.ts';
 import { createPaymentService } from './services/index.ts';
 import { paymentJobs } from './services/jobs.ts';
 import { orderEventHandlers } from './services/order-events.ts';
@@ -28,16 +34,13 @@ export async function createPaymentSubgraph(config: PaymentSubgraphConfig, logge
     provider: providerClient,
     logger: runtime.logger,
     callbackUrl: () => provider?.callbackUrl ?? `${runtime.localOrigin()}${WEBHOOK_PATH}`,
-    fetchOrder: (orderId, requestId) => {
-      const baseUrl = config.internal.subgraphUrls.order;
-      if (!baseUrl) throw new Error('SUBGRAPH_ORDER_URL is not configured');
-      return callInternal<OrderForPayment>(
-        { baseUrl, token: config.internal.token, timeoutMs: config.internal.timeoutMs },
-        'order-for-payment',
+    fetchOrder: (orderId, requestId) =>
+      callInternal(
+        orderForPayment,
+        internalClientOptions(config.internal, 'order'),
         { orderId },
         requestId,
-      );
-    },
+      ),
     allowTestOutcome: config.payment.allowTestOutcome,
     reconcileAfterSeconds: config.payment.reconcileAfterSeconds,
   });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { notFound } from '@sky/errors';
 import type { DomainEvent } from '@sky/events';
 import { createLogger } from '@sky/logging';
-import { mountInternalApi, requestContext } from '@sky/server-kit';
+import { implement, mountInternalApi, requestContext } from '@sky/server-kit';
 import { graphql, startTestSubgraph, TEST_ENV } from '@sky/testkit';
 import {
   createPaymentSandbox,
@@ -14,7 +14,7 @@ import {
 } from '@sky/payment-sandbox';
 import { loadConfig } from '../src/config.ts';
 import { createPaymentSubgraph, type PaymentSubgraph } from '../src/server.ts';
-import type { OrderForPayment } from '../src/services/deps.ts';
+import { orderForPayment, type OrderForPayment } from '@sky/contracts';
 
 export const WEBHOOK_SECRET = 'payment-webhook-test-secret-0123456789';
 
@@ -152,13 +152,13 @@ export async function startPaymentHarness(
   const orders = new Map<string, OrderForPayment>();
   const orderApp = express();
   orderApp.use(requestContext(createLogger('order-stand-in', 'silent')));
-  mountInternalApi(orderApp, TEST_ENV.INTERNAL_API_TOKEN!, {
-    'order-for-payment': async (body) => {
-      const order = orders.get((body as { orderId: string }).orderId);
+  mountInternalApi(orderApp, TEST_ENV.INTERNAL_API_TOKEN!, [
+    implement(orderForPayment, async ({ orderId }) => {
+      const order = orders.get(orderId);
       if (!order) throw notFound('Order');
       return order;
-    },
-  });
+    }),
+  ]);
   const orderServer: Server = createServer(orderApp);
   await new Promise<void>((resolve) => orderServer.listen(0, '127.0.0.1', resolve));
   const orderUrl = `http://127.0.0.1:${(orderServer.address() as AddressInfo).port}/graphql`;
@@ -179,8 +179,7 @@ export async function startPaymentHarness(
   const namespace = harness.env.EVENT_NAMESPACE!;
   const webhookUrl = `http://127.0.0.1:${port}/webhooks/sandbox`;
   const { prisma } = subgraph;
-  const handle = (event: DomainEvent) =>
-    subgraph.runtime.transaction((scope) => subgraph.eventHandlers[event.type]!(event, scope));
+  const handle = (event: DomainEvent) => subgraph.handleEvent(event);
 
   const sandboxCall = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
     const response = await fetch(sandboxUrl + path, {

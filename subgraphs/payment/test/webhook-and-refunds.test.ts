@@ -284,9 +284,11 @@ describe('refunds', () => {
       createdAt: new Date().toISOString(),
       payload: {
         orderId,
+        orderNumber: `T${Date.now()}`,
         customerId,
         merchantId: randomUUID(),
         total: { amount: 999, currency: 'CNY' },
+        placedAt: new Date().toISOString(),
         paymentDueAt: null,
       },
     });

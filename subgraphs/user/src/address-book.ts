@@ -1,4 +1,5 @@
 import type { Viewer } from '@sky/auth';
+import type { AddressSnapshot } from '@sky/contracts';
 import {
   badUserInput,
   domainError,
@@ -20,17 +21,6 @@ import type { AddressStore, LockedAddressBook } from './stores/address-store.ts'
 
 /** Keeps `User.addresses` a short, unpaginated list and a book from growing without bound. */
 export const MAX_ADDRESSES_PER_USER = 50;
-
-/** What `address-for-order` answers (docs/contracts.md): the order keeps this copy. */
-export interface AddressSnapshot {
-  id: string;
-  contactName: string;
-  phone: string;
-  detail: string;
-  label: string | null;
-  latitude: number;
-  longitude: number;
-}
 
 export interface DeletedAddress {
   deletedAddressId: string;
@@ -127,6 +117,7 @@ export class AddressBookService {
 }
 
 /** The copy of an address an order keeps (`address-for-order`). */
+/** What `address-for-order` answers (its contract: @sky/contracts): the order keeps this copy. */
 export function toSnapshot(address: Address): AddressSnapshot {
   return {
     id: address.id,

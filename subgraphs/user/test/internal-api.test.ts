@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { callInternal, type InternalClientOptions } from '@sky/server-kit';
+import { addressForOrder } from '@sky/contracts';
+import { callInternal, requestInternal, type InternalClientOptions } from '@sky/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUserSubgraph, type TestUser, type UserSubgraphHarness } from './harness.ts';
 
@@ -52,11 +53,11 @@ describe('internal endpoint address-for-order', () => {
   it("answers the snapshot of the user's own address", async () => {
     const bob = await harness.registerCustomer('Bob');
     const addressId = await addAddress(bob);
-    const snapshot = await callInternal(service, 'address-for-order', {
+    const snapshot = await callInternal(addressForOrder, service, {
       addressId,
       userId: bob.id,
     });
-    // Exactly the fields of docs/contracts.md, nothing more.
+    // Exactly the fields of its contract, nothing more.
     expect(snapshot).toEqual({
       id: addressId,
       contactName: 'Bob Li',
@@ -68,7 +69,7 @@ describe('internal endpoint address-for-order', () => {
     });
     const unlabelled = await addAddress(bob, null);
     expect(
-      await callInternal<{ label: string | null }>(service, 'address-for-order', {
+      await callInternal(addressForOrder, service, {
         addressId: unlabelled,
         userId: bob.id,
       }),
@@ -80,16 +81,16 @@ describe('internal endpoint address-for-order', () => {
     const other = await harness.registerCustomer('Other');
     const addressId = await addAddress(owner);
     expect(
-      await refusal(callInternal(service, 'address-for-order', { addressId, userId: other.id })),
+      await refusal(callInternal(addressForOrder, service, { addressId, userId: other.id })),
     ).toBe('NOT_FOUND');
     expect(
       await refusal(
-        callInternal(service, 'address-for-order', { addressId: randomUUID(), userId: owner.id }),
+        callInternal(addressForOrder, service, { addressId: randomUUID(), userId: owner.id }),
       ),
     ).toBe('NOT_FOUND');
     expect(
       await refusal(
-        callInternal(service, 'address-for-order', { addressId: 'nope', userId: owner.id }),
+        callInternal(addressForOrder, service, { addressId: 'nope', userId: owner.id }),
       ),
     ).toBe('NOT_FOUND');
 
@@ -100,12 +101,12 @@ describe('internal endpoint address-for-order', () => {
     );
     expect(deleted.errors).toBeUndefined();
     expect(
-      await refusal(callInternal(service, 'address-for-order', { addressId, userId: owner.id })),
+      await refusal(callInternal(addressForOrder, service, { addressId, userId: owner.id })),
     ).toBe('NOT_FOUND');
   });
 
   it('refuses a malformed body with BAD_USER_INPUT', async () => {
-    const error = await callInternal(service, 'address-for-order', { addressId: 42 }).catch(
+    const error = await requestInternal(service, 'address-for-order', { addressId: 42 }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(GraphQLError);
@@ -121,8 +122,8 @@ describe('internal endpoint address-for-order', () => {
     const body = { addressId, userId: owner.id };
     await expect(
       callInternal(
+        addressForOrder,
         { ...service, token: 'wrong-token-0123456789abcdef0123456789' },
-        'address-for-order',
         body,
       ),
     ).rejects.toThrow(/HTTP 401/);

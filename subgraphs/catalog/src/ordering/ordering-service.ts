@@ -1,9 +1,15 @@
-import { z } from '@sky/config';
-import { isUuid } from '@sky/database';
+import {
+  toMoney,
+  type EndpointResponse,
+  type ParsedEndpointRequest,
+  type quoteItem,
+  type quoteOrder,
+  type reserveStock,
+} from '@sky/contracts';
 import { badUserInput, domainError, ErrorCode } from '@sky/errors';
+import { distanceMeters, isValidPoint } from '@sky/geo';
 import type { Dish, Merchant, PrismaClient } from '../__generated__/prisma/client.ts';
 import { businessDate } from '../business-hours.ts';
-import { distanceMeters, isValidPoint } from '@sky/geo';
 import { dateKey } from '../stores/dish-store.ts';
 import { createCatalogStores, type CatalogStores } from '../stores/index.ts';
 import type { StockDemand } from '../stores/stock-store.ts';
@@ -11,60 +17,11 @@ import { canonicalFlavor } from './flavor.ts';
 import { orderTotals } from './totals.ts';
 
 /**
- * The catalog's side of ordering (docs/contracts.md, "catalog"): the authoritative prices and
- * fees of items and orders, and the daily-stock reservation of a placed order. Served to the
- * order subgraph over internal endpoints (internal-api.ts); nothing here trusts an amount from
- * the caller.
+ * The catalog's side of ordering: the authoritative prices and fees of items and orders, and the
+ * daily-stock reservation of a placed order. Served to the order subgraph over internal
+ * endpoints whose contracts (@sky/contracts) parse every request before it gets here; nothing
+ * here trusts an amount from the caller.
  */
-
-const MAX_LINES = 50;
-const MAX_QUANTITY = 999;
-
-const uuid = z.string().refine(isUuid, 'must be a UUID');
-const itemReference = { dishId: uuid.nullish(), setMealId: uuid.nullish() };
-const flavorText = z.string().max(500).nullish();
-
-const quoteItemBody = z.object({ merchantId: uuid, ...itemReference, flavor: flavorText });
-
-const quoteOrderBody = z.object({
-  merchantId: uuid,
-  items: z
-    .array(
-      z.object({
-        ...itemReference,
-        flavor: flavorText,
-        quantity: z.number().int().min(1).max(MAX_QUANTITY),
-      }),
-    )
-    .min(1)
-    .max(MAX_LINES),
-  deliverTo: z.object({ latitude: z.number(), longitude: z.number() }),
-});
-
-const reserveStockBody = z.object({
-  orderId: uuid,
-  merchantId: uuid,
-  items: z
-    .array(z.object({ ...itemReference, quantity: z.number().int().min(1).max(MAX_QUANTITY) }))
-    .min(1)
-    .max(MAX_LINES),
-});
-
-const releaseStockBody = z.object({ orderId: uuid, merchantId: uuid });
-
-/** Parses an internal request body; the first problem becomes BAD_USER_INPUT naming its path. */
-function parse<Schema extends z.ZodType>(schema: Schema, body: unknown): z.infer<Schema> {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.join('.');
-  throw badUserInput(`${field || 'body'}: ${issue.message}`, field || undefined);
-}
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
 
 interface ItemReference {
   dishId?: string | null;
@@ -82,40 +39,6 @@ interface PricedItem {
   unitPriceAmount: number;
   /** The dishes one unit consists of (a dish: itself once; a set meal: its lines). */
   dishes: { dish: Dish; copies: number }[];
-}
-
-export interface QuotedItem {
-  dishId: string | null;
-  setMealId: string | null;
-  merchantId: string;
-  name: string;
-  imageUrl: string | null;
-  flavor: string | null;
-  unitPrice: Money;
-}
-
-export interface QuotedOrder {
-  /** `location` is where riders pick the order up (the order keeps it for dispatch). */
-  merchant: {
-    id: string;
-    name: string;
-    currency: string;
-    location: { latitude: number; longitude: number };
-  };
-  lines: {
-    dishId: string | null;
-    setMealId: string | null;
-    name: string;
-    imageUrl: string | null;
-    flavor: string | null;
-    quantity: number;
-    unitPrice: Money;
-    lineTotal: Money;
-  }[];
-  itemsTotal: Money;
-  packingFee: Money;
-  deliveryFee: Money;
-  total: Money;
 }
 
 /** Resolves all settled results in input order, throwing the first failure by position. */
@@ -148,8 +71,9 @@ export class OrderingService {
   }
 
   /** `quote-item`: one dish or set meal at its current price, flavor checked and normalized. */
-  async quoteItem(body: unknown): Promise<QuotedItem> {
-    const input = parse(quoteItemBody, body);
+  async quoteItem(
+    input: ParsedEndpointRequest<typeof quoteItem>,
+  ): Promise<EndpointResponse<typeof quoteItem>> {
     const stores = this.stores();
     const merchant = await this.merchant(stores, input.merchantId);
     const item = await this.priceItem(stores, merchant, input);
@@ -160,7 +84,7 @@ export class OrderingService {
       name: item.name,
       imageUrl: item.imageUrl,
       flavor: item.flavor,
-      unitPrice: { amount: item.unitPriceAmount, currency: merchant.currency },
+      unitPrice: toMoney(item.unitPriceAmount, merchant.currency),
     };
   }
 
@@ -170,8 +94,10 @@ export class OrderingService {
    * then per line in order NOT_FOUND / ITEM_UNAVAILABLE / BAD_USER_INPUT, then SOLD_OUT (today's
    * stock left, a hint: the reservation decides), then BELOW_MINIMUM_ORDER.
    */
-  async quoteOrder(body: unknown, now: Date): Promise<QuotedOrder> {
-    const input = parse(quoteOrderBody, body);
+  async quoteOrder(
+    input: ParsedEndpointRequest<typeof quoteOrder>,
+    now: Date,
+  ): Promise<EndpointResponse<typeof quoteOrder>> {
     const stores = this.stores();
     const merchant = await this.merchant(stores, input.merchantId);
     if (!isValidPoint(input.deliverTo)) {
@@ -209,7 +135,7 @@ export class OrderingService {
       lines.map(({ item, quantity }) => ({ quantity, unitPriceAmount: item.unitPriceAmount })),
       merchant,
     );
-    const money = (amount: number): Money => ({ amount, currency: merchant.currency });
+    const money = (amount: number) => toMoney(amount, merchant.currency);
     if (totals.itemsTotalAmount < merchant.minimumOrderAmount) {
       throw domainError(
         ErrorCode.BELOW_MINIMUM_ORDER,
@@ -248,8 +174,10 @@ export class OrderingService {
    * `reserve-stock`: takes today's stock (business day in the merchant's time zone) for an order,
    * all or nothing; idempotent per orderId. See StockStore.reserve for the concurrency control.
    */
-  async reserveStock(body: unknown, now: Date): Promise<{ reserved: true }> {
-    const input = parse(reserveStockBody, body);
+  async reserveStock(
+    input: ParsedEndpointRequest<typeof reserveStock>,
+    now: Date,
+  ): Promise<EndpointResponse<typeof reserveStock>> {
     const stores = this.stores();
     // A repeat answers at once, even if the menu changed since the first call.
     if ((await stores.stock.reservationStatus(input.orderId)) === 'RESERVED') {
@@ -281,17 +209,6 @@ export class OrderingService {
       demand: [...demand].map(([dishId, quantity]): StockDemand => ({ dishId, quantity })),
     });
     return { reserved: true };
-  }
-
-  /**
-   * `release-stock` (not in docs/contracts.md yet; proposed): the same release as on
-   * `order.cancelled`, for an order subgraph whose own transaction failed after `reserve-stock`
-   * succeeded (the order never came to exist, so no event will ever release it). Idempotent:
-   * `released` is true only for the call that gave the stock back.
-   */
-  async releaseStock(body: unknown): Promise<{ released: boolean }> {
-    const input = parse(releaseStockBody, body);
-    return { released: await this.stores().stock.release(input.orderId, input.merchantId) };
   }
 
   private async merchant(stores: CatalogStores, id: string): Promise<Merchant> {

@@ -16,16 +16,12 @@ export type ReserveOutcome = 'reserved' | 'already-reserved';
 const RESERVATION_TRANSACTION = { maxWait: 15_000, timeout: 20_000 };
 
 /**
- * Daily stock reservations (DESIGN.md §1: stock is reserved atomically when an order is placed and
- * released when it is cancelled). The database does the concurrency control: see each method.
+ * Daily stock reservations: stock is reserved atomically when an order is placed and released
+ * when it is cancelled (`order.cancelled`, also for a placement that never created its order).
+ * The database does the concurrency control: see each method.
  */
 export class StockStore {
   constructor(private readonly prisma: PrismaClient) {}
-
-  /** `releaseReservation` in a transaction of its own. */
-  release(orderId: string, merchantId: string): Promise<boolean> {
-    return this.prisma.$transaction((tx) => releaseReservation(tx, orderId, merchantId));
-  }
 
   /** The state of an order's reservation; null when there is none. */
   async reservationStatus(orderId: string): Promise<'RESERVED' | 'RELEASED' | null> {

@@ -1,33 +1,13 @@
+import type { NewEvent } from '@sky/events';
+
 /**
- * The events this subgraph produces (docs/contracts.md, "Delivery and live tracking"). The order
+ * The events this subgraph produces, typed by their contracts (@sky/contracts). The order
  * subgraph consumes them: the rider's user id lets it show the order to its rider; picked up and
  * delivered move the order to DELIVERY_IN_PROGRESS and COMPLETED.
  */
+export type DeliveryEvent = Extract<NewEvent, { type: `delivery.${string}` }>;
 
-type RiderEventPayload = {
-  deliveryId: string;
-  orderId: string;
-  riderId: string;
-  riderUserId: string;
-  at: string;
-};
-
-/** The outbox record of an event about one delivery. */
-type AboutDelivery<Type, Payload> = {
-  type: Type;
-  aggregateType: 'Delivery';
-  aggregateId: string;
-  payload: Payload;
-};
-
-export type DeliveryEvent =
-  | AboutDelivery<'delivery.assigned', RiderEventPayload>
-  | AboutDelivery<'delivery.unassigned', RiderEventPayload & { reason: string }>
-  | AboutDelivery<'delivery.picked_up', RiderEventPayload>
-  | AboutDelivery<'delivery.delivered', RiderEventPayload>
-  | AboutDelivery<'delivery.waiting', { deliveryId: string; orderId: string; at: string }>;
-
-type RiderEventType = Exclude<DeliveryEvent['type'], 'delivery.unassigned' | 'delivery.waiting'>;
+type RiderEventType = 'delivery.assigned' | 'delivery.picked_up' | 'delivery.delivered';
 
 /** An event about a delivery and its rider. */
 export function riderEvent(

@@ -1,11 +1,10 @@
 import type {
-  EventHandler,
+  EventHandlers,
   JobHandler,
   RunInTransaction as RunInKitTransaction,
 } from '@sky/events';
 import type { Logger } from '@sky/logging';
 import type { DispatchSettings } from '../config.ts';
-import { readOrderCancelled, readOrderConfirmed } from '../domain/order-events.ts';
 import {
   createTxStores,
   transactionRunner,
@@ -21,24 +20,19 @@ import {
 } from '../services/dispatch.ts';
 
 /**
- * What the delivery subgraph does with the order subgraph's events (once per event id). A handler
- * runs inside the consumer's transaction; what it changed is announced (live channel, relay kick)
+ * What the delivery subgraph does with the order subgraph's events (once per event id, payloads
+ * parsed by their contracts in @sky/contracts). A handler runs inside the consumer's transaction; what it changed is announced (live channel, relay kick)
  * only once that transaction has committed, so a subscriber re-reading on the message sees it.
  */
 export function deliveryEventHandlers(
   settings: DispatchSettings,
   announcer: LiveAnnouncer,
   logger: Logger,
-): Record<string, EventHandler<DeliveryTx>> {
+): EventHandlers<'delivery', DeliveryTx> {
   return {
     /** The merchant accepted the order: create its delivery and offer it to a rider. */
-    'order.confirmed': async (event, scope) => {
+    'order.confirmed': async ({ payload: confirmed }, scope) => {
       const now = new Date();
-      const confirmed = readOrderConfirmed(event.payload, now);
-      if (!confirmed) {
-        logger.error({ eventId: event.id, payload: event.payload }, 'malformed order.confirmed');
-        return;
-      }
       const stores = createTxStores(scope, announcer);
       const delivery = await createDeliveryForOrder(stores, confirmed, settings, now, logger);
       logger.info(
@@ -47,13 +41,8 @@ export function deliveryEventHandlers(
       );
     },
     /** The order was cancelled: call the delivery off unless the food is already on its way. */
-    'order.cancelled': async (event, scope) => {
+    'order.cancelled': async ({ payload: cancelled }, scope) => {
       const now = new Date();
-      const cancelled = readOrderCancelled(event.payload, now);
-      if (!cancelled) {
-        logger.error({ eventId: event.id, payload: event.payload }, 'malformed order.cancelled');
-        return;
-      }
       const stores = createTxStores(scope, announcer);
       const outcome = await cancelDeliveryForOrder(stores, cancelled, settings, now);
       if (outcome === 'ALREADY_PICKED_UP') {

@@ -2,7 +2,7 @@ import { versionedStream } from '@sky/events';
 import type { Delivery } from '../__generated__/prisma/client.ts';
 import { isFinalDeliveryStatus } from '../delivery-status.ts';
 
-/** The live channel of an order's delivery (docs/contracts.md): `{ orderId, version }`. */
+/** The live channel of an order's delivery (docs/architecture.md, 2.3): `{ orderId, version }`. */
 export const courierChannel = (orderId: string) => `courier:${orderId}`;
 
 export interface CourierMessage {

@@ -3,7 +3,7 @@ import type { Delivery } from '../__generated__/prisma/client.ts';
 import type { DispatchSettings } from '../config.ts';
 import { estimateEtaSeconds } from '../delivery-status.ts';
 import { unassignedEvent, waitingEvent } from '../domain/delivery-events.ts';
-import type { OrderCancelled, OrderConfirmed } from '../domain/order-events.ts';
+import type { EventPayload } from '@sky/events';
 import { distanceMeters, pointOrNull, type LatLng } from '@sky/geo';
 import type { TxStores } from '../stores/tx-stores.ts';
 
@@ -128,7 +128,7 @@ export async function offerToNextRider(
  */
 export async function createDeliveryForOrder(
   stores: TxStores,
-  confirmed: OrderConfirmed,
+  confirmed: EventPayload<'order.confirmed'>,
   settings: DispatchSettings,
   now: Date,
   logger: Logger,
@@ -137,24 +137,24 @@ export async function createDeliveryForOrder(
     logger.info({ orderId: confirmed.orderId }, 'order.confirmed for a cancelled order; ignored');
     return null;
   }
+  const dropoff = confirmed.address;
   let pickup = confirmed.pickup;
   if (!pickup) {
-    // Until order.confirmed carries the merchant's location (see the report on docs/contracts.md)
-    // the drop-off stands in for it: dispatch then looks for riders near the customer, which in
-    // a city is a few kilometers off at worst.
+    // Orders placed before the merchant's location was kept carry none: the drop-off stands in
+    // for it, so dispatch looks for riders near the customer, a few kilometers off at worst.
     logger.warn(
       { orderId: confirmed.orderId, merchantId: confirmed.merchantId },
       'order.confirmed without pickup; using the drop-off as the pickup point',
     );
-    pickup = confirmed.dropoff;
+    pickup = dropoff;
   }
   const { delivery, created } = await stores.deliveries.createForOrder({
     orderId: confirmed.orderId,
     merchantId: confirmed.merchantId,
     customerId: confirmed.customerId,
     pickup,
-    dropoff: confirmed.dropoff,
-    distanceMeters: Math.round(distanceMeters(pickup, confirmed.dropoff)),
+    dropoff,
+    distanceMeters: Math.round(distanceMeters(pickup, dropoff)),
     createdAt: now,
   });
   if (!created) return delivery;
@@ -211,11 +211,12 @@ export type CancelOutcome = 'NO_DELIVERY' | 'CANCELLED' | 'ALREADY_FINAL' | 'ALR
  */
 export async function cancelDeliveryForOrder(
   stores: TxStores,
-  cancelled: OrderCancelled,
+  cancelled: EventPayload<'order.cancelled'>,
   settings: DispatchSettings,
   now: Date,
 ): Promise<CancelOutcome> {
-  await stores.deliveries.rememberCancelledOrder(cancelled.orderId, cancelled.at);
+  await stores.deliveries.rememberCancelledOrder(cancelled.orderId, new Date(cancelled.at));
+  const reason = cancelled.reason?.trim() ? cancelled.reason.slice(0, 500) : 'order cancelled';
   const delivery = await stores.deliveries.lockByOrderId(cancelled.orderId);
   if (!delivery) return 'NO_DELIVERY';
   if (delivery.status === 'DELIVERED' || delivery.status === 'CANCELLED') return 'ALREADY_FINAL';
@@ -230,7 +231,7 @@ export async function cancelDeliveryForOrder(
   await stores.deliveries.update(delivery, {
     status: 'CANCELLED',
     cancelledAt: now,
-    cancelReason: cancelled.reason,
+    cancelReason: reason,
     activeRiderId: null,
     etaSeconds: null,
     estimatedArrivalAt: null,
@@ -238,7 +239,7 @@ export async function cancelDeliveryForOrder(
   if (delivery.activeRiderId) {
     const rider = await stores.riders.find(delivery.activeRiderId);
     if (rider) {
-      await stores.outbox.append(unassignedEvent(delivery, rider, cancelled.reason, now));
+      await stores.outbox.append(unassignedEvent(delivery, rider, reason, now));
       await releaseRider(stores, rider.id, settings, now);
     }
   }

@@ -119,7 +119,7 @@ describe('statusChangeEvents', () => {
       pickupLatitude: null,
       pickupLongitude: null,
     } as Order;
-    expect(statusChangeEvents(order, after, accept)[1]!.payload.pickup).toBeNull();
+    expect(statusChangeEvents(order, after, accept)[1]!.payload).toMatchObject({ pickup: null });
   });
 });
 

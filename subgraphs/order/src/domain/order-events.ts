@@ -3,8 +3,9 @@ import type { Order, OrderActor, OrderStatus } from '../__generated__/prisma/cli
 import { ORDER_TRANSITIONS, type OrderAction } from './transitions.ts';
 
 /**
- * What a status change writes besides the status itself, and the events it announces, as in
- * docs/contracts.md. Pure functions: the stores apply them inside the change's transaction.
+ * What a status change writes besides the status itself, and the events it announces, their
+ * payloads typed by their contracts (@sky/contracts). Pure functions: the stores apply them
+ * inside the change's transaction.
  */
 
 export interface StatusChange {

@@ -12,7 +12,10 @@ const STATUSES: OrderStatus[] = [
   'CANCELLED',
 ];
 
-/** DESIGN.md §1 written out by hand: action → the statuses it leaves from, and where it goes. */
+/**
+ * The transition table of docs/architecture.md (section 5) written out by hand: action → the
+ * statuses it leaves from, and where it goes.
+ */
 const EXPECTED: Record<OrderAction, [OrderStatus[], OrderStatus]> = {
   CUSTOMER_CANCEL: [['PENDING_PAYMENT', 'TO_BE_CONFIRMED'], 'CANCELLED'],
   PAYMENT_SUCCEEDED: [['PENDING_PAYMENT'], 'TO_BE_CONFIRMED'],
@@ -29,7 +32,7 @@ const EXPECTED: Record<OrderAction, [OrderStatus[], OrderStatus]> = {
 };
 
 describe('the transition table', () => {
-  it('matches DESIGN.md §1 for every action and status', () => {
+  it('matches docs/architecture.md section 5 for every action and status', () => {
     for (const [action, [from, to]] of Object.entries(EXPECTED) as [
       OrderAction,
       [OrderStatus[], OrderStatus],

@@ -3,8 +3,8 @@ import { domainError, ErrorCode, forbidden } from '@sky/errors';
 import type { OrderActor, OrderStatus } from '../__generated__/prisma/client.ts';
 
 /**
- * The order lifecycle of DESIGN.md §1 as one table: every status change of an order goes through
- * an action listed here, and only from the statuses listed for it.
+ * The order lifecycle of docs/architecture.md (section 5) as one table: every status change of an
+ * order goes through an action listed here, and only from the statuses listed for it.
  *
  *   PENDING_PAYMENT(1) → TO_BE_CONFIRMED(2) → CONFIRMED(3) → DELIVERY_IN_PROGRESS(4) → COMPLETED(5)
  *   CANCELLED(6): customer from 1|2, merchant from 2 (reject) or 3 (cancel before pickup),

@@ -1,7 +1,5 @@
-import { isUuid } from '@sky/database';
 import type {
-  DomainEvent,
-  EventHandler,
+  EventHandlers,
   JobHandler,
   RunInTransaction as RunInKitTransaction,
 } from '@sky/events';
@@ -15,40 +13,16 @@ import { createTxStores, transactionRunner, type OrderTx, type TxStores } from '
 /**
  * What the order subgraph does with other subgraphs' events and with its own timers. Event
  * handlers run inside the transaction that records the event as processed (once per event id),
- * and each is also a conditional change on its own, so a repeat changes nothing; jobs may run
- * more than once, so every one of them is a conditional change too. Live messages go out only
- * once the change has committed (`afterCommit`).
+ * with payloads already parsed by their contracts (@sky/contracts); each is also a conditional
+ * change on its own, so a repeat changes nothing. Jobs may run more than once, so every one of
+ * them is a conditional change too. Live messages go out only once the change has committed
+ * (`afterCommit`).
  */
-
-const dateOr = (value: unknown, fallback: Date) => {
-  const date = typeof value === 'string' ? new Date(value) : fallback;
-  return Number.isNaN(date.getTime()) ? fallback : date;
-};
-
-/** The ids of a delivery event, or null when the payload is not what docs/contracts.md says. */
-function deliveryPayload(event: DomainEvent) {
-  const payload = event.payload as {
-    orderId?: unknown;
-    riderId?: unknown;
-    riderUserId?: unknown;
-    at?: unknown;
-  };
-  const id = (value: unknown) => (typeof value === 'string' && isUuid(value) ? value : null);
-  const orderId = id(payload.orderId);
-  if (!orderId) return null;
-  return {
-    orderId,
-    riderId: id(payload.riderId),
-    riderUserId: id(payload.riderUserId),
-    // When it happened at the delivery subgraph: orders assignment events that arrive out of order.
-    at: dateOr(payload.at, new Date()),
-  };
-}
 
 export function orderEventHandlers(
   logger: Logger,
   live: LiveNotifier,
-): Record<string, EventHandler<OrderTx>> {
+): EventHandlers<'order', OrderTx> {
   /** A status change driven by an event, announced live once committed; false when not allowed now. */
   const eventTransition = async (
     stores: TxStores,
@@ -63,11 +37,6 @@ export function orderEventHandlers(
     return true;
   };
 
-  const malformed = (event: DomainEvent) => {
-    // Retrying cannot repair it: recorded as handled, and said loudly.
-    logger.error({ eventId: event.id, type: event.type }, 'malformed event payload; ignored');
-  };
-
   return {
     /**
      * PENDING_PAYMENT → TO_BE_CONFIRMED, PAID, and the payment timer dropped; the merchant is told
@@ -76,77 +45,72 @@ export function orderEventHandlers(
      * handles order.cancelled.
      */
     'payment.succeeded': async (event, scope) => {
-      const payload = event.payload as { orderId: string; paidAt?: string; paymentId?: string };
-      const at = new Date();
-      const changed = await eventTransition(createTxStores(scope), payload.orderId, {
+      const { orderId, paidAt } = event.payload;
+      const changed = await eventTransition(createTxStores(scope), orderId, {
         action: 'PAYMENT_SUCCEEDED',
         actor: 'SYSTEM',
         actorUserId: null,
         reason: 'payment succeeded',
-        at,
-        paidAt: dateOr(payload.paidAt, at),
+        at: new Date(),
+        paidAt: new Date(paidAt),
       });
       if (!changed) {
         logger.info(
-          { eventId: event.id, orderId: payload.orderId },
+          { eventId: event.id, orderId },
           'payment succeeded for an order that no longer waits for payment; nothing to do',
         );
       }
     },
     /** Pay status REFUNDED once payment has refunded a cancelled order. */
     'payment.refunded': async (event, scope) => {
-      const payload = event.payload as { orderId: string };
-      const order = await createTxStores(scope).orders.markRefunded(payload.orderId);
+      const { orderId } = event.payload;
+      const order = await createTxStores(scope).orders.markRefunded(orderId);
       if (!order) {
         logger.warn(
-          { eventId: event.id, orderId: payload.orderId },
+          { eventId: event.id, orderId },
           'refund for an order that is not cancelled or already refunded; ignored',
         );
         return;
       }
       scope.afterCommit(() => void live.publish([orderChanged(order)]));
     },
-    /** A rider accepted the delivery: that rider may now read the order. */
+    /**
+     * A rider accepted the delivery: that rider may now read the order. Assignment events carry
+     * the instant they happened at the delivery subgraph (`at`), which orders those that arrive
+     * out of order.
+     */
     'delivery.assigned': async (event, scope) => {
-      const payload = deliveryPayload(event);
-      if (!payload?.riderId || !payload.riderUserId) return malformed(event);
+      const { orderId, riderId, riderUserId, at } = event.payload;
       const order = await createTxStores(scope).orders.assignRider(
-        payload.orderId,
-        { riderId: payload.riderId, riderUserId: payload.riderUserId },
-        payload.at,
+        orderId,
+        { riderId, riderUserId },
+        new Date(at),
       );
       if (order) scope.afterCommit(() => void live.publish([orderChanged(order)]));
       else logger.info({ eventId: event.id }, 'stale or repeated rider assignment; ignored');
     },
     /** The rider no longer delivers the order (declined after all, reassigned, cancelled). */
     'delivery.unassigned': async (event, scope) => {
-      const payload = deliveryPayload(event);
-      if (!payload?.riderId) return malformed(event);
+      const { orderId, riderId, at } = event.payload;
       const order = await createTxStores(scope).orders.unassignRider(
-        payload.orderId,
-        payload.riderId,
-        payload.at,
+        orderId,
+        riderId,
+        new Date(at),
       );
       if (order) scope.afterCommit(() => void live.publish([orderChanged(order)]));
     },
     /** No rider available yet, dispatch keeps trying: shown on the order as waiting for a rider. */
     'delivery.waiting': async (event, scope) => {
-      const payload = deliveryPayload(event);
-      if (!payload) return malformed(event);
-      const order = await createTxStores(scope).orders.markDeliveryWaiting(
-        payload.orderId,
-        payload.at,
-      );
+      const { orderId, at } = event.payload;
+      const order = await createTxStores(scope).orders.markDeliveryWaiting(orderId, new Date(at));
       if (order) scope.afterCommit(() => void live.publish([orderChanged(order)]));
     },
     /** CONFIRMED → DELIVERY_IN_PROGRESS, by the rider. */
     'delivery.picked_up': async (event, scope) => {
-      const payload = deliveryPayload(event);
-      if (!payload) return malformed(event);
       const changed = await eventTransition(
         createTxStores(scope),
-        payload.orderId,
-        riderChange('PICK_UP', payload),
+        event.payload.orderId,
+        riderChange('PICK_UP', event.payload),
       );
       if (!changed) {
         logger.info({ eventId: event.id }, 'pickup of an order that is not CONFIRMED; ignored');
@@ -158,18 +122,17 @@ export function orderEventHandlers(
      * event then changes nothing.
      */
     'delivery.delivered': async (event, scope) => {
-      const payload = deliveryPayload(event);
-      if (!payload) return malformed(event);
+      const { orderId } = event.payload;
       const stores = createTxStores(scope);
-      const deliver = riderChange('DELIVER', payload);
-      if (await eventTransition(stores, payload.orderId, deliver)) return;
+      const deliver = riderChange('DELIVER', event.payload);
+      if (await eventTransition(stores, orderId, deliver)) return;
       const pickUp = {
-        ...riderChange('PICK_UP', payload),
+        ...riderChange('PICK_UP', event.payload),
         reason: 'picked up (implied by delivery)',
       };
       if (
-        (await eventTransition(stores, payload.orderId, pickUp)) &&
-        (await eventTransition(stores, payload.orderId, deliver))
+        (await eventTransition(stores, orderId, pickUp)) &&
+        (await eventTransition(stores, orderId, deliver))
       ) {
         return;
       }
@@ -181,9 +144,15 @@ export function orderEventHandlers(
 /** A status change the assigned rider made (reported by the delivery subgraph). */
 function riderChange(
   action: 'PICK_UP' | 'DELIVER',
-  payload: { riderUserId: string | null; at: Date },
+  payload: { riderUserId: string; at: string },
 ): StatusChange {
-  return { action, actor: 'RIDER', actorUserId: payload.riderUserId, reason: null, at: payload.at };
+  return {
+    action,
+    actor: 'RIDER',
+    actorUserId: payload.riderUserId,
+    reason: null,
+    at: new Date(payload.at),
+  };
 }
 
 export function orderJobs(

@@ -1,9 +1,9 @@
 import type { Order } from '../__generated__/prisma/client.ts';
 
 /**
- * The order subgraph's live channels (docs/contracts.md, "Delivery and live tracking"). A message
- * only says that something changed; subscribers read the current state from the database, so a
- * message carries no data a subscriber could not see and a lost one only delays an update.
+ * The order subgraph's live channels (docs/architecture.md, section 2.3). A message only says
+ * that something changed; subscribers read the current state from the database, so a message
+ * carries no data a subscriber could not see and a lost one only delays an update.
  */
 
 /** `order:<orderId>`: the order (its status or its delivery assignment) changed. */

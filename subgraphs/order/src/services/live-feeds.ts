@@ -40,7 +40,8 @@ function listen<Message>(live: LivePubSub, channel: string) {
 
 /**
  * The subscriptions of one subscriber: authorized here when they start (a refusal is thrown, so
- * no event is sent), then fed from the live channels (docs/contracts.md) and the database.
+ * no event is sent), then fed from the live channels (docs/architecture.md, section 2.3) and the
+ * database.
  */
 export class LiveFeeds {
   constructor(

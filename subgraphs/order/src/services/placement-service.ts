@@ -92,7 +92,6 @@ export class PlacementService {
         },
         this.requestId,
       );
-      checkQuote(quote);
       reservation = 'maybe';
       try {
         await this.clients.catalog.reserveStock(
@@ -205,7 +204,7 @@ export class PlacementService {
         tablewareCount: request.tablewareCount,
         scheduledDeliveryAt: request.deliverAt,
         address,
-        pickup: pickupOf(quote),
+        pickup: quote.merchant.location,
         placedAt,
         paymentDueAt: new Date(placedAt.getTime() + this.settings.paymentTimeoutSeconds * 1000),
         items: quote.lines.map((line) => ({
@@ -300,51 +299,4 @@ function stockItems(
       byItem.set(key, { dishId: line.dishId, setMealId: line.setMealId, quantity: line.quantity });
   }
   return [...byItem.values()];
-}
-
-/**
- * Where the rider picks the order up: the merchant's location from the quote. A catalog that does
- * not send it yet (or a broken point) leaves it unknown rather than failing the order: delivery
- * can still find the merchant's location itself.
- */
-function pickupOf(quote: OrderQuote): { latitude: number; longitude: number } | null {
-  const location = quote.merchant.location;
-  if (!location) return null;
-  const { latitude, longitude } = location;
-  const valid =
-    Number.isFinite(latitude) &&
-    Number.isFinite(longitude) &&
-    Math.abs(latitude) <= 90 &&
-    Math.abs(longitude) <= 180;
-  return valid ? { latitude, longitude } : null;
-}
-
-/**
- * The quote is catalog's, but the order stores it as its own: check it adds up in integer minor
- * units of one currency before anything is charged on it.
- */
-function checkQuote(quote: OrderQuote): void {
-  const amounts = [
-    quote.itemsTotal,
-    quote.packingFee,
-    quote.deliveryFee,
-    quote.total,
-    ...quote.lines.flatMap((line) => [line.unitPrice, line.lineTotal]),
-  ];
-  const currency = quote.total.currency;
-  const sound =
-    quote.lines.length > 0 &&
-    amounts.every(
-      (m) => Number.isSafeInteger(m.amount) && m.amount >= 0 && m.currency === currency,
-    ) &&
-    quote.lines.every(
-      (line) =>
-        Number.isInteger(line.quantity) &&
-        line.quantity > 0 &&
-        line.lineTotal.amount === line.unitPrice.amount * line.quantity,
-    ) &&
-    quote.itemsTotal.amount === quote.lines.reduce((sum, line) => sum + line.lineTotal.amount, 0) &&
-    quote.total.amount ===
-      quote.itemsTotal.amount + quote.packingFee.amount + quote.deliveryFee.amount;
-  if (!sound) throw new Error('catalog quote-order answered an inconsistent quote');
 }

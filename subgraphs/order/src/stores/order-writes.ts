@@ -1,3 +1,4 @@
+import type { AddressSnapshot, GeoPoint } from '@sky/contracts';
 import { conflict } from '@sky/errors';
 import {
   Prisma,
@@ -29,16 +30,9 @@ export interface NewOrder {
   remark: string | null;
   tablewareCount: number | null;
   scheduledDeliveryAt: Date | null;
-  address: {
-    contactName: string;
-    phone: string;
-    detail: string;
-    label: string | null;
-    latitude: number;
-    longitude: number;
-  };
-  /** The merchant's location, where the rider picks the order up; null when catalog gave none. */
-  pickup: { latitude: number; longitude: number } | null;
+  address: AddressSnapshot;
+  /** The merchant's location (from catalog's quote), where the rider picks the order up. */
+  pickup: GeoPoint;
   placedAt: Date;
   paymentDueAt: Date;
   items: {
@@ -93,8 +87,8 @@ export class OrderWrites {
         addressLabel: order.address.label,
         addressLatitude: order.address.latitude,
         addressLongitude: order.address.longitude,
-        pickupLatitude: order.pickup?.latitude ?? null,
-        pickupLongitude: order.pickup?.longitude ?? null,
+        pickupLatitude: order.pickup.latitude,
+        pickupLongitude: order.pickup.longitude,
         version: 1,
         placedAt: order.placedAt,
         paymentDueAt: order.paymentDueAt,

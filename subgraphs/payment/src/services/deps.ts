@@ -1,18 +1,7 @@
+import type { OrderForPayment } from '@sky/contracts';
 import type { Logger } from '@sky/logging';
 import type { PaymentProviderClient } from '../provider/provider-client.ts';
 import type { PaymentLedger } from '../stores/ledger.ts';
-
-/** The order as the order subgraph's `order-for-payment` describes it (docs/contracts.md). */
-export interface OrderForPayment {
-  orderId: string;
-  orderNumber: string;
-  customerId: string;
-  merchantId: string;
-  status: string;
-  payStatus: string;
-  total: { amount: number; currency: string };
-  paymentDueAt: string | null;
-}
 
 /** What the payment domain needs from the outside world; built once per subgraph. */
 export interface PaymentDeps {

@@ -1,36 +1,16 @@
-import { z } from '@sky/config';
-import type { DomainEvent, EventHandler, TransactionScope } from '@sky/events';
+import type { EventHandlers, ParsedEvent, TransactionScope } from '@sky/events';
 import { LedgerTransaction, type Tx } from '../stores/ledger.ts';
 import type { PaymentDeps } from './deps.ts';
 import { failPendingPayment, RefundReason, requestRefund } from './settlement.ts';
-
-const money = z.object({ amount: z.number().int(), currency: z.string().length(3) });
-
-const orderPlaced = z.object({
-  orderId: z.string().uuid(),
-  customerId: z.string().uuid(),
-  merchantId: z.string().uuid(),
-  total: money,
-  paymentDueAt: z.string().nullish(),
-});
-
-const orderCancelled = z.object({
-  orderId: z.string().uuid(),
-  customerId: z.string().uuid(),
-  merchantId: z.string().uuid(),
-  reason: z.string().nullish(),
-  at: z.string().nullish(),
-});
 
 export const CANCELLED_BEFORE_CONFIRMATION =
   'The order was cancelled before the payment was confirmed.';
 
 /** order.placed: remember what the order costs and who pays it. */
 export async function onOrderPlaced(
-  event: DomainEvent,
+  { payload }: ParsedEvent<'order.placed'>,
   scope: TransactionScope<Tx>,
 ): Promise<void> {
-  const payload = orderPlaced.parse(event.payload);
   await new LedgerTransaction(scope).upsertPlacedSnapshot({
     orderId: payload.orderId,
     customerId: payload.customerId,
@@ -47,16 +27,15 @@ export async function onOrderPlaced(
  */
 export async function onOrderCancelled(
   deps: Pick<PaymentDeps, 'logger'>,
-  event: DomainEvent,
+  { payload }: ParsedEvent<'order.cancelled'>,
   scope: TransactionScope<Tx>,
 ): Promise<void> {
-  const payload = orderCancelled.parse(event.payload);
   const ledger = new LedgerTransaction(scope);
   await ledger.markSnapshotCancelled({
     orderId: payload.orderId,
     customerId: payload.customerId,
     merchantId: payload.merchantId,
-    at: payload.at ? new Date(payload.at) : new Date(),
+    at: new Date(payload.at),
   });
   await ledger.lockSnapshot(payload.orderId);
   const live = await ledger.findLivePayment(payload.orderId);
@@ -72,10 +51,10 @@ export async function onOrderCancelled(
   }
 }
 
-/** The payment subgraph's event consumers (routes in packages/events/src/routes.ts). */
+/** The payment subgraph's event consumers (routes and payloads: @sky/contracts). */
 export function orderEventHandlers(
   deps: Pick<PaymentDeps, 'logger'>,
-): Record<string, EventHandler<Tx>> {
+): EventHandlers<'payment', Tx> {
   return {
     'order.placed': onOrderPlaced,
     'order.cancelled': (event, scope) => onOrderCancelled(deps, event, scope),

@@ -1,0 +1,3 @@
+export * from './common.ts';
+export * from './internal-endpoints.ts';
+export * from './events.ts';
