@@ -1,6 +1,6 @@
 import type { RequestContext } from '@sky/server-kit';
 import type { ViewerContext } from '@sky/auth';
-import type { CatalogManagement } from './management.ts';
+import type { CatalogManagement } from './services/management.ts';
 import type { CatalogStores } from './stores/index.ts';
 
 /** What every resolver of the catalog subgraph receives. */

@@ -1,3 +1,3 @@
 export { loadConfig, type CatalogSubgraphConfig } from './config.ts';
 export { createCatalogSubgraph, type CatalogSubgraph } from './server.ts';
-export { seedCatalogDemoData } from './seed.ts';
+export { seedCatalogDemoData } from './stores/demo-data.ts';

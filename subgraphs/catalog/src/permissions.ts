@@ -1,11 +1,79 @@
 import { allow, deny, shield } from 'graphql-shield';
-import { hasAnyRole } from '@sky/auth';
-import { forbidden } from '@sky/errors';
+import { hasAnyRole, hasRole, isAdmin, isStaffOf, type Viewer } from '@sky/auth';
+import { badUserInput, forbidden, unauthenticated } from '@sky/errors';
+
+/**
+ * All of the catalog's authorization: who may manage a merchant (checked by the management
+ * service per entity), who sees the hidden parts of a menu (filtered by the stores), and the
+ * shield over the schema.
+ */
+
+/**
+ * Who may manage a merchant's shop and menu: its own staff and admins. The shield only lets
+ * MERCHANT_STAFF and ADMIN reach the mutations; these checks add the ownership that depends on
+ * the merchant being changed.
+ */
+
+/**
+ * The merchant a management call acts on: staff act on their own merchant (naming another one is
+ * FORBIDDEN); admins must name it.
+ */
+export function merchantToManage(viewer: Viewer | null, requested: string | null | undefined) {
+  if (!viewer) throw unauthenticated();
+  if (isAdmin(viewer)) {
+    if (!requested) throw badUserInput('"merchantId" is required for admins.', 'merchantId');
+    return requested;
+  }
+  if (hasRole(viewer, 'MERCHANT_STAFF') && viewer.merchantId) {
+    if (requested && requested !== viewer.merchantId) throw notYourMerchant();
+    return viewer.merchantId;
+  }
+  throw forbidden('Only the merchant’s staff and admins may manage its shop.');
+}
+
+/** Refuses unless the viewer is staff of `merchantId` or an admin. */
+export function assertManages(viewer: Viewer | null, merchantId: string): void {
+  if (!viewer) throw unauthenticated();
+  if (!isAdmin(viewer) && !isStaffOf(viewer, merchantId)) throw notYourMerchant();
+}
+
+const notYourMerchant = () =>
+  forbidden('You may only manage the shop and menu of your own merchant.');
+
+/**
+ * Who may see the hidden parts of a menu: disabled categories and dishes or set meals that are
+ * off sale (or listed under a disabled category). Everyone else simply does not see them: they
+ * are filtered out, as if they did not exist, rather than refused with an error.
+ */
+export type HiddenMenuAccess =
+  { kind: 'all' } | { kind: 'merchant'; merchantId: string } | { kind: 'none' };
+
+export function hiddenMenuAccess(viewer: Viewer | null): HiddenMenuAccess {
+  if (isAdmin(viewer)) return { kind: 'all' };
+  if (viewer?.merchantId && hasRole(viewer, 'MERCHANT_STAFF')) {
+    return { kind: 'merchant', merchantId: viewer.merchantId };
+  }
+  return { kind: 'none' };
+}
+
+/** Whether the viewer sees the hidden parts of this merchant's menu (its staff and admins). */
+export function seesHiddenMenuOf(viewer: Viewer | null, merchantId: string): boolean {
+  return isAdmin(viewer) || isStaffOf(viewer, merchantId);
+}
+
+/** Whether a category is shown to the viewer. */
+export function isCategoryVisible(
+  category: { merchantId: string; enabled: boolean },
+  viewer: Viewer | null,
+): boolean {
+  return category.enabled || seesHiddenMenuOf(viewer, category.merchantId);
+}
 
 /**
  * Management is for merchant staff and admins: anonymous callers get UNAUTHENTICATED, every
  * other role FORBIDDEN. Which merchant a staff member may change depends on the entity, so that
- * check (another merchant's staff: FORBIDDEN) is made by CatalogManagement (see access.ts).
+ * check (another merchant's staff: FORBIDDEN) is made by CatalogManagement (`merchantToManage`,
+ * `assertManages` above).
  */
 const managesMenus = hasAnyRole('MERCHANT_STAFF', 'ADMIN');
 
@@ -13,7 +81,7 @@ const managesMenus = hasAnyRole('MERCHANT_STAFF', 'ADMIN');
  * Browsing the catalog is public: it needs no sign-in, so every listed query field is allowed;
  * mutations are for merchant staff and admins (`managesMenus`). What only a merchant's staff and
  * admins may see (disabled categories, off-sale dishes and set meals) is not refused here but
- * filtered out by the stores (see visibility.ts), so those items do not exist for other callers:
+ * filtered out by the stores (`hiddenMenuAccess` above), so those items do not exist for other callers:
  * `dish(id)` and `_entities` answer null, lists leave them out.
  *
  * Deny by default: every type and root field is listed, and anything added to the schema later

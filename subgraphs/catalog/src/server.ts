@@ -1,15 +1,18 @@
 import type { Logger } from '@sky/logging';
 import { createSubgraph } from '@sky/server-kit';
-import { PrismaClient, type Prisma } from './__generated__/prisma/client.ts';
 import type { CatalogSubgraphConfig } from './config.ts';
 import type { CatalogContext } from './context.ts';
-import { catalogEventHandlers } from './events.ts';
-import { catalogInternalApi } from './internal-api.ts';
-import { CatalogManagement } from './management.ts';
-import { permissions } from './permissions.ts';
+import { catalogEventHandlers } from './events/handlers.ts';
+import { catalogInternalApi } from './routes/internal-api.ts';
+import { CatalogManagement } from './services/management.ts';
+import { hiddenMenuAccess, permissions } from './permissions.ts';
 import { resolvers } from './resolvers/index.ts';
-import { createCatalogStores } from './stores/index.ts';
-import { hiddenMenuAccess } from './visibility.ts';
+import {
+  createCatalogPrisma,
+  createCatalogStores,
+  type CatalogPrisma,
+  type CatalogTx,
+} from './stores/index.ts';
 
 /**
  * Builds the catalog subgraph (database migrated, schema protected) without listening: the public
@@ -18,11 +21,10 @@ import { hiddenMenuAccess } from './visibility.ts';
  * so it runs no outbox relay.
  */
 export function createCatalogSubgraph(config: CatalogSubgraphConfig, logger?: Logger) {
-  return createSubgraph<PrismaClient, Prisma.TransactionClient, CatalogContext>({
+  return createSubgraph<CatalogPrisma, CatalogTx, CatalogContext>({
     config,
     logger,
-    createPrisma: (adapter) =>
-      new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] }),
+    createPrisma: createCatalogPrisma,
     resolvers,
     permissions,
     createContext: (state, { prisma }) => {

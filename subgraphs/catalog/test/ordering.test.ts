@@ -4,7 +4,7 @@ import { RedisStreamTransport } from '@sky/events';
 import { createLogger } from '@sky/logging';
 import { requestInternal } from '@sky/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { businessDate, localClock } from '../src/business-hours.ts';
+import { businessDate, localClock } from '../src/domain/business-hours.ts';
 import { dataOf, refusal, startCatalog, type TestCatalog } from './helpers.ts';
 
 /**

@@ -1,3 +1,3 @@
 export { loadConfig, type DeliverySubgraphConfig } from './config.ts';
 export { createDeliverySubgraph, type DeliverySubgraph } from './server.ts';
-export { seedDeliveryDemoData } from './seed.ts';
+export { seedDeliveryDemoData } from './stores/demo-data.ts';

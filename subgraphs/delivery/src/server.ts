@@ -1,6 +1,5 @@
 import type { Logger } from '@sky/logging';
 import { createSubgraph } from '@sky/server-kit';
-import { PrismaClient } from './__generated__/prisma/client.ts';
 import type { DeliverySubgraphConfig } from './config.ts';
 import type { DeliveryContext } from './context.ts';
 import { deliveryEventHandlers, deliveryJobs } from './events/handlers.ts';
@@ -8,19 +7,23 @@ import { permissions } from './permissions.ts';
 import { resolvers } from './resolvers/index.ts';
 import { DeliveryActions } from './services/delivery-actions.ts';
 import { RiderActions } from './services/rider-actions.ts';
-import { createDeliveryStores } from './stores/index.ts';
-import { transactionRunner, type DeliveryTx } from './stores/tx-stores.ts';
+import {
+  createDeliveryPrisma,
+  createDeliveryStores,
+  transactionRunner,
+  type DeliveryPrisma,
+  type DeliveryTx,
+} from './stores/index.ts';
 
 /**
  * Builds the delivery subgraph (database migrated, schema protected, event workers running: the
  * outbox relay, the order event handlers and the dispatch timers) without listening.
  */
 export function createDeliverySubgraph(config: DeliverySubgraphConfig, logger?: Logger) {
-  return createSubgraph<PrismaClient, DeliveryTx, DeliveryContext>({
+  return createSubgraph<DeliveryPrisma, DeliveryTx, DeliveryContext>({
     config,
     logger,
-    createPrisma: (adapter) =>
-      new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] }),
+    createPrisma: createDeliveryPrisma,
     resolvers,
     permissions,
     createContext: (state, runtime) => {

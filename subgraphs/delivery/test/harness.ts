@@ -11,7 +11,7 @@ import {
 import { createClient, type Client } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import type { Delivery, Rider } from '../src/__generated__/prisma/client.ts';
+import type { Delivery, Rider } from '../src/stores/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createDeliverySubgraph, type DeliverySubgraph } from '../src/server.ts';
 

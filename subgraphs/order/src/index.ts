@@ -1,3 +1,3 @@
 export { loadConfig, type OrderSubgraphConfig } from './config.ts';
 export { createOrderSubgraph, type OrderSubgraph } from './server.ts';
-export { seedOrderDemoData } from './seed.ts';
+export { seedOrderDemoData } from './stores/demo-data.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { graphql } from 'graphql';
 import type { Role, Viewer } from '@sky/auth';
 import { buildProtectedSubgraphSchema, readSubgraphSchema } from '@sky/server-kit';
-import type { Order } from './__generated__/prisma/client.ts';
+import type { Order } from './stores/index.ts';
 import { permissions } from './permissions.ts';
 import { resolvers } from './resolvers/index.ts';
 import type { OrderStores } from './stores/index.ts';

@@ -1,11 +1,10 @@
 import type { Logger } from '@sky/logging';
 import { createSubgraph } from '@sky/server-kit';
-import { PrismaClient } from './__generated__/prisma/client.ts';
 import { createInternalClients, type InternalClients } from './clients/internal-clients.ts';
 import type { OrderSubgraphConfig } from './config.ts';
 import type { OrderContext } from './context.ts';
 import { orderEventHandlers, orderJobs } from './events/handlers.ts';
-import { orderInternalApi } from './internal-api.ts';
+import { orderInternalApi } from './routes/internal-api.ts';
 import { LiveNotifier } from './live/notifier.ts';
 import { permissions } from './permissions.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -13,7 +12,12 @@ import { CartService } from './services/cart-service.ts';
 import { LiveFeeds } from './services/live-feeds.ts';
 import { OrderActions } from './services/order-actions.ts';
 import { PlacementService } from './services/placement-service.ts';
-import { createOrderStores, type OrderTx } from './stores/index.ts';
+import {
+  createOrderPrisma,
+  createOrderStores,
+  type OrderPrisma,
+  type OrderTx,
+} from './stores/index.ts';
 
 /**
  * Builds the order subgraph (database migrated, schema protected, event workers running: the
@@ -26,11 +30,10 @@ export function createOrderSubgraph(
   logger?: Logger,
   clients: InternalClients = createInternalClients(config),
 ) {
-  return createSubgraph<PrismaClient, OrderTx, OrderContext>({
+  return createSubgraph<OrderPrisma, OrderTx, OrderContext>({
     config,
     logger,
-    createPrisma: (adapter) =>
-      new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] }),
+    createPrisma: createOrderPrisma,
     resolvers,
     permissions,
     createContext: (state, runtime) => {

@@ -3,7 +3,7 @@ import { RedisStreamTransport, scheduleJob, type DomainEvent } from '@sky/events
 import { createLogger } from '@sky/logging';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderStatus } from '../src/__generated__/prisma/client.ts';
+import type { OrderStatus } from '../src/stores/index.ts';
 import {
   merchantChannel,
   orderChannel,

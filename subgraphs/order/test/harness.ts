@@ -8,7 +8,7 @@ import {
 } from '@sky/testkit';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { OrderStatus, PayStatus } from '../src/__generated__/prisma/client.ts';
+import type { OrderStatus, PayStatus } from '../src/stores/index.ts';
 import { createInternalClients, type InternalClients } from '../src/clients/internal-clients.ts';
 import { loadConfig } from '../src/config.ts';
 import { createOrderSubgraph, type OrderSubgraph } from '../src/server.ts';

@@ -5,7 +5,7 @@ import { orderForPayment } from '@sky/contracts';
 import { callInternal, requestInternal } from '@sky/server-kit';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order, OrderStatus } from '../src/__generated__/prisma/client.ts';
+import type { Order, OrderStatus } from '../src/stores/index.ts';
 import {
   codeOf,
   eventsOf,

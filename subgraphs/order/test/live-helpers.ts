@@ -9,7 +9,7 @@ import type { ExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import type { Order } from '../src/__generated__/prisma/client.ts';
+import type { Order } from '../src/stores/index.ts';
 import { waitFor, type OrderHarness } from './harness.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,3 +1,3 @@
 export { loadConfig, type PaymentSubgraphConfig } from './config.ts';
 export { createPaymentSubgraph, type PaymentSubgraph } from './server.ts';
-export { seedPaymentDemoData } from './seed.ts';
+export { seedPaymentDemoData } from './stores/demo-data.ts';

@@ -1,9 +1,27 @@
+import { isAdmin, isAuthenticated, isStaffOf, ownerRule, type Viewer } from '@sky/auth';
 import { allow, deny, rule, shield } from 'graphql-shield';
-import { isAuthenticated, ownerRule } from '@sky/auth';
 import { forbidden, unauthenticated } from '@sky/errors';
-import type { Payment, Refund } from './__generated__/prisma/client.ts';
+import type { Payment, Refund } from './stores/index.ts';
 import type { PaymentContext } from './context.ts';
-import { canViewPayment } from './visibility.ts';
+
+/** All of the payment subgraph's authorization: who may see a payment, and the shield. */
+
+/** The parties of a payment, copied onto it from the order when the attempt was created. */
+export interface PaymentParties {
+  customerId: string;
+  merchantId: string;
+}
+
+/**
+ * Who may see a payment and its refunds: the paying customer, staff of the order's merchant and
+ * admins. Used by the shield rules and by `Query.payment`, so both agree.
+ */
+export function canViewPayment(viewer: Viewer | null, payment: PaymentParties): boolean {
+  if (!viewer) return false;
+  return (
+    viewer.userId === payment.customerId || isStaffOf(viewer, payment.merchantId) || isAdmin(viewer)
+  );
+}
 
 /** The paying customer, staff of the order's merchant, or an admin. */
 const mayViewPayment = ownerRule<Payment>('mayViewPayment', (payment, viewer) =>

@@ -1,24 +1,22 @@
 import type { Logger } from '@sky/logging';
-import { orderForPayment } from '@sky/contracts';
-import {
-  callInternal,
-  createSubgraph,
-  internalClientOptions,
-  type SubgraphRuntime,
-} from '@sky/server-kit';
-import { PrismaClient } from './__generated__/prisma/client.ts';
+import { createSubgraph, type SubgraphRuntime } from '@sky/server-kit';
+import { orderClient } from './clients/order-client.ts';
 import type { PaymentSubgraphConfig } from './config.ts';
 import type { PaymentContext } from './context.ts';
 import { permissions } from './permissions.ts';
-import { PaymentProviderClient } from './provider/provider-client.ts';
+import { PaymentProviderClient } from './clients/payment-provider.ts';
 import { resolvers } from './resolvers/index.ts';
 import type { PaymentDeps } from './services/deps.ts';
 import { createPaymentService } from './services/index.ts';
-import { paymentJobs } from './services/jobs.ts';
-import { orderEventHandlers } from './services/order-events.ts';
-import { PaymentLedger, type Tx } from './stores/ledger.ts';
-import { createPaymentStores } from './stores/index.ts';
-import { mountSandboxWebhook, WEBHOOK_PATH } from './webhook/sandbox-webhook.ts';
+import { orderEventHandlers, paymentJobs } from './events/handlers.ts';
+import {
+  createPaymentPrisma,
+  createPaymentStores,
+  PaymentLedger,
+  type PaymentPrisma,
+  type PaymentTx,
+} from './stores/index.ts';
+import { mountSandboxWebhook, WEBHOOK_PATH } from './routes/sandbox-webhook.ts';
 
 /**
  * Builds the payment subgraph (database migrated, schema protected, webhook mounted, event
@@ -27,29 +25,23 @@ import { mountSandboxWebhook, WEBHOOK_PATH } from './webhook/sandbox-webhook.ts'
 export async function createPaymentSubgraph(config: PaymentSubgraphConfig, logger?: Logger) {
   const { provider } = config.payment;
   const providerClient = provider ? new PaymentProviderClient(provider) : null;
+  const fetchOrder = orderClient(config);
 
   /** What the payment domain needs, from the subgraph's runtime (all of it stateless). */
-  const depsOf = (runtime: SubgraphRuntime<PrismaClient, Tx>): PaymentDeps => ({
+  const depsOf = (runtime: SubgraphRuntime<PaymentPrisma, PaymentTx>): PaymentDeps => ({
     ledger: new PaymentLedger(runtime.prisma, runtime.transaction),
     provider: providerClient,
     logger: runtime.logger,
     callbackUrl: () => provider?.callbackUrl ?? `${runtime.localOrigin()}${WEBHOOK_PATH}`,
-    fetchOrder: (orderId, requestId) =>
-      callInternal(
-        orderForPayment,
-        internalClientOptions(config.internal, 'order'),
-        { orderId },
-        requestId,
-      ),
+    fetchOrder,
     allowTestOutcome: config.payment.allowTestOutcome,
     reconcileAfterSeconds: config.payment.reconcileAfterSeconds,
   });
 
-  const subgraph = await createSubgraph<PrismaClient, Tx, PaymentContext>({
+  const subgraph = await createSubgraph<PaymentPrisma, PaymentTx, PaymentContext>({
     config,
     logger,
-    createPrisma: (adapter) =>
-      new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] }),
+    createPrisma: createPaymentPrisma,
     resolvers,
     permissions,
     createContext: (state, runtime) => ({

@@ -1,8 +1,8 @@
 import type { RequestContext } from '@sky/server-kit';
 import type { ViewerContext } from '@sky/auth';
-import type { AddressBookService } from './address-book.ts';
+import type { AddressBookService } from './services/address-book.ts';
 import type { UserStores } from './stores/index.ts';
-import type { AuthService } from './auth-service.ts';
+import type { AuthService } from './services/authentication.ts';
 
 /** What every resolver of the user subgraph receives. */
 export interface UserContext extends RequestContext, ViewerContext {

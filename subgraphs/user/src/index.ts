@@ -1,3 +1,3 @@
 export { loadConfig, type UserSubgraphConfig } from './config.ts';
 export { createUserSubgraph, type UserSubgraph } from './server.ts';
-export { seedUserDemoData } from './seed.ts';
+export { seedUserDemoData } from './stores/demo-data.ts';

@@ -1,7 +1,7 @@
 import { allow, deny, rule, shield } from 'graphql-shield';
 import { isAdmin, isAuthenticated, ownerRule, type ViewerContext } from '@sky/auth';
 import { forbidden, unauthenticated } from '@sky/errors';
-import type { Address, User } from './__generated__/prisma/client.ts';
+import type { Address, User } from './stores/index.ts';
 
 /** The user themself or an admin. */
 const isSelfOrAdmin = ownerRule<User>(

@@ -1,15 +1,19 @@
 import type { Logger } from '@sky/logging';
 import { TokenSigner } from '@sky/auth';
 import { createSubgraph } from '@sky/server-kit';
-import { PrismaClient, type Prisma } from './__generated__/prisma/client.ts';
-import { AddressBookService } from './address-book.ts';
-import { AuthService } from './auth-service.ts';
+import { AddressBookService } from './services/address-book.ts';
+import { AuthService } from './services/authentication.ts';
 import type { UserSubgraphConfig } from './config.ts';
 import type { UserContext } from './context.ts';
-import { userInternalApi } from './internal-api.ts';
+import { userInternalApi } from './routes/internal-api.ts';
 import { permissions } from './permissions.ts';
 import { resolvers } from './resolvers/index.ts';
-import { createUserStores } from './stores/index.ts';
+import {
+  createUserPrisma,
+  createUserStores,
+  type UserPrisma,
+  type UserTx,
+} from './stores/index.ts';
 
 /** Builds the user subgraph (database migrated, schema protected) without listening. */
 export async function createUserSubgraph(config: UserSubgraphConfig, logger?: Logger) {
@@ -17,11 +21,10 @@ export async function createUserSubgraph(config: UserSubgraphConfig, logger?: Lo
     ...config.jwt,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
   });
-  const subgraph = await createSubgraph<PrismaClient, Prisma.TransactionClient, UserContext>({
+  const subgraph = await createSubgraph<UserPrisma, UserTx, UserContext>({
     config,
     logger,
-    createPrisma: (adapter) =>
-      new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] }),
+    createPrisma: createUserPrisma,
     resolvers,
     permissions,
     createContext: (state, { prisma }) => {

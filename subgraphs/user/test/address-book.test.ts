@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorCodes, type GraphQLResponse } from '@sky/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ADDRESSES_PER_USER } from '../src/address-book.ts';
+import { MAX_ADDRESSES_PER_USER } from '../src/services/address-book.ts';
 import { startUserSubgraph, type TestUser, type UserSubgraphHarness } from './harness.ts';
 
 let harness: UserSubgraphHarness;

@@ -1,6 +1,6 @@
-import { formatMinute } from '../business-hours.ts';
+import { formatMinute } from '../domain/business-hours.ts';
 import type { MerchantResolvers } from '../__generated__/resolvers-types.ts';
-import { isCategoryVisible, seesHiddenMenuOf } from '../visibility.ts';
+import { isCategoryVisible, seesHiddenMenuOf } from '../permissions.ts';
 import { money } from './money.ts';
 
 export const Merchant: MerchantResolvers = {

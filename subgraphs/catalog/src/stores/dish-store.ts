@@ -3,14 +3,14 @@ import type { Dish, DishFlavor, PrismaClient, SetMeal } from '../__generated__/p
 import { isUuid } from '@sky/database';
 import { badUserInput, conflict, domainError, ErrorCode, notFound } from '@sky/errors';
 import { pageSize, toConnection, type PageArgs } from '@sky/server-kit';
-import { businessDate } from '../business-hours.ts';
+import { businessDate } from '../domain/business-hours.ts';
 import {
   createdAtAfter,
   createdAtCursorKey,
   createdAtOrder,
   readCreatedAtCursor,
-} from '../pagination.ts';
-import type { HiddenMenuAccess } from '../visibility.ts';
+} from '../domain/pagination.ts';
+import type { HiddenMenuAccess } from '../permissions.ts';
 import { rowsById, rowsByParent } from './loaders.ts';
 import { publicDish, visibleTo } from './menu-filters.ts';
 import { nameContains } from './name-search.ts';

@@ -1,5 +1,6 @@
-import type { PrismaClient } from '../__generated__/prisma/client.ts';
-import type { HiddenMenuAccess } from '../visibility.ts';
+import type { Database } from '@sky/database';
+import { PrismaClient, type Prisma } from '../__generated__/prisma/client.ts';
+import type { HiddenMenuAccess } from '../permissions.ts';
 import { CategoryStore } from './category-store.ts';
 import { DishStore } from './dish-store.ts';
 import { MerchantStore } from './merchant-store.ts';
@@ -19,7 +20,10 @@ export interface CatalogStores {
   stock: StockStore;
 }
 
-export function createCatalogStores(prisma: PrismaClient, access: HiddenMenuAccess): CatalogStores {
+export function createCatalogStores(
+  prisma: CatalogPrisma,
+  access: HiddenMenuAccess,
+): CatalogStores {
   return {
     merchants: new MerchantStore(prisma),
     categories: new CategoryStore(prisma, access),
@@ -28,3 +32,20 @@ export function createCatalogStores(prisma: PrismaClient, access: HiddenMenuAcce
     stock: new StockStore(prisma),
   };
 }
+
+/** The catalog database's generated client, and its transaction client. */
+export type CatalogPrisma = PrismaClient;
+export type CatalogTx = Prisma.TransactionClient;
+
+/** Builds the client over the subgraph's driver adapter (PostgreSQL or PGlite). */
+export const createCatalogPrisma = (adapter: Database['adapter']): CatalogPrisma =>
+  new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+
+/** The rows other layers pass around (resolvers' parents, services' inputs). */
+export type {
+  Category,
+  CategoryType,
+  Dish,
+  Merchant,
+  SetMeal,
+} from '../__generated__/prisma/client.ts';

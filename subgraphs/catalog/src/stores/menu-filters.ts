@@ -1,5 +1,5 @@
 import type { Prisma } from '../__generated__/prisma/client.ts';
-import type { HiddenMenuAccess } from '../visibility.ts';
+import type { HiddenMenuAccess } from '../permissions.ts';
 
 /**
  * The visibility rules of `visibility.ts` as Prisma filters, so that loading only what the caller

@@ -6,9 +6,9 @@ import type {
 } from '../__generated__/prisma/client.ts';
 import { badUserInput, notFound } from '@sky/errors';
 import { pageSize, toConnection, type PageArgs } from '@sky/server-kit';
-import { isOpenAt, type WeeklyInterval } from '../business-hours.ts';
+import { isOpenAt, type WeeklyInterval } from '../domain/business-hours.ts';
 import { boundingBox, isValidPoint, type Point } from '@sky/geo';
-import { rankNearbyMerchants } from '../nearby-merchants.ts';
+import { rankNearbyMerchants } from '../domain/nearby-merchants.ts';
 import {
   createdAtAfter,
   createdAtCursorKey,
@@ -16,7 +16,7 @@ import {
   nearbyCursorKey,
   readCreatedAtCursor,
   readNearbyCursor,
-} from '../pagination.ts';
+} from '../domain/pagination.ts';
 import { publicDish } from './menu-filters.ts';
 import { rowsById, rowsByParent } from './loaders.ts';
 import { nameContains } from './name-search.ts';

@@ -7,8 +7,8 @@ import {
   createdAtCursorKey,
   createdAtOrder,
   readCreatedAtCursor,
-} from '../pagination.ts';
-import type { HiddenMenuAccess } from '../visibility.ts';
+} from '../domain/pagination.ts';
+import type { HiddenMenuAccess } from '../permissions.ts';
 import { rowsById, rowsByParent } from './loaders.ts';
 import { publicSetMeal, visibleTo } from './menu-filters.ts';
 import { isRecordNotFound, isUniqueViolation } from './prisma-errors.ts';

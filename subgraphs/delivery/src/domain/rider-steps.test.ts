@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryStatus } from '../__generated__/prisma/enums.ts';
+import type { DeliveryStatus } from '../stores/index.ts';
 import { riderStepOutcome, type RiderStep } from './rider-steps.ts';
 
 const statuses: DeliveryStatus[] = [

@@ -1,4 +1,4 @@
-import type { DeliveryStatus } from '../__generated__/prisma/enums.ts';
+import type { DeliveryStatus } from '../stores/index.ts';
 
 /** The steps only the assigned rider takes, in the one order they may happen. */
 export const RIDER_STEPS = {

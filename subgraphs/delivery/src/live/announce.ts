@@ -1,6 +1,6 @@
 import type { LivePubSub } from '@sky/events';
 import type { Logger } from '@sky/logging';
-import type { Delivery } from '../__generated__/prisma/client.ts';
+import type { Delivery } from '../stores/index.ts';
 import { courierChannel, type CourierMessage } from './courier-stream.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { testChannel } from '@sky/testkit';
 import { describe, expect, it } from 'vitest';
-import type { Delivery } from '../__generated__/prisma/client.ts';
+import type { Delivery } from '../stores/index.ts';
 import { courierStream, type CourierMessage } from './courier-stream.ts';
 
 /** A live channel the test feeds by hand, announcing versions of order `o`. */

@@ -1,6 +1,6 @@
 import { versionedStream } from '@sky/events';
-import type { Delivery } from '../__generated__/prisma/client.ts';
-import { isFinalDeliveryStatus } from '../delivery-status.ts';
+import type { Delivery } from '../stores/index.ts';
+import { isFinalDeliveryStatus } from '../domain/delivery-status.ts';
 
 /** The live channel of an order's delivery (docs/architecture.md, 2.3): `{ orderId, version }`. */
 export const courierChannel = (orderId: string) => `courier:${orderId}`;

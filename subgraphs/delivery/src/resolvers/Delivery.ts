@@ -1,7 +1,7 @@
 import { toConnection } from '@sky/server-kit';
-import { isActiveDeliveryStatus, servedEta } from '../delivery-status.ts';
+import { isActiveDeliveryStatus, servedEta } from '../domain/delivery-status.ts';
 import { pointOrNull } from '@sky/geo';
-import { keysetKey, parseKeysetCursor, trackPageSize } from '../keyset.ts';
+import { keysetKey, parseKeysetCursor, trackPageSize } from '../stores/keyset.ts';
 import type { DeliveryResolvers } from '../__generated__/resolvers-types.ts';
 
 export const Delivery: DeliveryResolvers = {

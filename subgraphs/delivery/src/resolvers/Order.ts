@@ -1,4 +1,4 @@
-import { canSeeDelivery } from '../access.ts';
+import { canSeeDelivery } from '../permissions.ts';
 import type { OrderResolvers } from '../__generated__/resolvers-types.ts';
 
 /** The order subgraph owns orders; this subgraph only adds their delivery. */

@@ -1,4 +1,4 @@
-import { canSeeDelivery, isRiderSelfOrAdmin } from '../access.ts';
+import { canSeeDelivery, isRiderSelfOrAdmin } from '../permissions.ts';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 
 /** The shield requires a viewer on every field here; hidden and unknown ids both answer null. */

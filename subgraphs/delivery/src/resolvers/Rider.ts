@@ -1,6 +1,6 @@
 import { pageSize, toConnection } from '@sky/server-kit';
 import { pointOrNull } from '@sky/geo';
-import { keysetKey, parseKeysetCursor } from '../keyset.ts';
+import { keysetKey, parseKeysetCursor } from '../stores/keyset.ts';
 import type { RiderResolvers } from '../__generated__/resolvers-types.ts';
 
 export const Rider: RiderResolvers = {

@@ -1,5 +1,5 @@
 import { forbidden, notFound, unauthenticated } from '@sky/errors';
-import { canTrackCourier } from '../access.ts';
+import { canTrackCourier } from '../permissions.ts';
 import { courierChannel, courierStream, type CourierMessage } from '../live/courier-stream.ts';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
 

@@ -1,6 +1,6 @@
 import type { Viewer } from '@sky/auth';
 import { conflict, domainError, ErrorCode, forbidden, notFound } from '@sky/errors';
-import type { Delivery, Rider } from '../__generated__/prisma/client.ts';
+import type { Delivery, Rider } from '../stores/index.ts';
 import type { DispatchSettings } from '../config.ts';
 import { riderEvent } from '../domain/delivery-events.ts';
 import { RIDER_STEPS, riderStepOutcome, type RiderStep } from '../domain/rider-steps.ts';

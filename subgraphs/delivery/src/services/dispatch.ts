@@ -1,7 +1,7 @@
 import type { Logger } from '@sky/logging';
-import type { Delivery } from '../__generated__/prisma/client.ts';
+import type { Delivery } from '../stores/index.ts';
 import type { DispatchSettings } from '../config.ts';
-import { estimateEtaSeconds } from '../delivery-status.ts';
+import { estimateEtaSeconds } from '../domain/delivery-status.ts';
 import { unassignedEvent, waitingEvent } from '../domain/delivery-events.ts';
 import type { EventPayload } from '@sky/events';
 import { distanceMeters, pointOrNull, type LatLng } from '@sky/geo';

@@ -1,6 +1,6 @@
 import type { Viewer } from '@sky/auth';
 import { domainError, ErrorCode, notFound, rateLimited } from '@sky/errors';
-import type { Rider } from '../__generated__/prisma/client.ts';
+import type { Rider } from '../stores/index.ts';
 import type { DispatchSettings } from '../config.ts';
 import { parseLocation, parseRecordedAt, parseVehicle } from '../domain/inputs.ts';
 import type { LatLng } from '@sky/geo';

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { isUuid } from '@sky/database';
-import { groupPageRequests, pageRequestKey, type PageRequest } from '../keyset.ts';
+import { groupPageRequests, pageRequestKey, type PageRequest } from './keyset.ts';
 
 /**
  * Like `alignById` from @sky/database, for loaders keyed by another unique column (orderId,

@@ -1,7 +1,7 @@
 import { Prisma, type Delivery, type PrismaClient } from '../__generated__/prisma/client.ts';
 import { alignById, isUuid } from '@sky/database';
 import DataLoader from 'dataloader';
-import { compareKeysets, type PageRequest } from '../keyset.ts';
+import { compareKeysets, type PageRequest } from './keyset.ts';
 import { pageLoader, uniqueLoader } from './batching.ts';
 
 /** Newest first: the reverse of ascending (createdAt, id). */

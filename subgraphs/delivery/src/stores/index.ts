@@ -1,4 +1,5 @@
-import type { PrismaClient } from '../__generated__/prisma/client.ts';
+import type { Database } from '@sky/database';
+import { PrismaClient } from '../__generated__/prisma/client.ts';
 import { DeliveryStore } from './delivery-store.ts';
 import { LocationPointStore } from './location-store.ts';
 import { OfferStore } from './offer-store.ts';
@@ -12,7 +13,7 @@ export interface DeliveryStores {
   locationPoints: LocationPointStore;
 }
 
-export function createDeliveryStores(prisma: PrismaClient): DeliveryStores {
+export function createDeliveryStores(prisma: DeliveryPrisma): DeliveryStores {
   return {
     riders: new RiderStore(prisma),
     deliveries: new DeliveryStore(prisma),
@@ -20,3 +21,26 @@ export function createDeliveryStores(prisma: PrismaClient): DeliveryStores {
     locationPoints: new LocationPointStore(prisma),
   };
 }
+
+/** The delivery database's generated client. */
+export type DeliveryPrisma = PrismaClient;
+
+/** Builds the client over the subgraph's driver adapter (PostgreSQL or PGlite). */
+export const createDeliveryPrisma = (adapter: Database['adapter']): DeliveryPrisma =>
+  new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+
+export {
+  transactionRunner,
+  type DeliveryTx,
+  type LiveAnnouncer,
+  type TxStores,
+} from './tx-stores.ts';
+
+/** The rows and enums other layers pass around (resolvers' parents, services' inputs). */
+export type {
+  Delivery,
+  DeliveryOffer,
+  DeliveryStatus,
+  LocationPoint,
+  Rider,
+} from '../__generated__/prisma/client.ts';

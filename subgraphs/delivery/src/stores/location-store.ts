@@ -1,5 +1,5 @@
 import { Prisma, type LocationPoint, type PrismaClient } from '../__generated__/prisma/client.ts';
-import { compareKeysets, type PageRequest } from '../keyset.ts';
+import { compareKeysets, type PageRequest } from './keyset.ts';
 import { pageLoader } from './batching.ts';
 
 const oldestFirst = (a: LocationPoint, b: LocationPoint) =>

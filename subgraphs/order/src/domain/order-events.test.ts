@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Order } from '../__generated__/prisma/client.ts';
+import type { Order } from '../stores/index.ts';
 import { placementEvents, statusChangeEvents, transitionFields } from './order-events.ts';
 
 const at = new Date('2026-11-25T08:00:00.000Z');

@@ -1,5 +1,5 @@
 import type { NewEvent } from '@sky/events';
-import type { Order, OrderActor, OrderStatus } from '../__generated__/prisma/client.ts';
+import type { Order, OrderActor, OrderStatus } from '../stores/index.ts';
 import { ORDER_TRANSITIONS, type OrderAction } from './transitions.ts';
 
 /**

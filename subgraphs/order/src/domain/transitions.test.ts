@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Role, Viewer } from '@sky/auth';
-import type { OrderStatus } from '../__generated__/prisma/client.ts';
+import type { OrderStatus } from '../stores/index.ts';
 import { actorFor, canTransition, ORDER_TRANSITIONS, type OrderAction } from './transitions.ts';
 
 const STATUSES: OrderStatus[] = [

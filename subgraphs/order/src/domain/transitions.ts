@@ -1,6 +1,6 @@
 import { isAdmin, isStaffOf, type Viewer } from '@sky/auth';
 import { domainError, ErrorCode, forbidden } from '@sky/errors';
-import type { OrderActor, OrderStatus } from '../__generated__/prisma/client.ts';
+import type { OrderActor, OrderStatus } from '../stores/index.ts';
 
 /**
  * The order lifecycle of docs/architecture.md (section 5) as one table: every status change of an

@@ -1,4 +1,4 @@
-import type { Order } from '../__generated__/prisma/client.ts';
+import type { Order } from '../stores/index.ts';
 
 /**
  * The order subgraph's live channels (docs/architecture.md, section 2.3). A message only says

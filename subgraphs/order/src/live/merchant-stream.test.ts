@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Order } from '../__generated__/prisma/client.ts';
+import type { Order } from '../stores/index.ts';
 import type { MerchantOrderMessage } from './channels.ts';
 import { merchantOrderStream } from './merchant-stream.ts';
 import { testChannel } from '@sky/testkit';

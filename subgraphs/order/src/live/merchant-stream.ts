@@ -1,4 +1,4 @@
-import type { Order } from '../__generated__/prisma/client.ts';
+import type { Order } from '../stores/index.ts';
 import type { MerchantOrderEventKind, MerchantOrderMessage } from './channels.ts';
 
 export interface MerchantOrderEvent {

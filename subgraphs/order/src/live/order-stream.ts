@@ -1,6 +1,6 @@
 import { versionedStream } from '@sky/events';
 import type { GraphQLError } from 'graphql';
-import type { Order } from '../__generated__/prisma/client.ts';
+import type { Order } from '../stores/index.ts';
 import type { OrderChangedMessage } from './channels.ts';
 
 /**

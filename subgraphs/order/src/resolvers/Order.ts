@@ -1,4 +1,4 @@
-import type { Order as OrderModel } from '../__generated__/prisma/client.ts';
+import type { Order as OrderModel } from '../stores/index.ts';
 import type { OrderResolvers } from '../__generated__/resolvers-types.ts';
 import { money } from '../money.ts';
 import { merchantReference, userReference } from '../references.ts';

@@ -1,6 +1,6 @@
 import { isAdmin } from '@sky/auth';
 import { forbidden } from '@sky/errors';
-import { canViewOrder } from '../access.ts';
+import { canViewOrder } from '../permissions.ts';
 import { servicesOf } from '../context.ts';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 

@@ -2,7 +2,7 @@ import { isAdmin, type Viewer } from '@sky/auth';
 import { isUuid } from '@sky/database';
 import { badUserInput, ErrorCode, forbidden, notFound } from '@sky/errors';
 import { GraphQLError } from 'graphql';
-import type { Cart, OrderItem } from '../__generated__/prisma/client.ts';
+import type { Cart, OrderItem } from '../stores/index.ts';
 import type { CatalogClient, ItemQuote } from '../clients/internal-clients.ts';
 import { cartLineKey, MAX_LINE_QUANTITY, parseAddToCart } from '../domain/inputs.ts';
 import type { OrderStores } from '../stores/index.ts';

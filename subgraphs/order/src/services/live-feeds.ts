@@ -2,7 +2,7 @@ import { isAdmin, type Viewer } from '@sky/auth';
 import { isUuid } from '@sky/database';
 import type { LivePubSub } from '@sky/events';
 import { forbidden, notFound } from '@sky/errors';
-import { canListOrdersOfMerchant, canViewOrder } from '../access.ts';
+import { canListOrdersOfMerchant, canViewOrder } from '../permissions.ts';
 import {
   merchantChannel,
   orderChannel,
@@ -11,7 +11,7 @@ import {
 } from '../live/channels.ts';
 import { merchantOrderStream } from '../live/merchant-stream.ts';
 import { orderStream } from '../live/order-stream.ts';
-import type { Order } from '../__generated__/prisma/client.ts';
+import type { Order } from '../stores/index.ts';
 import type { OrderStores } from '../stores/index.ts';
 
 /**

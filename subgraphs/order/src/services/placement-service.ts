@@ -2,7 +2,7 @@ import type { Viewer } from '@sky/auth';
 import { badUserInput, conflict, domainError, ErrorCode, isKnownErrorCode } from '@sky/errors';
 import type { Logger } from '@sky/logging';
 import { GraphQLError } from 'graphql';
-import type { IdempotencyKey, Order } from '../__generated__/prisma/client.ts';
+import type { IdempotencyKey, Order } from '../stores/index.ts';
 import type { AddressSnapshot, InternalClients, OrderQuote } from '../clients/internal-clients.ts';
 import { newOrderNumber, uuidv7 } from '../domain/ids.ts';
 import {

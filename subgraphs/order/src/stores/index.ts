@@ -1,5 +1,6 @@
 import type { RunInTransaction as RunInKitTransaction } from '@sky/events';
-import type { PrismaClient } from '../__generated__/prisma/client.ts';
+import type { Database } from '@sky/database';
+import { PrismaClient } from '../__generated__/prisma/client.ts';
 import { CartStore } from './cart-store.ts';
 import { OrderStore } from './order-store.ts';
 import { transactionRunner, type OrderTx, type RunInTransaction } from './tx-stores.ts';
@@ -13,7 +14,7 @@ export interface OrderStores {
 }
 
 export function createOrderStores(runtime: {
-  prisma: PrismaClient;
+  prisma: OrderPrisma;
   transaction: RunInKitTransaction<OrderTx>;
 }): OrderStores {
   return {
@@ -24,3 +25,22 @@ export function createOrderStores(runtime: {
 }
 
 export { createTxStores, transactionRunner, type OrderTx, type TxStores } from './tx-stores.ts';
+
+/** The order database's generated client. */
+export type OrderPrisma = PrismaClient;
+
+/** Builds the client over the subgraph's driver adapter (PostgreSQL or PGlite). */
+export const createOrderPrisma = (adapter: Database['adapter']): OrderPrisma =>
+  new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+
+/** The rows and enums other layers pass around (resolvers' parents, services' inputs). */
+export type {
+  Cart,
+  CartItem,
+  IdempotencyKey,
+  Order,
+  OrderActor,
+  OrderItem,
+  OrderStatus,
+  PayStatus,
+} from '../__generated__/prisma/client.ts';

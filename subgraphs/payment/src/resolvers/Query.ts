@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { canViewPayment } from '../visibility.ts';
+import { canViewPayment } from '../permissions.ts';
 
 export const Query: QueryResolvers = {
   // The contract answers null both for unknown ids and for payments the caller may not see, so

@@ -1,5 +1,5 @@
 import { isUuid } from '@sky/database';
-import type { Prisma } from '../__generated__/prisma/client.ts';
+import type { CallbackPayload } from '../stores/index.ts';
 import type { PaymentDeps } from './deps.ts';
 import { applyProviderResult } from './settlement.ts';
 
@@ -28,7 +28,7 @@ export interface CallbackAnswer {
 export async function handleProviderCallback(
   deps: PaymentDeps,
   callback: ProviderCallback,
-  payload: Prisma.InputJsonValue,
+  payload: CallbackPayload,
 ): Promise<CallbackAnswer> {
   const found = isUuid(callback.merchantReference)
     ? await deps.ledger.findPayment(callback.merchantReference)

@@ -1,6 +1,6 @@
 import type { OrderForPayment } from '@sky/contracts';
 import type { Logger } from '@sky/logging';
-import type { PaymentProviderClient } from '../provider/provider-client.ts';
+import type { PaymentProviderClient } from '../clients/payment-provider.ts';
 import type { PaymentLedger } from '../stores/ledger.ts';
 
 /** What the payment domain needs from the outside world; built once per subgraph. */

@@ -1,5 +1,5 @@
 import type { Viewer } from '@sky/auth';
-import type { Payment } from '../__generated__/prisma/client.ts';
+import type { Payment } from '../stores/index.ts';
 import type { PaymentDeps } from './deps.ts';
 import { payOrder, type PayOrderRequest } from './pay-order.ts';
 

@@ -1,4 +1,4 @@
-import { ProviderRefusedError } from '../provider/provider-client.ts';
+import { ProviderRefusedError } from '../clients/payment-provider.ts';
 import type { PaymentDeps } from './deps.ts';
 
 /**

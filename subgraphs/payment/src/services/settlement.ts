@@ -1,5 +1,5 @@
 import type { Logger } from '@sky/logging';
-import type { OrderSnapshot, Payment, Refund } from '../__generated__/prisma/client.ts';
+import type { OrderSnapshot, Payment, Refund } from '../stores/index.ts';
 import type { LedgerTransaction } from '../stores/ledger.ts';
 import { JobKind, reconcileJobKey, refundJobKey } from './deps.ts';
 

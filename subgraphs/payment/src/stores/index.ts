@@ -1,4 +1,5 @@
-import type { PrismaClient } from '../__generated__/prisma/client.ts';
+import type { Database } from '@sky/database';
+import { PrismaClient } from '../__generated__/prisma/client.ts';
 import { PaymentStore } from './payment-store.ts';
 import { RefundStore } from './refund-store.ts';
 
@@ -8,9 +9,31 @@ export interface PaymentStores {
   refunds: RefundStore;
 }
 
-export function createPaymentStores(prisma: PrismaClient): PaymentStores {
+export function createPaymentStores(prisma: PaymentPrisma): PaymentStores {
   return {
     payments: new PaymentStore(prisma),
     refunds: new RefundStore(prisma),
   };
 }
+
+/** The payment database's generated client. */
+export type PaymentPrisma = PrismaClient;
+
+/** Builds the client over the subgraph's driver adapter (PostgreSQL or PGlite). */
+export const createPaymentPrisma = (adapter: Database['adapter']): PaymentPrisma =>
+  new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+
+export {
+  LedgerTransaction,
+  PaymentLedger,
+  type CallbackPayload,
+  type Tx as PaymentTx,
+} from './ledger.ts';
+
+/** The rows and enums other layers pass around (resolvers' parents, services' inputs). */
+export type {
+  OrderSnapshot,
+  Payment,
+  PaymentMethod,
+  Refund,
+} from '../__generated__/prisma/client.ts';

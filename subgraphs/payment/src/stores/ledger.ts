@@ -34,11 +34,14 @@ export interface SnapshotData {
   paymentDueAt: Date | null;
 }
 
+/** A provider callback's body as recorded for audit (JSON). */
+export type CallbackPayload = Prisma.InputJsonValue;
+
 export interface CallbackRecord {
   providerEventId: string | null;
   paymentId: string | null;
   signatureValid: boolean;
-  payload: Prisma.InputJsonValue;
+  payload: CallbackPayload;
   outcome: string;
 }
 

@@ -1,5 +1,5 @@
 import type { Viewer } from '@sky/auth';
-import type { IssuedTokens } from '../auth-service.ts';
+import type { IssuedTokens } from '../services/authentication.ts';
 import type { UserContext } from '../context.ts';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { Prisma, type Address, type PrismaClient } from '../__generated__/prisma/client.ts';
 import { alignById, isUuid } from '@sky/database';
 import { conflict, unauthenticated } from '@sky/errors';
-import type { AddressFields } from '../address-input.ts';
+import type { AddressFields } from '../domain/address-input.ts';
 
 /** Newest first: the address promoted when the default one is deleted. */
 const NEWEST_FIRST = [

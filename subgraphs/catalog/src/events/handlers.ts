@@ -1,0 +1,18 @@
+import type { EventHandlers } from '@sky/events';
+import type { CatalogTx } from '../stores/index.ts';
+import { releaseReservation } from '../stores/stock-store.ts';
+
+/**
+ * The events the catalog consumes (routes and payloads: @sky/contracts).
+ *
+ * `order.cancelled` gives back the stock the order reserved. The consumer runs it in the
+ * transaction that records the event as processed (so a redelivery is dropped), and the release
+ * itself happens at most once per order (StockStore's RESERVED → RELEASED step), so even a second
+ * event for the same order returns nothing twice. A payload that breaks its contract never gets
+ * here: the consumer parks it as a dead letter.
+ */
+export const catalogEventHandlers: EventHandlers<'catalog', CatalogTx> = {
+  'order.cancelled': async ({ payload }, { tx }) => {
+    await releaseReservation(tx, payload.orderId, payload.merchantId);
+  },
+};

@@ -1,0 +1,110 @@
+import {
+  addresses,
+  demoId,
+  merchants,
+  orders,
+  riders,
+  users,
+  type DemoOrder,
+} from '@sky/demo-data';
+import { demoStatusHistory, type DemoStatusChange } from '../domain/demo-timeline.ts';
+import type { OrderStatus } from '../__generated__/prisma/client.ts';
+import type { OrderPrisma } from './index.ts';
+
+/** When the order reached `status`, according to its history; null when it never did. */
+const reachedAt = (history: DemoStatusChange[], status: OrderStatus) =>
+  history.find((change) => change.to === status)?.at ?? null;
+
+/** The minutes a demo delivery is expected to take from placement. */
+const DEMO_DELIVERY_MINUTES = 45;
+
+function orderRows(order: DemoOrder, now: Date) {
+  const address = addresses.find((a) => a.id === order.addressId);
+  if (!address) throw new Error(`demo order ${order.orderNumber} has an unknown address`);
+  const shop = merchants.find((m) => m.id === order.merchantId);
+  const history = demoStatusHistory(
+    order,
+    {
+      merchantStaffUserId:
+        users.find((u) => u.roles.includes('MERCHANT_STAFF') && u.merchantId === order.merchantId)
+          ?.id ?? null,
+      riderUserId: riders.find((r) => r.id === order.riderId)?.userId ?? null,
+    },
+    now,
+  );
+  const last = history.at(-1)!;
+  const cancelled = order.status === 'CANCELLED';
+  const inDelivery = ['CONFIRMED', 'DELIVERY_IN_PROGRESS', 'COMPLETED'].includes(order.status);
+  return {
+    order: {
+      id: order.id,
+      orderNumber: order.orderNumber,
+      status: order.status,
+      payStatus: order.paid ? (cancelled ? 'REFUNDED' : 'PAID') : 'UNPAID',
+      customerId: order.customerId,
+      merchantId: order.merchantId,
+      itemsTotalAmount: order.itemsTotalAmount,
+      packingFeeAmount: order.packingFeeAmount,
+      deliveryFeeAmount: order.deliveryFeeAmount,
+      totalAmount: order.totalAmount,
+      deliverAsSoonAsPossible: true,
+      estimatedDeliveryAt: inDelivery
+        ? new Date(order.placedAt.getTime() + DEMO_DELIVERY_MINUTES * 60_000)
+        : null,
+      addressContactName: address.contactName,
+      addressPhone: address.phone,
+      addressDetail: address.detail,
+      addressLabel: address.label,
+      addressLatitude: address.latitude,
+      addressLongitude: address.longitude,
+      cancelReason: cancelled ? last.reason : null,
+      cancelledBy: cancelled ? last.actor : null,
+      version: history.length,
+      placedAt: order.placedAt,
+      paidAt: reachedAt(history, 'TO_BE_CONFIRMED'),
+      confirmedAt: reachedAt(history, 'CONFIRMED'),
+      pickedUpAt: reachedAt(history, 'DELIVERY_IN_PROGRESS'),
+      completedAt: reachedAt(history, 'COMPLETED'),
+      cancelledAt: reachedAt(history, 'CANCELLED'),
+      updatedAt: last.at,
+    } as const,
+    items: order.items.map((item, index) => ({
+      id: demoId(`order-item:${order.id}:${index}`),
+      orderId: order.id,
+      dishId: item.dishId,
+      name: item.name,
+      imageUrl: shop?.dishes.find((d) => d.id === item.dishId)?.imageUrl ?? null,
+      flavor: item.flavor,
+      quantity: item.quantity,
+      unitPriceAmount: item.unitPriceAmount,
+      lineTotalAmount: item.unitPriceAmount * item.quantity,
+      // Items are listed in creation order: keep the dataset's order.
+      createdAt: new Date(order.placedAt.getTime() + index),
+    })),
+    history: history.map((change, index) => ({
+      id: demoId(`order-status:${order.id}:${index + 1}`),
+      orderId: order.id,
+      fromStatus: change.from,
+      toStatus: change.to,
+      actor: change.actor,
+      actorUserId: change.actorUserId,
+      reason: change.reason,
+      version: index + 1,
+      at: change.at,
+    })),
+  };
+}
+
+/** Writes the order slice of the demo dataset; does nothing when it is already there. */
+export async function seedOrderDemoData(subgraph: { prisma: OrderPrisma }): Promise<boolean> {
+  const { prisma } = subgraph;
+  if ((await prisma.order.count()) > 0) return false;
+  const now = new Date();
+  const rows = orders.map((order) => orderRows(order, now));
+  await prisma.$transaction(async (tx) => {
+    await tx.order.createMany({ data: rows.map((r) => r.order) });
+    await tx.orderItem.createMany({ data: rows.flatMap((r) => r.items) });
+    await tx.orderStatusChange.createMany({ data: rows.flatMap((r) => r.history) });
+  });
+  return true;
+}

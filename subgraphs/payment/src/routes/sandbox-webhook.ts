@@ -1,0 +1,116 @@
+import express, { type Express, type Request, type Response } from 'express';
+import { z } from '@sky/config';
+import { ErrorCode } from '@sky/errors';
+import type { CallbackPayload } from '../stores/index.ts';
+import { handleProviderCallback } from '../services/callbacks.ts';
+import type { PaymentDeps } from '../services/deps.ts';
+import {
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verifyCallbackSignature,
+} from '../domain/callback-signature.ts';
+
+export const WEBHOOK_PATH = '/webhooks/sandbox';
+
+const callbackBody = z.object({
+  eventId: z.string().min(1).max(200),
+  providerPaymentId: z.string().min(1).max(200),
+  merchantReference: z.string().min(1).max(200),
+  status: z.enum(['SUCCEEDED', 'DECLINED']),
+  amount: z.number().int(),
+  currency: z.string().length(3),
+  occurredAt: z.string().datetime({ offset: true }),
+});
+
+const BODY_LIMIT_BYTES = 64 * 1024;
+const LOGGED_RAW_CHARS = 10_000;
+
+/** The body as JSON for the audit row; unparseable bytes are kept (truncated) as text. */
+function auditPayload(raw: Buffer): CallbackPayload {
+  try {
+    const parsed: unknown = JSON.parse(raw.toString('utf8'));
+    if (parsed !== null && typeof parsed === 'object') return parsed as CallbackPayload;
+  } catch {
+    // Not JSON: fall through.
+  }
+  return { raw: raw.toString('utf8').slice(0, LOGGED_RAW_CHARS) };
+}
+
+function refuse(res: Response, status: number, code: string, message: string) {
+  res.status(status).json({ error: { code, message } });
+}
+
+/**
+ * `POST /webhooks/sandbox`: the provider's callbacks. The HMAC is checked over the raw bytes
+ * (the route reads the body itself, before any JSON parsing), with the timestamp's age; every
+ * callback, refused or not, is recorded in provider_callbacks. Answers: 200 applied or already
+ * handled (replay), 401 INVALID_SIGNATURE (forged, tampered, stale), 400 signed but not a
+ * callback, 404 unknown payment, 503 no provider configured. Anything but 2xx makes the
+ * provider retry, which is what a transient failure here needs.
+ */
+export function mountSandboxWebhook(
+  app: Express,
+  deps: PaymentDeps,
+  settings: { webhookSecret: string | null; toleranceSeconds: number },
+): void {
+  app.post(
+    WEBHOOK_PATH,
+    express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }),
+    async (req: Request, res: Response) => {
+      const log = req.sky.logger;
+      if (!settings.webhookSecret) {
+        return refuse(res, 503, 'UNAVAILABLE', 'No payment provider is configured.');
+      }
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const payload = auditPayload(raw);
+      const verdict = verifyCallbackSignature({
+        secret: settings.webhookSecret,
+        timestampHeader: req.header(TIMESTAMP_HEADER),
+        signatureHeader: req.header(SIGNATURE_HEADER),
+        rawBody: raw,
+        nowSeconds: Math.floor(Date.now() / 1000),
+        toleranceSeconds: settings.toleranceSeconds,
+      });
+      if (!verdict.valid) {
+        const expired = verdict.reason === 'EXPIRED';
+        log.warn({ reason: verdict.reason }, 'refused a provider callback: bad signature');
+        await deps.ledger.recordCallback({
+          providerEventId: null,
+          paymentId: null,
+          signatureValid: expired,
+          payload,
+          outcome: expired ? 'EXPIRED_TIMESTAMP' : 'INVALID_SIGNATURE',
+        });
+        return refuse(
+          res,
+          401,
+          ErrorCode.INVALID_SIGNATURE,
+          expired ? 'The callback signature has expired.' : 'The callback signature is invalid.',
+        );
+      }
+      const parsed = callbackBody.safeParse('raw' in (payload as object) ? null : payload);
+      if (!parsed.success) {
+        log.warn('refused a signed provider callback that is not a callback');
+        await deps.ledger.recordCallback({
+          providerEventId: null,
+          paymentId: null,
+          signatureValid: true,
+          payload,
+          outcome: 'MALFORMED',
+        });
+        return refuse(res, 400, ErrorCode.BAD_REQUEST, 'The callback body is not understood.');
+      }
+      const answer = await handleProviderCallback({ ...deps, logger: log }, parsed.data, payload);
+      log.info(
+        { eventId: parsed.data.eventId, outcome: answer.outcome },
+        'provider callback handled',
+      );
+      if (answer.httpStatus === 404) {
+        return refuse(res, 404, ErrorCode.NOT_FOUND, 'No such payment.');
+      }
+      res.status(answer.httpStatus).json({ received: true, outcome: answer.outcome });
+    },
+  );
+  // A failure here reaches the service's last-resort handler (mounted after every route): the
+  // same JSON answer without internals, 500, so the provider retries.
+}
