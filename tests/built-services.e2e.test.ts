@@ -1,9 +1,12 @@
 /**
- * What server mode and the image run is the build output, not the TypeScript sources: every
- * built service (`<workspace>/dist/main.js`, from `npm run build`, which `npm test` runs before
- * Vitest) starts with plain `node` (no tsx, no loader), each subgraph against its own fresh
- * PostgreSQL database, and the built gateway answers operations that cross subgraphs. The built
- * embedded launcher (the README's `npm start`) starts too, with PGlite and the demo data.
+ * What server mode and the image run is the build output, not the TypeScript sources. The
+ * bundles (`<workspace>/dist/main.js`, from `npm run build`, which `npm test` runs before
+ * Vitest) are gathered with exactly the files the image's runtime stage gets
+ * (`scripts/collect-runtime.ts`) into a folder outside the repository, so nothing can fall back
+ * to the repository's node_modules. From there every built service starts with plain `node` (no
+ * tsx, no loader), each subgraph against its own fresh PostgreSQL database, and the built gateway
+ * answers operations that cross subgraphs. The built embedded launcher (the README's
+ * `npm start`) starts too, from the repository, with PGlite and the demo data.
  */
 import { generateKeyPair } from '@sky/auth';
 import {
@@ -14,21 +17,23 @@ import {
   testSettings,
   type TestDatabase,
 } from '@sky/testkit';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './helpers.ts';
 
 const root = join(import.meta.dirname, '..');
-const built = {
-  gateway: join(root, 'gateway', 'dist', 'main.js'),
-  paymentSandbox: join(root, 'packages', 'payment-sandbox', 'dist', 'main.js'),
-  embedded: join(root, 'packages', 'embedded', 'dist', 'main.js'),
-  subgraph: (name: string) => join(root, 'subgraphs', name, 'dist', 'main.js'),
-};
+const builtIn = (base: string) => ({
+  gateway: join(base, 'gateway', 'dist', 'main.js'),
+  paymentSandbox: join(base, 'packages', 'payment-sandbox', 'dist', 'main.js'),
+  embedded: join(base, 'packages', 'embedded', 'dist', 'main.js'),
+  subgraph: (name: string) => join(base, 'subgraphs', name, 'dist', 'main.js'),
+});
 
 interface BuiltService {
   url: string;
@@ -47,7 +52,7 @@ function startBuilt(
 ): Promise<BuiltService> {
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
   const child: ChildProcess = spawn(process.execPath, [file], {
-    cwd: root,
+    cwd: dirname(file),
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -89,13 +94,20 @@ const listeningUrl = (line: string): string | undefined => {
   }
 };
 
-describe('built services (server mode)', () => {
+describe("built services (server mode, the image's files only)", () => {
+  const runtimeDir = mkdtempSync(join(tmpdir(), 'sky-runtime-'));
+  const built = builtIn(runtimeDir);
   const databases: TestDatabase[] = [];
   const services: BuiltService[] = [];
   let gatewayUrl = '';
   const subgraphUrls: Record<string, string> = {};
 
   beforeAll(async () => {
+    await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'scripts', 'collect-runtime.ts'), '--out', runtimeDir],
+      { cwd: root },
+    );
     const keys = generateKeyPair();
     const shared: Record<string, string> = {
       ...(TEST_ENV as Record<string, string>),
@@ -147,6 +159,7 @@ describe('built services (server mode)', () => {
   afterAll(async () => {
     for (const service of services.reverse()) await service.stop();
     for (const database of databases) await database.drop();
+    rmSync(runtimeDir, { recursive: true, force: true });
   });
 
   it('every built subgraph is ready (its database migrated and reachable)', async () => {
@@ -203,7 +216,7 @@ describe('built embedded launcher', () => {
 
   it('starts every service in one process with PGlite and serves the demo data', async () => {
     launcher = await startBuilt(
-      built.embedded,
+      builtIn(root).embedded,
       // An empty data directory keeps every PGlite database and the key pair in memory.
       { ...(TEST_ENV as Record<string, string>), SKY_DATA_DIR: '', PORT: '0' },
       (line) => /GraphQL endpoint and Apollo Sandbox: (\S+)/.exec(line)?.[1],
