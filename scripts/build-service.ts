@@ -16,6 +16,7 @@
  */
 import { build, type Plugin } from 'esbuild';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 
 const workspaceDir = process.cwd();
@@ -37,7 +38,7 @@ const packageNameOf = (specifier: string) =>
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/');
 
-/** The node_modules folder Node would find `name` in, starting from the bundle's folder. */
+/** Whether Node, resolving from the bundle's folder, finds package `name` in a node_modules above it. */
 function installedFromBundle(name: string): boolean {
   for (let dir = outDir; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
@@ -54,7 +55,7 @@ const externalPackages: Plugin = {
   setup(esbuild) {
     esbuild.onResolve({ filter: bareImport }, (args) => {
       if (args.path.startsWith(WORKSPACE_SCOPE)) return undefined;
-      if (args.path.startsWith('node:')) return { path: args.path, external: true };
+      if (isBuiltin(args.path)) return { path: args.path, external: true };
       const name = packageNameOf(args.path);
       if (!installedFromBundle(name)) {
         return {

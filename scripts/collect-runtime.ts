@@ -30,7 +30,8 @@ if (missing.length > 0) {
 const started = Date.now();
 const { fileList, warnings } = await nodeFileTrace(bundles, { base: root, processCwd: root });
 // Packages import optional modules inside try/catch (ws: bufferutil, pg: pg-native, argon2: the
-// other platforms' binaries); nft reports each one it cannot find. Count them, name a few.
+// other platforms' binaries); nft reports each one it cannot find. Count them and name the ones
+// that are not another platform's build, so a real omission stands out.
 const unresolved = [
   ...new Set(
     [...warnings].flatMap(
