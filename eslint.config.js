@@ -3,7 +3,16 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/__generated__/**', '.data/**', '.turbo/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/__generated__/**',
+      '**/dist/**',
+      '.data/**',
+      '.turbo/**',
+      '.runtime/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,9 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+import { requireSupportedNode } from './scripts/require-node.mjs';
+
+// Tests on another Node than the one production runs prove little: refuse them loudly.
+requireSupportedNode();
 
 const require = createRequire(import.meta.url);
 

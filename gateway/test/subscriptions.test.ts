@@ -36,44 +36,50 @@ const peopleSdl = `extend schema @link(url: "https://specs.apollo.dev/federation
   type Courier { name: String! seenBy: String }
   type Query { courierCount: Int! }`;
 
-const tracksSchema = buildSubgraphSchema({
-  typeDefs: parse(tracksSdl),
-  resolvers: {
-    Query: { parcel: (_: unknown, { id }: { id: string }) => ({ id, status: 'NEW', version: 0 }) },
-    Subscription: {
-      parcelMoved: {
-        // An explicit iterator (not an async generator) so that unsubscribing removes the
-        // listener at once, which the test observes.
-        subscribe: (_: unknown, { id }: { id: string }, ctx: { viewer: Viewer | null }) => {
-          if (!ctx.viewer) throw new Error('anonymous');
-          const events = on(bus, `moved:${id}`);
-          const iterator = {
-            next: async () => {
-              const next = await events.next();
-              return next.done ? next : { done: false, value: { parcelMoved: next.value[0] } };
-            },
-            return: () => events.return!(),
-            [Symbol.asyncIterator]: () => iterator,
-          };
-          return iterator;
+const tracksSchema = buildSubgraphSchema([
+  {
+    typeDefs: parse(tracksSdl),
+    resolvers: {
+      Query: {
+        parcel: (_: unknown, { id }: { id: string }) => ({ id, status: 'NEW', version: 0 }),
+      },
+      Subscription: {
+        parcelMoved: {
+          // An explicit iterator (not an async generator) so that unsubscribing removes the
+          // listener at once, which the test observes.
+          subscribe: (_: unknown, { id }: { id: string }, ctx: { viewer: Viewer | null }) => {
+            if (!ctx.viewer) throw new Error('anonymous');
+            const events = on(bus, `moved:${id}`);
+            const iterator = {
+              next: async () => {
+                const next = await events.next();
+                return next.done ? next : { done: false, value: { parcelMoved: next.value[0] } };
+              },
+              return: () => events.return!(),
+              [Symbol.asyncIterator]: () => iterator,
+            };
+            return iterator;
+          },
         },
       },
-    },
-  } as never,
-});
-const peopleSchema = buildSubgraphSchema({
-  typeDefs: parse(peopleSdl),
-  resolvers: {
-    Parcel: {
-      __resolveReference: (ref: { id: string }) => ref,
-      courier: (p: { id: string }, _: unknown, ctx: RequestContext) => ({
-        name: `courier of ${p.id}`,
-        seenBy: ctx.viewer?.userId ?? null,
-      }),
-    },
-    Query: { courierCount: () => 1 },
-  } as never,
-});
+    } as never,
+  },
+]);
+const peopleSchema = buildSubgraphSchema([
+  {
+    typeDefs: parse(peopleSdl),
+    resolvers: {
+      Parcel: {
+        __resolveReference: (ref: { id: string }) => ref,
+        courier: (p: { id: string }, _: unknown, ctx: RequestContext) => ({
+          name: `courier of ${p.id}`,
+          seenBy: ctx.viewer?.userId ?? null,
+        }),
+      },
+      Query: { courierCount: () => 1 },
+    } as never,
+  },
+]);
 
 async function startSubgraph(schema: GraphQLSchema) {
   const service = await createGraphQLService<RequestContext>({

@@ -1,5 +1,4 @@
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { isObjectType, parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import type { IMiddlewareGenerator } from 'graphql-middleware';
@@ -39,10 +38,12 @@ export function buildProtectedSubgraphSchema(options: {
   resolvers: object;
   permissions: IMiddlewareGenerator<unknown, unknown, unknown>;
 }): GraphQLSchema {
-  const schema = buildSubgraphSchema({
-    typeDefs: parse(options.typeDefs),
-    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
-  });
+  const schema = buildSubgraphSchema([
+    {
+      typeDefs: parse(options.typeDefs),
+      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+    },
+  ]);
   const protectedSchema = applyMiddleware(schema, options.permissions);
   restoreReferenceResolvers(schema, protectedSchema);
   return protectedSchema;
