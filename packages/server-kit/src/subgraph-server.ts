@@ -5,7 +5,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ParseOptions, ValidationRule } from 'graphql';
@@ -46,6 +46,14 @@ export interface GraphQLServiceOptions<Context extends RequestContext> {
   parseOptions?: ParseOptions;
   /** Routes beside /graphql (webhooks, internal endpoints). */
   extraRoutes?: (app: Express) => void;
+  /** Schema introspection; on unless in production. */
+  introspection?: boolean;
+  /** Replaces the default landing page (Sandbox in development, none in production). */
+  landingPage?: ApolloServerPlugin<Context>;
+  /** Automatic persisted queries: Apollo's bounded in-memory cache unless given another. */
+  persistedQueries?: ApolloServerOptions<Context>['persistedQueries'];
+  /** Runs on /graphql after the body is parsed and before the request is checked. */
+  beforeGraphQLRequest?: RequestHandler[];
 }
 
 export interface RunningService {
@@ -72,18 +80,19 @@ export async function createGraphQLService<Context extends RequestContext>(
   httpServer.keepAliveTimeout = 65_000;
 
   const apolloOptions = {
-    introspection: !options.production,
+    introspection: options.introspection ?? !options.production,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: options.production,
     formatError,
     validationRules: options.validationRules,
     parseOptions: options.parseOptions,
+    persistedQueries: options.persistedQueries,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No Apollo Studio reporting from anywhere unless a later issue asks for it.
       ApolloServerPluginUsageReportingDisabled(),
       ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
-      landingPagePlugin(options.production),
+      options.landingPage ?? landingPagePlugin(options.production),
       requestIdPlugin(),
       errorLoggingPlugin(),
       ...(options.plugins ?? []),
@@ -114,6 +123,7 @@ export async function createGraphQLService<Context extends RequestContext>(
   app.use(
     '/graphql',
     jsonBody(options.bodyLimitBytes),
+    ...(options.beforeGraphQLRequest ?? []),
     requireGraphQLRequest,
     authenticate(options.verifier),
     expressMiddleware(apollo, { context: async ({ req }) => options.createContext(req.sky) }),
