@@ -99,7 +99,7 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     createContext: (state) => state,
     // An explorer needs the schema, so turning one on in production turns introspection on too.
     introspection: config.explorer || !config.production,
-    landingPage: sandboxLandingPage(config.explorer),
+    landingPage: config.explorer ? sandboxLandingPage() : false,
     persistedQueries: {
       cache: persistedQueries.cache,
       ttl: config.persistedQueries.ttlSeconds,

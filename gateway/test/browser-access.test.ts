@@ -1,9 +1,13 @@
 import { generateKeyPair } from '@sky/auth';
 import { ConfigError, type Env } from '@sky/config';
 import { TEST_ENV } from '@sky/testkit';
+import { buildSchema, parse, validate } from 'graphql';
 import { createClient } from 'graphql-ws';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WELCOME_DOCUMENT } from '../src/explorer/index.ts';
 import { createGateway, loadConfig, type Gateway } from '../src/index.ts';
 
 /**
@@ -242,6 +246,9 @@ describe('explorers', () => {
     const sandbox = await browserNavigation(production.url);
     expect(sandbox.headers.get('content-type')).not.toMatch(/text\/html/);
     expect(sandbox.status).toBe(400);
+    expect(await sandbox.json()).toMatchObject({
+      errors: [{ extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) } }],
+    });
     const graphiql = await fetch(new URL('/graphiql', production.url));
     expect(graphiql.status).toBe(404);
     expect(((await graphiql.json()) as { errors: unknown[] }).errors).toMatchObject([
@@ -262,6 +269,13 @@ describe('explorers', () => {
     expect(await introspection.json()).toMatchObject({
       data: { __schema: { queryType: { name: 'Query' } } },
     });
+  });
+
+  it('open with operations that are valid against the API schema', () => {
+    const apiSchema = buildSchema(
+      readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'api.graphql'), 'utf8'),
+    );
+    expect(validate(apiSchema, parse(WELCOME_DOCUMENT))).toEqual([]);
   });
 
   it('names both in the gateway', () => {

@@ -1,5 +1,4 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Express, Request, Response } from 'express';
 import { createHash } from 'node:crypto';
@@ -33,17 +32,15 @@ const GRAPHIQL_CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * Apollo Sandbox on `GET /graphql` for a browser when the explorer is on; Apollo's page loads
- * Sandbox from Apollo's CDN, so it needs internet (the offline GraphiQL does not).
+ * Apollo Sandbox on `GET /graphql` for a browser; Apollo's page loads Sandbox from Apollo's CDN,
+ * so it needs internet (the offline GraphiQL does not).
  */
-export function sandboxLandingPage(enabled: boolean): ApolloServerPlugin<RequestContext> {
-  return enabled
-    ? ApolloServerPluginLandingPageLocalDefault({
-        embed: true,
-        includeCookies: false,
-        document: WELCOME_DOCUMENT,
-      })
-    : ApolloServerPluginLandingPageDisabled();
+export function sandboxLandingPage(): ApolloServerPlugin<RequestContext> {
+  return ApolloServerPluginLandingPageLocalDefault({
+    embed: true,
+    includeCookies: false,
+    document: WELCOME_DOCUMENT,
+  });
 }
 
 /** The page is large (GraphiQL with its editor, about 9 MB): built once, served compressed. */

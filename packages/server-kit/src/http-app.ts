@@ -103,10 +103,7 @@ export function requestExtensions(payload: unknown): Record<string, unknown> | u
     : undefined;
 }
 
-/**
- * A browser navigating to the endpoint (GET without a query, HTML preferred over JSON): Apollo
- * answers it with the landing page when one is configured, and with its own 400 otherwise.
- */
+/** A browser navigating to the endpoint: GET without a query, HTML preferred over JSON. */
 function isLandingPageRequest(req: Request, payload: unknown): boolean {
   if (req.method !== 'GET' || (payload as { query?: unknown } | undefined)?.query !== undefined) {
     return false;
@@ -121,38 +118,47 @@ function isLandingPageRequest(req: Request, payload: unknown): boolean {
  * Refuses requests that are not GraphQL requests before they reach the GraphQL server. A request
  * without a query is still one when it names a persisted query by hash (Apollo's automatic
  * persisted queries): Apollo then answers from its cache or with PERSISTED_QUERY_NOT_FOUND, so
- * the client falls back to sending the full query.
+ * the client falls back to sending the full query. A browser opening the endpoint is let through
+ * to Apollo's landing page when the service serves one.
  */
-export function requireGraphQLRequest(req: Request, res: Response, next: NextFunction): void {
-  if (req.method !== 'POST' && req.method !== 'GET') {
-    return sendGraphQLError(res, 405, ErrorCode.BAD_REQUEST, 'Use POST or GET.', req.sky.requestId);
-  }
-  const payload: unknown = req.method === 'POST' ? req.body : req.query;
-  if (Array.isArray(payload)) {
-    return sendGraphQLError(
-      res,
-      400,
-      ErrorCode.BAD_REQUEST,
-      'Batched requests are not supported.',
-      req.sky.requestId,
-    );
-  }
-  if (isLandingPageRequest(req, payload)) return next();
-  const query = (payload as { query?: unknown } | undefined)?.query;
-  const persistedQuery = requestExtensions(payload)?.persistedQuery;
-  if (query === undefined && typeof persistedQuery === 'object' && persistedQuery !== null) {
-    return next();
-  }
-  if (typeof query !== 'string' || query.trim() === '') {
-    return sendGraphQLError(
-      res,
-      400,
-      ErrorCode.BAD_REQUEST,
-      'A GraphQL request needs a non-empty "query" string (or a persisted query hash).',
-      req.sky.requestId,
-    );
-  }
-  next();
+export function requireGraphQLRequest(options: { landingPage: boolean }) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      return sendGraphQLError(
+        res,
+        405,
+        ErrorCode.BAD_REQUEST,
+        'Use POST or GET.',
+        req.sky.requestId,
+      );
+    }
+    const payload: unknown = req.method === 'POST' ? req.body : req.query;
+    if (Array.isArray(payload)) {
+      return sendGraphQLError(
+        res,
+        400,
+        ErrorCode.BAD_REQUEST,
+        'Batched requests are not supported.',
+        req.sky.requestId,
+      );
+    }
+    if (options.landingPage && isLandingPageRequest(req, payload)) return next();
+    const query = (payload as { query?: unknown } | undefined)?.query;
+    const persistedQuery = requestExtensions(payload)?.persistedQuery;
+    if (query === undefined && typeof persistedQuery === 'object' && persistedQuery !== null) {
+      return next();
+    }
+    if (typeof query !== 'string' || query.trim() === '') {
+      return sendGraphQLError(
+        res,
+        400,
+        ErrorCode.BAD_REQUEST,
+        'A GraphQL request needs a non-empty "query" string (or a persisted query hash).',
+        req.sky.requestId,
+      );
+    }
+    next();
+  };
 }
 
 /**

@@ -48,8 +48,11 @@ export interface GraphQLServiceOptions<Context extends RequestContext> {
   extraRoutes?: (app: Express) => void;
   /** Schema introspection; on unless in production. */
   introspection?: boolean;
-  /** Replaces the default landing page (Sandbox in development, none in production). */
-  landingPage?: ApolloServerPlugin<Context>;
+  /**
+   * What a browser opening /graphql gets: this landing page plugin, or nothing with `false`.
+   * Default: Sandbox in development, nothing in production.
+   */
+  landingPage?: ApolloServerPlugin<Context> | false;
   /** Automatic persisted queries: Apollo's bounded in-memory cache unless given another. */
   persistedQueries?: ApolloServerOptions<Context>['persistedQueries'];
   /** Runs on /graphql after the body is parsed and before the request is checked. */
@@ -79,6 +82,8 @@ export async function createGraphQLService<Context extends RequestContext>(
   // Keep-alive connections from the gateway outlive a request; a short timeout would reset them.
   httpServer.keepAliveTimeout = 65_000;
 
+  const landingPage =
+    options.landingPage ?? (options.production ? false : landingPagePlugin(false));
   const apolloOptions = {
     introspection: options.introspection ?? !options.production,
     includeStacktraceInErrorResponses: false,
@@ -92,7 +97,7 @@ export async function createGraphQLService<Context extends RequestContext>(
       // No Apollo Studio reporting from anywhere unless a later issue asks for it.
       ApolloServerPluginUsageReportingDisabled(),
       ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
-      options.landingPage ?? landingPagePlugin(options.production),
+      landingPage || landingPagePlugin(true),
       requestIdPlugin(),
       errorLoggingPlugin(),
       ...(options.plugins ?? []),
@@ -124,7 +129,7 @@ export async function createGraphQLService<Context extends RequestContext>(
     '/graphql',
     jsonBody(options.bodyLimitBytes),
     ...(options.beforeGraphQLRequest ?? []),
-    requireGraphQLRequest,
+    requireGraphQLRequest({ landingPage: landingPage !== false }),
     authenticate(options.verifier),
     expressMiddleware(apollo, { context: async ({ req }) => options.createContext(req.sky) }),
   );
