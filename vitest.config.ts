@@ -16,6 +16,9 @@ export default defineConfig({
       '{packages,subgraphs,gateway}/*/src/**/*.test.ts',
       '{packages,subgraphs}/*/test/**/*.test.ts',
       'gateway/test/**/*.test.ts',
+      'clients/*/src/**/*.test.ts',
+      // End-to-end tests through the gateway, and tests/browser/: real Chromium against the
+      // example web app (Debian's chromium package).
       'tests/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/__generated__/**'],

@@ -1,4 +1,5 @@
 import {
+  booleanFlag,
   commonEnv,
   ConfigError,
   parseEnv,
@@ -9,10 +10,15 @@ import {
   type Env,
 } from '@sky/config';
 import { join } from 'node:path';
+import { DEVELOPMENT_ORIGINS, parseOrigins } from './cors.ts';
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;
 
 const SUBGRAPH_URL_VARIABLE = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;
+const repositoryRoot = join(import.meta.dirname, '..', '..');
+
+/** Whether trusted documents are ignored, checked and logged, or required. */
+export type TrustedDocumentsMode = 'off' | 'log' | 'enforce';
 
 /**
  * The gateway knows no subgraph by name: it serves whatever supergraph file it is given, and any
@@ -24,9 +30,7 @@ export function loadConfig(env: Env) {
       ...commonEnv,
       HOST: z.string().default('127.0.0.1'),
       PORT: port(4000),
-      SUPERGRAPH_PATH: z
-        .string()
-        .default(join(import.meta.dirname, '..', '..', 'schema', 'supergraph.graphql')),
+      SUPERGRAPH_PATH: z.string().default(join(repositoryRoot, 'schema', 'supergraph.graphql')),
       SUBGRAPH_TIMEOUT_MS: positiveInt(10_000),
       JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
       // Request limits: the defaults pass every operation documented in the README.
@@ -36,6 +40,28 @@ export function loadConfig(env: Env) {
       MAX_TOKENS: positiveInt(5_000),
       MAX_COST: positiveInt(20_000),
       MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(100),
+      // Browsers: unset means the loopback origins in development and none in production.
+      CORS_ORIGINS: z.string().optional(),
+      CORS_ALLOW_CREDENTIALS: booleanFlag(false),
+      CORS_MAX_AGE_SECONDS: positiveInt(600),
+      // Unset means on in development and off in production.
+      EXPLORER: z.enum(['on', 'off']).optional(),
+      // Server mode keeps automatic persisted queries in Redis, shared by every gateway instance.
+      REDIS_URL: z.string().url().optional(),
+      PERSISTED_QUERIES_TTL_SECONDS: positiveInt(86_400),
+      TRUSTED_DOCUMENTS: z.enum(['off', 'log', 'enforce']).default('off'),
+      TRUSTED_DOCUMENTS_MANIFEST: z
+        .string()
+        .default(
+          join(
+            repositoryRoot,
+            'clients',
+            'kit',
+            'src',
+            '__generated__',
+            'persisted-documents.json',
+          ),
+        ),
     },
     { ...env, JWT_PUBLIC_KEY: readPem(env, 'JWT_PUBLIC_KEY') },
   );
@@ -47,9 +73,18 @@ export function loadConfig(env: Env) {
     if (!z.string().url().safeParse(value).success) badUrls.push(key);
     subgraphUrlOverrides[match[1]!.toLowerCase()] = value;
   }
-  if (badUrls.length > 0) throw new ConfigError(badUrls.map((key) => `${key}: not a URL`));
+  const production = parsed.NODE_ENV === 'production';
+  const corsOrigins =
+    parsed.CORS_ORIGINS === undefined
+      ? { origins: production ? [] : DEVELOPMENT_ORIGINS, problems: [] }
+      : parseOrigins(parsed.CORS_ORIGINS);
+  const problems = [...badUrls.map((key) => `${key}: not a URL`), ...corsOrigins.problems];
+  if (parsed.CORS_ALLOW_CREDENTIALS && corsOrigins.origins.includes('*')) {
+    problems.push('CORS_ALLOW_CREDENTIALS: cannot be true while CORS_ORIGINS allows every origin');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
-    production: parsed.NODE_ENV === 'production',
+    production,
     logLevel: parsed.LOG_LEVEL,
     host: parsed.HOST,
     port: parsed.PORT,
@@ -69,6 +104,21 @@ export function loadConfig(env: Env) {
       maxTokens: parsed.MAX_TOKENS,
       maxCost: parsed.MAX_COST,
       maxSubscriptionsPerConnection: parsed.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    },
+    cors: {
+      origins: corsOrigins.origins,
+      allowCredentials: parsed.CORS_ALLOW_CREDENTIALS,
+      maxAgeSeconds: parsed.CORS_MAX_AGE_SECONDS,
+    },
+    /** Apollo Sandbox on GET /graphql and the offline GraphiQL on GET /graphiql. */
+    explorer: parsed.EXPLORER === undefined ? !production : parsed.EXPLORER === 'on',
+    persistedQueries: {
+      redisUrl: parsed.REDIS_URL ?? null,
+      ttlSeconds: parsed.PERSISTED_QUERIES_TTL_SECONDS,
+    },
+    trustedDocuments: {
+      mode: parsed.TRUSTED_DOCUMENTS as TrustedDocumentsMode,
+      manifestPath: parsed.TRUSTED_DOCUMENTS_MANIFEST,
     },
   };
 }

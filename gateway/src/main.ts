@@ -5,7 +5,13 @@ import { createGateway } from './server.ts';
 await runMain(async () => {
   const config = loadConfig(process.env);
   const gateway = await createGateway(config);
-  await gateway.listen(config.port, config.host);
+  const { url } = await gateway.listen(config.port, config.host);
+  const explorers = gateway.explorerUrls(url);
+  if (explorers) {
+    // The start banner: where a browser finds each explorer.
+    console.log(`Apollo Sandbox (needs internet): ${explorers.sandbox} in a browser`);
+    console.log(`GraphiQL (works offline): ${explorers.graphiql}`);
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void gateway.stop().then(() => process.exit(0)));
   }

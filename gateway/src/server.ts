@@ -5,6 +5,14 @@ import { TokenVerifier } from '@sky/auth';
 import { createLogger, type Logger } from '@sky/logging';
 import { createGraphQLService, type RequestContext } from '@sky/server-kit';
 import type { GatewayConfig } from './config.ts';
+import { corsMiddleware, websocketOriginCheck } from './cors.ts';
+import { GRAPHIQL_PATH, mountGraphiQL, sandboxLandingPage } from './explorer/index.ts';
+import { checkPersistedQueryRequest, createPersistedQueriesCache } from './persisted-queries.ts';
+import {
+  resolveDocumentId,
+  TrustedDocumentManifest,
+  trustedDocumentsPlugin,
+} from './trusted-documents.ts';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
 import { UpstreamConnections } from './subscriptions/upstream.ts';
 import { attachSubscriptionServer } from './subscriptions/websocket-server.ts';
@@ -64,6 +72,17 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     // Suggestions help in Sandbox; in production they would leak the schema.
     blockFieldSuggestion: { enabled: config.production },
   }).protect();
+  const manifest =
+    config.trustedDocuments.mode === 'off'
+      ? null
+      : TrustedDocumentManifest.load(config.trustedDocuments.manifestPath);
+  if (manifest) {
+    log.info(
+      { mode: config.trustedDocuments.mode, documents: manifest.size },
+      'trusted documents loaded',
+    );
+  }
+  const persistedQueries = await createPersistedQueriesCache(config.persistedQueries.redisUrl, log);
   const service = await createGraphQLService<RequestContext>({
     name: 'gateway',
     logger: log,
@@ -71,16 +90,32 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     bodyLimitBytes: config.bodyLimitBytes,
     production: config.production,
     gateway,
-    plugins: armor.plugins as never[],
+    plugins: [
+      ...(armor.plugins as never[]),
+      trustedDocumentsPlugin(config.trustedDocuments.mode, manifest),
+    ],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: config.limits.maxTokens },
     createContext: (state) => state,
+    // An explorer needs the schema, so turning one on in production turns introspection on too.
+    introspection: config.explorer || !config.production,
+    landingPage: config.explorer ? sandboxLandingPage() : false,
+    persistedQueries: {
+      cache: persistedQueries.cache,
+      ttl: config.persistedQueries.ttlSeconds,
+    },
+    beforeGraphQLRequest: [
+      ...(manifest ? [resolveDocumentId(manifest)] : []),
+      checkPersistedQueryRequest,
+    ],
     // ApolloServer.start() has loaded the supergraph before this service exists.
     checkReadiness: async () => {},
     extraRoutes: (app) => {
       app.get('/health', (_req, res) => {
         res.json({ status: 'ok', service: 'gateway' });
       });
+      app.use('/graphql', corsMiddleware(config.cors));
+      mountGraphiQL(app, config.explorer);
     },
   });
   const subscriptions = attachSubscriptionServer({
@@ -93,13 +128,20 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     validationRules: armor.validationRules,
     subgraphUrl: (name) => subgraphUrl(name, recordedUrls[name]),
     maxSubscriptionsPerConnection: config.limits.maxSubscriptionsPerConnection,
+    isAllowedOrigin: websocketOriginCheck(config.cors),
   });
   return {
     ...service,
+    /** Where a browser finds the explorers, when they are on. */
+    explorerUrls: (graphqlUrl: string) =>
+      config.explorer
+        ? { sandbox: graphqlUrl, graphiql: new URL(GRAPHIQL_PATH, graphqlUrl).href }
+        : null,
     stop: async () => {
       await subscriptions.close();
       await upstream.close();
       await service.stop();
+      await persistedQueries.close();
     },
   };
 }

@@ -12,7 +12,7 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import type { SubscriptionPlanner } from './subscription-planner.ts';
 import type { UpstreamConnections } from './upstream.ts';
@@ -41,6 +41,8 @@ export interface SubscriptionServerOptions {
   subgraphUrl: (name: string) => string;
   /** Active subscriptions one socket may hold; more are refused with RATE_LIMITED. */
   maxSubscriptionsPerConnection: number;
+  /** The handshake's Origin check (browsers let any page open a socket to any host). */
+  isAllowedOrigin: (request: IncomingMessage) => boolean;
 }
 
 /** Errors that arrived as JSON from a subgraph, made GraphQLErrors again (codes kept). */
@@ -63,7 +65,18 @@ const errorResult = (code: string, message: string): ExecutionResult => ({
  * event with the fields other subgraphs own, as the subscriber.
  */
 export function attachSubscriptionServer(options: SubscriptionServerOptions) {
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const wsServer = new WebSocketServer({
+    server: options.httpServer,
+    path: options.path,
+    verifyClient: ({ req }, accept) => {
+      if (options.isAllowedOrigin(req)) return accept(true);
+      options.logger.info(
+        { origin: req.headers.origin },
+        'refused WebSocket from a disallowed origin',
+      );
+      accept(false, 403, 'Origin not allowed');
+    },
+  });
   const states = new WeakMap<object, ConnectionState>();
 
   const server = useServer<Record<string, unknown> | undefined, { state?: ConnectionState }>(

@@ -24,12 +24,17 @@ await runMain(async () => {
     env: { ...process.env, LOG_LEVEL: settings.LOG_LEVEL },
     logger,
   });
+  const explorers = platform.explorerUrls
+    ? `  Apollo Sandbox (needs internet): ${platform.explorerUrls.sandbox} in a browser
+  GraphiQL (works offline): ${platform.explorerUrls.graphiql}
+`
+    : '';
   const accounts = users.map((u) => `    ${u.roles.join(',').padEnd(15)} ${u.email}`).join('\n');
   console.log(`
 Sky Take-out is running (embedded mode, started in ${Date.now() - started} ms).
 
-  GraphQL endpoint and Apollo Sandbox: ${platform.gatewayUrl}
-  Data directory: ${settings.SKY_DATA_DIR}
+  GraphQL endpoint: ${platform.gatewayUrl}
+${explorers}  Data directory: ${settings.SKY_DATA_DIR}
 
   Demo accounts (password "${DEMO_PASSWORD}"):
 ${accounts}

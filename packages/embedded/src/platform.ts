@@ -121,6 +121,8 @@ export interface PlatformOptions {
 
 export interface Platform {
   gatewayUrl: string;
+  /** Apollo Sandbox and the offline GraphiQL, when the gateway serves them (null otherwise). */
+  explorerUrls: { sandbox: string; graphiql: string } | null;
   subgraphUrls: Record<string, string>;
   subgraphs: Record<string, RunningSubgraph>;
   /** The sandbox payment provider (tests complete payments with its test trigger). */
@@ -217,6 +219,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (seeded.length > 0) options.logger.info({ seeded }, 'seeded demo data');
     return {
       gatewayUrl,
+      explorerUrls: gateway.explorerUrls(gatewayUrl),
       subgraphUrls,
       subgraphs,
       paymentSandboxUrl,

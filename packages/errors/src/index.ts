@@ -24,6 +24,10 @@ export const ErrorCode = {
   PAYMENT_DECLINED: 'PAYMENT_DECLINED',
   INVALID_SIGNATURE: 'INVALID_SIGNATURE',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** Apollo's code for a persisted query hash the server does not know: send the full query. */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** The gateway only runs operations from its trusted documents manifest. */
+  TRUSTED_DOCUMENT_REQUIRED: 'TRUSTED_DOCUMENT_REQUIRED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 

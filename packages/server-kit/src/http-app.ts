@@ -85,32 +85,80 @@ export function jsonBody(limitBytes: number) {
   };
 }
 
-/** Refuses requests that are not GraphQL requests before they reach the GraphQL server. */
-export function requireGraphQLRequest(req: Request, res: Response, next: NextFunction): void {
-  if (req.method !== 'POST' && req.method !== 'GET') {
-    return sendGraphQLError(res, 405, ErrorCode.BAD_REQUEST, 'Use POST or GET.', req.sky.requestId);
+/** The `extensions` of a request: an object in a POST body, a JSON string in a GET query string. */
+export function requestExtensions(payload: unknown): Record<string, unknown> | undefined {
+  const extensions = (payload as { extensions?: unknown } | undefined)?.extensions;
+  if (typeof extensions === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(extensions);
+      return typeof parsed === 'object' && parsed !== null
+        ? (parsed as Record<string, unknown>)
+        : undefined;
+    } catch {
+      return undefined;
+    }
   }
-  const payload: unknown = req.method === 'POST' ? req.body : req.query;
-  const query = (payload as { query?: unknown } | undefined)?.query;
-  if (Array.isArray(payload)) {
-    return sendGraphQLError(
-      res,
-      400,
-      ErrorCode.BAD_REQUEST,
-      'Batched requests are not supported.',
-      req.sky.requestId,
-    );
+  return typeof extensions === 'object' && extensions !== null
+    ? (extensions as Record<string, unknown>)
+    : undefined;
+}
+
+/** A browser navigating to the endpoint: GET without a query, HTML preferred over JSON. */
+function isLandingPageRequest(req: Request, payload: unknown): boolean {
+  if (req.method !== 'GET' || (payload as { query?: unknown } | undefined)?.query !== undefined) {
+    return false;
   }
-  if (typeof query !== 'string' || query.trim() === '') {
-    return sendGraphQLError(
-      res,
-      400,
-      ErrorCode.BAD_REQUEST,
-      'A GraphQL request needs a non-empty "query" string.',
-      req.sky.requestId,
-    );
-  }
-  next();
+  return (
+    req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) ===
+    'text/html'
+  );
+}
+
+/**
+ * Refuses requests that are not GraphQL requests before they reach the GraphQL server. A request
+ * without a query is still one when it names a persisted query by hash (Apollo's automatic
+ * persisted queries): Apollo then answers from its cache or with PERSISTED_QUERY_NOT_FOUND, so
+ * the client falls back to sending the full query. A browser opening the endpoint is let through
+ * to Apollo's landing page when the service serves one.
+ */
+export function requireGraphQLRequest(options: { landingPage: boolean }) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      return sendGraphQLError(
+        res,
+        405,
+        ErrorCode.BAD_REQUEST,
+        'Use POST or GET.',
+        req.sky.requestId,
+      );
+    }
+    const payload: unknown = req.method === 'POST' ? req.body : req.query;
+    if (Array.isArray(payload)) {
+      return sendGraphQLError(
+        res,
+        400,
+        ErrorCode.BAD_REQUEST,
+        'Batched requests are not supported.',
+        req.sky.requestId,
+      );
+    }
+    if (options.landingPage && isLandingPageRequest(req, payload)) return next();
+    const query = (payload as { query?: unknown } | undefined)?.query;
+    const persistedQuery = requestExtensions(payload)?.persistedQuery;
+    if (query === undefined && typeof persistedQuery === 'object' && persistedQuery !== null) {
+      return next();
+    }
+    if (typeof query !== 'string' || query.trim() === '') {
+      return sendGraphQLError(
+        res,
+        400,
+        ErrorCode.BAD_REQUEST,
+        'A GraphQL request needs a non-empty "query" string (or a persisted query hash).',
+        req.sky.requestId,
+      );
+    }
+    next();
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ParseOptions, ValidationRule } from 'graphql';
@@ -46,6 +46,17 @@ export interface GraphQLServiceOptions<Context extends RequestContext> {
   parseOptions?: ParseOptions;
   /** Routes beside /graphql (webhooks, internal endpoints). */
   extraRoutes?: (app: Express) => void;
+  /** Schema introspection; on unless in production. */
+  introspection?: boolean;
+  /**
+   * What a browser opening /graphql gets: this landing page plugin, or nothing with `false`.
+   * Default: Sandbox in development, nothing in production.
+   */
+  landingPage?: ApolloServerPlugin<Context> | false;
+  /** Automatic persisted queries: Apollo's bounded in-memory cache unless given another. */
+  persistedQueries?: ApolloServerOptions<Context>['persistedQueries'];
+  /** Runs on /graphql after the body is parsed and before the request is checked. */
+  beforeGraphQLRequest?: RequestHandler[];
 }
 
 export interface RunningService {
@@ -71,19 +82,22 @@ export async function createGraphQLService<Context extends RequestContext>(
   // Keep-alive connections from the gateway outlive a request; a short timeout would reset them.
   httpServer.keepAliveTimeout = 65_000;
 
+  const landingPage =
+    options.landingPage ?? (options.production ? false : landingPagePlugin(false));
   const apolloOptions = {
-    introspection: !options.production,
+    introspection: options.introspection ?? !options.production,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: options.production,
     formatError,
     validationRules: options.validationRules,
     parseOptions: options.parseOptions,
+    persistedQueries: options.persistedQueries,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No Apollo Studio reporting from anywhere unless a later issue asks for it.
       ApolloServerPluginUsageReportingDisabled(),
       ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
-      landingPagePlugin(options.production),
+      landingPage || landingPagePlugin(true),
       requestIdPlugin(),
       errorLoggingPlugin(),
       ...(options.plugins ?? []),
@@ -114,7 +128,8 @@ export async function createGraphQLService<Context extends RequestContext>(
   app.use(
     '/graphql',
     jsonBody(options.bodyLimitBytes),
-    requireGraphQLRequest,
+    ...(options.beforeGraphQLRequest ?? []),
+    requireGraphQLRequest({ landingPage: landingPage !== false }),
     authenticate(options.verifier),
     expressMiddleware(apollo, { context: async ({ req }) => options.createContext(req.sky) }),
   );

@@ -1,0 +1,35 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { loadConfig } from '@sky/gateway';
+import { buildSchema, specifiedRules, validate, type DocumentNode } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as generated from './__generated__/graphql.ts';
+
+const apiSchema = buildSchema(
+  readFileSync(join(import.meta.dirname, '..', '..', '..', 'schema', 'api.graphql'), 'utf8'),
+);
+const operations = Object.entries(generated).filter(
+  (entry): entry is [string, DocumentNode] =>
+    entry[0].endsWith('Document') &&
+    (entry[1] as DocumentNode).definitions?.some((d) => d.kind === 'OperationDefinition'),
+);
+
+describe('the kit operations', () => {
+  it('are valid against the API schema and within the gateway default request limits', () => {
+    // The same limits the gateway applies when nothing overrides them (depth, aliases, cost).
+    const { limits } = loadConfig({ JWT_PUBLIC_KEY: 'not used to validate documents' });
+    const armor = new ApolloArmor({
+      maxDepth: { n: limits.maxDepth },
+      maxAliases: { n: limits.maxAliases },
+      maxDirectives: { n: limits.maxDirectives },
+      maxTokens: { enabled: false },
+      costLimit: { maxCost: limits.maxCost },
+    }).protect();
+    const rules = [...specifiedRules, ...armor.validationRules];
+    const refused = operations
+      .map(([name, document]) => [name, validate(apiSchema, document, rules).map((e) => e.message)])
+      .filter(([, messages]) => messages.length > 0);
+    expect(refused).toEqual([]);
+  });
+});
