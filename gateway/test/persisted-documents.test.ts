@@ -86,10 +86,9 @@ beforeAll(async () => {
     }),
     bodyLimitBytes: 100_000,
     production: false,
-    schema: buildSubgraphSchema({
-      typeDefs: parse(menuSdl),
-      resolvers: { Query: { dishes: () => DISHES } },
-    }),
+    schema: buildSubgraphSchema([
+      { typeDefs: parse(menuSdl), resolvers: { Query: { dishes: () => DISHES } } },
+    ]),
     createContext: (state) => state,
     checkReadiness: async () => {},
   });
