@@ -5,6 +5,8 @@ import {
   port,
   positiveInt,
   readPem,
+  readRequestLimits,
+  requestLimitsEnv,
   z,
   type Env,
 } from '@sky/config';
@@ -30,12 +32,9 @@ export function loadConfig(env: Env) {
       SUBGRAPH_TIMEOUT_MS: positiveInt(10_000),
       JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
       // Request limits: the defaults pass every operation documented in the README.
-      MAX_DEPTH: positiveInt(12),
-      MAX_ALIASES: positiveInt(30),
-      MAX_DIRECTIVES: positiveInt(50),
-      MAX_TOKENS: positiveInt(5_000),
-      MAX_COST: positiveInt(20_000),
-      MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(100),
+      ...requestLimitsEnv({ maxConnectionsPerAddress: 50 }),
+      // The gateway is the edge: X-Forwarded-For is believed only behind a configured proxy.
+      TRUST_PROXY: z.string().default('false'),
     },
     { ...env, JWT_PUBLIC_KEY: readPem(env, 'JWT_PUBLIC_KEY') },
   );
@@ -62,13 +61,7 @@ export function loadConfig(env: Env) {
       audience: parsed.JWT_AUDIENCE,
       publicKeyPem: parsed.JWT_PUBLIC_KEY,
     },
-    limits: {
-      maxDepth: parsed.MAX_DEPTH,
-      maxAliases: parsed.MAX_ALIASES,
-      maxDirectives: parsed.MAX_DIRECTIVES,
-      maxTokens: parsed.MAX_TOKENS,
-      maxCost: parsed.MAX_COST,
-      maxSubscriptionsPerConnection: parsed.MAX_SUBSCRIPTIONS_PER_CONNECTION,
-    },
+    limits: readRequestLimits(parsed),
+    trustProxy: parsed.TRUST_PROXY,
   };
 }

@@ -1,9 +1,13 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { readFileSync } from 'node:fs';
 import { TokenVerifier } from '@sky/auth';
 import { createLogger, type Logger } from '@sky/logging';
-import { createGraphQLService, type RequestContext } from '@sky/server-kit';
+import {
+  clientAddressResolver,
+  createGraphQLService,
+  DocumentLimits,
+  type RequestContext,
+} from '@sky/server-kit';
 import type { GatewayConfig } from './config.ts';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
 import { UpstreamConnections } from './subscriptions/upstream.ts';
@@ -29,6 +33,8 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
     const headers = request.http?.headers;
     if (!headers || !('requestId' in context)) return;
     headers.set('x-request-id', context.requestId);
+    // Subgraphs trust this header from the gateway's network only (their TRUST_PROXY).
+    if (context.clientAddress) headers.set('x-forwarded-for', context.clientAddress);
     if (context.viewer) headers.set('authorization', `Bearer ${context.viewer.token}`);
   }
 }
@@ -53,17 +59,8 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
   const recordedUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url]));
   const upstream = new UpstreamConnections(config.subgraphTimeoutMs);
   const verifier = new TokenVerifier(config.jwt.publicKeyPem, config.jwt);
-  const armor = new ApolloArmor({
-    maxDepth: { n: config.limits.maxDepth },
-    maxAliases: { n: config.limits.maxAliases },
-    maxDirectives: { n: config.limits.maxDirectives },
-    // Armor's token plugin re-parses in parsingDidStart and turns every syntax error into a 500;
-    // graphql-js's own `maxTokens` parse option (below) enforces the same limit as a parse error.
-    maxTokens: { enabled: false },
-    costLimit: { maxCost: config.limits.maxCost },
-    // Suggestions help in Sandbox; in production they would leak the schema.
-    blockFieldSuggestion: { enabled: config.production },
-  }).protect();
+  // The same limits as every subgraph, on HTTP and WebSocket alike (cost from the API schema).
+  const limits = new DocumentLimits(config.limits, config.production);
   const service = await createGraphQLService<RequestContext>({
     name: 'gateway',
     logger: log,
@@ -71,9 +68,8 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     bodyLimitBytes: config.bodyLimitBytes,
     production: config.production,
     gateway,
-    plugins: armor.plugins as never[],
-    validationRules: armor.validationRules,
-    parseOptions: { maxTokens: config.limits.maxTokens },
+    limits,
+    trustProxy: config.trustProxy,
     createContext: (state) => state,
     // ApolloServer.start() has loaded the supergraph before this service exists.
     checkReadiness: async () => {},
@@ -90,9 +86,9 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     upstream,
     verifier,
     logger: log,
-    validationRules: armor.validationRules,
+    limits,
+    clientAddress: clientAddressResolver(config.trustProxy),
     subgraphUrl: (name) => subgraphUrl(name, recordedUrls[name]),
-    maxSubscriptionsPerConnection: config.limits.maxSubscriptionsPerConnection,
   });
   return {
     ...service,

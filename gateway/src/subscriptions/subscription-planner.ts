@@ -109,3 +109,7 @@ export class SubscriptionPlanner {
     };
   }
 }
+
+/** The API schema clients see (what the gateway validates and costs documents against). */
+export const buildApiSchema = (supergraphSdl: string): GraphQLSchema =>
+  Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { commonEnv, ConfigError, parseEnv, port, positiveInt, type Env } from './env.ts';
+import { readRequestLimits, requestLimitsEnv, type RequestLimits } from './limits.ts';
 
 /** A PEM value given inline (`X`) or as a file path (`X_FILE`); inline wins. */
 function pem(env: Env, name: string): string | undefined {
@@ -20,6 +21,12 @@ export interface SubgraphConfig {
   host: string;
   port: number;
   bodyLimitBytes: number;
+  limits: RequestLimits;
+  /**
+   * Which callers' `X-Forwarded-For` is believed (Express's `trust proxy` syntax): by default the
+   * private network the gateway calls from, so the client's address reaches the subgraph.
+   */
+  trustProxy: string;
   database: DatabaseSetting;
   redisUrl: string | null;
   jwt: { issuer: string; audience: string; publicKeyPem: string };
@@ -48,6 +55,8 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
   const parsed = parseEnv(
     {
       ...commonEnv,
+      ...requestLimitsEnv({ maxConnectionsPerAddress: 10_000 }),
+      TRUST_PROXY: z.string().default('loopback, uniquelocal'),
       SKY_MODE: z.enum(['embedded', 'server']).default('server'),
       HOST: z.string().default('127.0.0.1'),
       PORT: port(defaultPort),
@@ -89,6 +98,8 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
     host: parsed.HOST,
     port: parsed.PORT,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+    limits: readRequestLimits(parsed),
+    trustProxy: parsed.TRUST_PROXY,
     database:
       parsed.SKY_MODE === 'server'
         ? { kind: 'postgres', url: parsed.DATABASE_URL!, poolSize: parsed.DATABASE_POOL_SIZE }

@@ -9,6 +9,8 @@ export interface RequestState {
   requestId: string;
   logger: Logger;
   viewer: Viewer | null;
+  /** The caller's address (through trusted proxies only): throttles key on it. */
+  clientAddress: string;
 }
 
 declare module 'express-serve-static-core' {
@@ -34,12 +36,15 @@ export function sendGraphQLError(
 }
 
 /** Assigns the request id (trusting a well-formed incoming `x-request-id`) and logs each request. */
-export function requestContext(logger: Logger) {
+export function requestContext(
+  logger: Logger,
+  clientAddress: (req: Request) => string = (req) => req.socket.remoteAddress ?? 'unknown',
+) {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     const requestLogger = logger.child({ requestId });
-    req.sky = { requestId, logger: requestLogger, viewer: null };
+    req.sky = { requestId, logger: requestLogger, viewer: null, clientAddress: clientAddress(req) };
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     // Read now: routers mounted on a path rewrite req.path while they handle the request.

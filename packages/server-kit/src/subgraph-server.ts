@@ -8,7 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ParseOptions, ValidationRule } from 'graphql';
+import type { ValidationRule } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { TokenVerifier } from '@sky/auth';
@@ -28,6 +28,9 @@ import {
   requestIdPlugin,
   type RequestContext,
 } from './apollo-plugins.ts';
+import { clientAddressResolver } from './limits/client-address.ts';
+import { costLimitPlugin } from './limits/cost-plugin.ts';
+import type { DocumentLimits } from './limits/document-limits.ts';
 
 export interface GraphQLServiceOptions<Context extends RequestContext> {
   name: string;
@@ -42,8 +45,11 @@ export interface GraphQLServiceOptions<Context extends RequestContext> {
   /** Throws when the service cannot serve (database down, schema not loaded). */
   checkReadiness: () => Promise<void>;
   plugins?: ApolloServerPlugin<Context>[];
+  /** Tokens, depth, aliases, directives and cost: the same limits as the WebSocket path. */
+  limits: DocumentLimits;
+  /** Which proxies' `X-Forwarded-For` to believe for the client address (`trust proxy` syntax). */
+  trustProxy: string;
   validationRules?: ValidationRule[];
-  parseOptions?: ParseOptions;
   /** Routes beside /graphql (webhooks, internal endpoints). */
   extraRoutes?: (app: Express) => void;
 }
@@ -76,8 +82,8 @@ export async function createGraphQLService<Context extends RequestContext>(
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: options.production,
     formatError,
-    validationRules: options.validationRules,
-    parseOptions: options.parseOptions,
+    validationRules: [...options.limits.validationRules, ...(options.validationRules ?? [])],
+    parseOptions: options.limits.parseOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No Apollo Studio reporting from anywhere unless a later issue asks for it.
@@ -86,6 +92,7 @@ export async function createGraphQLService<Context extends RequestContext>(
       landingPagePlugin(options.production),
       requestIdPlugin(),
       errorLoggingPlugin(),
+      costLimitPlugin(options.limits),
       ...(options.plugins ?? []),
     ] as ApolloServerPlugin<Context>[],
   };
@@ -109,7 +116,7 @@ export async function createGraphQLService<Context extends RequestContext>(
       res.status(503).json({ status: 'unavailable', service: options.name });
     }
   });
-  app.use(requestContext(options.logger));
+  app.use(requestContext(options.logger, clientAddressResolver(options.trustProxy)));
   options.extraRoutes?.(app);
   app.use(
     '/graphql',

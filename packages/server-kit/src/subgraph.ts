@@ -18,6 +18,7 @@ import type { IMiddlewareGenerator } from 'graphql-middleware';
 import type { RequestContext } from './apollo-plugins.ts';
 import type { RequestState } from './http-app.ts';
 import { mountInternalApi, type InternalHandler } from './internal-api.ts';
+import { DocumentLimits } from './limits/document-limits.ts';
 import { readSubgraphSchema } from './schema-files.ts';
 import { attachSubgraphSubscriptions } from './subgraph-subscriptions.ts';
 import { buildProtectedSubgraphSchema } from './subgraph-schema.ts';
@@ -105,12 +106,15 @@ export async function createSubgraph<
     resolvers: definition.resolvers,
     permissions: definition.permissions,
   });
+  const limits = new DocumentLimits(config.limits, config.production);
   const service = await createGraphQLService<Context>({
     name: config.name,
     logger,
     verifier,
     bodyLimitBytes: config.bodyLimitBytes,
     production: config.production,
+    limits,
+    trustProxy: config.trustProxy,
     schema,
     createContext: (state) => definition.createContext(state, prisma, services),
     checkReadiness: async () => {
@@ -141,6 +145,8 @@ export async function createSubgraph<
     schema,
     verifier,
     logger,
+    limits,
+    trustProxy: config.trustProxy,
     createContext: (state) => definition.createContext(state, prisma, services),
   });
   return {
