@@ -9,3 +9,4 @@ export * from './subgraph.ts';
 export * from './internal-api.ts';
 export * from './subgraph-subscriptions.ts';
 export * from './limits/index.ts';
+export * from './throttle.ts';

@@ -7,6 +7,9 @@ export const TEST_ENV: Env = {
   LOG_LEVEL: 'silent',
   ARGON2_MEMORY_KIB: '1024',
   ARGON2_TIME_COST: '1',
+  // Every test signs in and registers from this machine's one address; throttling tests lower these.
+  LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '1000000',
+  REGISTRATIONS_PER_ADDRESS_PER_HOUR: '1000000',
 };
 
 export function tokenSigner(keys: KeyPair, ttlSeconds = 900): TokenSigner {

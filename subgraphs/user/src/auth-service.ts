@@ -1,11 +1,11 @@
 import { hash, verify } from '@node-rs/argon2';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TokenSigner } from '@sky/auth';
-import { badUserInput, rateLimited, unauthenticated } from '@sky/errors';
+import { badUserInput, unauthenticated } from '@sky/errors';
 import type { Role, User } from './__generated__/prisma/client.ts';
-import type { ThrottleSettings } from './stores/credential-store.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { UserStores } from './stores/index.ts';
-import { EMAIL_PATTERN, PHONE_PATTERN } from './validation.ts';
+import { isValidEmail, PHONE_PATTERN } from './validation.ts';
 
 export interface PasswordSettings {
   /** argon2id memory cost in KiB; configurable so tests stay cheap (50 hashes at 64 MiB = 3 GiB). */
@@ -16,7 +16,12 @@ export interface PasswordSettings {
 export interface AuthSettings {
   password: PasswordSettings;
   refreshTokenTtlSeconds: number;
-  throttle: ThrottleSettings;
+}
+
+/** Who is asking, for throttling: the request's client address and the shared throttle. */
+export interface CallerGuard {
+  throttle: SignInThrottle;
+  clientAddress: string;
 }
 
 export interface IssuedTokens {
@@ -47,6 +52,7 @@ export class AuthService {
     private readonly stores: UserStores,
     private readonly signer: TokenSigner,
     private readonly settings: AuthSettings,
+    private readonly caller: CallerGuard,
   ) {}
 
   hashPassword(password: string): Promise<string> {
@@ -61,7 +67,7 @@ export class AuthService {
   }): Promise<IssuedTokens> {
     const email = input.email.trim().toLowerCase();
     const name = input.name.trim();
-    if (!EMAIL_PATTERN.test(email) || email.length > 254) {
+    if (!isValidEmail(email)) {
       throw badUserInput('Enter a valid email address.', 'email');
     }
     if (input.password.length < 8 || input.password.length > 256) {
@@ -73,6 +79,8 @@ export class AuthService {
     if (input.phone && !PHONE_PATTERN.test(input.phone)) {
       throw badUserInput('Enter a phone number of 6 to 15 digits.', 'phone');
     }
+    // After the cheap checks, before the expensive hash.
+    await this.caller.throttle.beforeRegister(this.caller.clientAddress);
     const user = await this.stores.users.create({
       email,
       name,
@@ -85,21 +93,18 @@ export class AuthService {
 
   async login(input: { email: string; password: string }): Promise<IssuedTokens> {
     const email = input.email.trim().toLowerCase();
-    const now = new Date();
-    const lockedFor = await this.stores.credentials.lockedForSeconds(email, now);
-    if (lockedFor > 0) {
-      throw rateLimited('Too many failed sign-ins. Try again later.', lockedFor);
-    }
+    const { throttle, clientAddress } = this.caller;
+    await throttle.beforeLogin(email, clientAddress);
     const user = await this.stores.users.findByEmail(email);
     const passwordOk = await verify(
       user?.passwordHash ?? (await this.decoy()),
       input.password,
     ).catch(() => false);
     if (!user || !passwordOk) {
-      await this.stores.credentials.recordFailure(email, now, this.settings.throttle);
+      await throttle.loginFailed(email, clientAddress);
       throw unauthenticated('Wrong email or password.');
     }
-    await this.stores.credentials.clearFailures(email);
+    await throttle.loginSucceeded(email, clientAddress);
     return this.issueTokens(user, randomUUID());
   }
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@sky/logging';
 import { TokenSigner } from '@sky/auth';
-import { createSubgraph } from '@sky/server-kit';
+import { createRateLimiterStore, createSubgraph } from '@sky/server-kit';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import { AddressBookService } from './address-book.ts';
 import { AuthService } from './auth-service.ts';
@@ -9,6 +9,7 @@ import type { UserContext } from './context.ts';
 import { userInternalApi } from './internal-api.ts';
 import { permissions } from './permissions.ts';
 import { resolvers } from './resolvers/index.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 import { createUserStores } from './stores/index.ts';
 
 /** Builds the user subgraph (database migrated, schema protected) without listening. */
@@ -17,25 +18,47 @@ export async function createUserSubgraph(config: UserSubgraphConfig, logger?: Lo
     ...config.jwt,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
   });
-  const subgraph = await createSubgraph<PrismaClient, UserContext>({
-    config,
-    logger,
-    createPrisma: (adapter) =>
-      new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] }),
-    resolvers,
-    permissions,
-    createContext: (state, prisma) => {
-      const stores = createUserStores(prisma);
-      return {
-        ...state,
-        stores,
-        auth: new AuthService(stores, signer, config.auth),
-        addressBook: new AddressBookService(stores.addresses),
-      };
-    },
-    internalApi: userInternalApi,
+  // Shared by every instance through Redis in server mode, in memory when embedded.
+  const limiterStore = createRateLimiterStore({
+    redisUrl: config.redisUrl,
+    namespace: config.events.namespace,
   });
-  return { ...subgraph, authSettings: config.auth };
+  const throttle = new SignInThrottle(limiterStore, config.signInThrottle);
+  let subgraph;
+  try {
+    subgraph = await createSubgraph<PrismaClient, UserContext>({
+      config,
+      logger,
+      createPrisma: (adapter) =>
+        new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] }),
+      resolvers,
+      permissions,
+      createContext: (state, prisma) => {
+        const stores = createUserStores(prisma);
+        return {
+          ...state,
+          stores,
+          auth: new AuthService(stores, signer, config.auth, {
+            throttle,
+            clientAddress: state.clientAddress,
+          }),
+          addressBook: new AddressBookService(stores.addresses),
+        };
+      },
+      internalApi: userInternalApi,
+    });
+  } catch (error) {
+    await limiterStore.close();
+    throw error;
+  }
+  return {
+    ...subgraph,
+    authSettings: config.auth,
+    close: async () => {
+      await subgraph.close();
+      await limiterStore.close();
+    },
+  };
 }
 
 export type UserSubgraph = Awaited<ReturnType<typeof createUserSubgraph>>;
