@@ -1,6 +1,7 @@
 import {
   commonEnv,
   ConfigError,
+  explicitNodeEnvProblems,
   parseEnv,
   port,
   positiveInt,
@@ -24,6 +25,7 @@ export function loadConfig(env: Env) {
   const parsed = parseEnv(
     {
       ...commonEnv,
+      SKY_MODE: z.enum(['embedded', 'server']).default('server'),
       HOST: z.string().default('127.0.0.1'),
       PORT: port(4000),
       SUPERGRAPH_PATH: z
@@ -38,6 +40,8 @@ export function loadConfig(env: Env) {
     },
     { ...env, JWT_PUBLIC_KEY: readPem(env, 'JWT_PUBLIC_KEY') },
   );
+  const nodeEnvProblems = explicitNodeEnvProblems(parsed.SKY_MODE, env);
+  if (nodeEnvProblems.length > 0) throw new ConfigError(nodeEnvProblems);
   const subgraphUrlOverrides: Record<string, string> = {};
   const badUrls: string[] = [];
   for (const [key, value] of Object.entries(env)) {

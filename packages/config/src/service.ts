@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { commonEnv, ConfigError, parseEnv, port, positiveInt, type Env } from './env.ts';
+import {
+  commonEnv,
+  ConfigError,
+  explicitNodeEnvProblems,
+  parseEnv,
+  port,
+  positiveInt,
+  type Env,
+} from './env.ts';
 import { readRequestLimits, requestLimitsEnv, type RequestLimits } from './limits.ts';
 
 /** A PEM value given inline (`X`) or as a file path (`X_FILE`); inline wins. */
@@ -76,7 +84,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
     },
     { ...env, JWT_PUBLIC_KEY: pem(env, 'JWT_PUBLIC_KEY') },
   );
-  const problems: string[] = [];
+  const problems: string[] = explicitNodeEnvProblems(parsed.SKY_MODE, env);
   if (parsed.SKY_MODE === 'server' && !parsed.DATABASE_URL) {
     problems.push('DATABASE_URL: required in server mode');
   }

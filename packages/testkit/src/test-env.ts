@@ -3,6 +3,8 @@ import type { Env } from '@sky/config';
 
 /** Cheap password hashing and quiet logs for tests; argon2's real cost is a production setting. */
 export const TEST_ENV: Env = {
+  // Server mode needs it spelled out; tests run in server mode against PostgreSQL and Redis.
+  NODE_ENV: 'test',
   INTERNAL_API_TOKEN: 'test-internal-token-0123456789abcdef',
   LOG_LEVEL: 'silent',
   ARGON2_MEMORY_KIB: '1024',
