@@ -10,3 +10,4 @@ export * from './internal-api.ts';
 export * from './subgraph-subscriptions.ts';
 export * from './limits/index.ts';
 export * from './throttle.ts';
+export * from './permission-coverage.ts';
