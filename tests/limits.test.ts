@@ -88,9 +88,12 @@ describe('cost counts variables and argument defaults', () => {
     expect(cost(omitted)).toBe(cost('{ merchants(first: 20) { edges { node { name } } } }'));
   });
 
-  it('a `first` beyond the largest page costs the largest page (the server never returns more)', () => {
+  it('a huge `first` costs what it asks, and an explicit null costs the default', () => {
     expect(cost('{ merchants(first: 5000) { edges { node { name } } } }')).toBe(
-      cost('{ merchants(first: 100) { edges { node { name } } } }'),
+      50 * cost('{ merchants(first: 100) { edges { node { name } } } }')!,
+    );
+    expect(cost('{ merchants(first: null) { edges { node { name } } } }')).toBe(
+      cost('{ merchants(first: 20) { edges { node { name } } } }'),
     );
   });
 

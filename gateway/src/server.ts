@@ -6,8 +6,10 @@ import {
   clientAddressResolver,
   createGraphQLService,
   DocumentLimits,
+  isClientFacing,
   type RequestContext,
 } from '@sky/server-kit';
+import { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config.ts';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
 import { UpstreamConnections } from './subscriptions/upstream.ts';
@@ -26,6 +28,26 @@ function fetchWithTimeout(timeoutMs: number): Fetcher {
 
 /** Forwards the caller's token and the request id to every subgraph call. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
+  /**
+   * A subgraph that refuses a request as a whole answers 4xx with a coded GraphQL error (a
+   * variable its scalar rejects, a limit): pass that refusal on with its code instead of the
+   * data source's generic "400: Bad Request", which the client would only see as an internal
+   * error. Anything else stays an opaque failure.
+   */
+  override async errorFromResponse(
+    response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0],
+  ) {
+    const generic = await super.errorFromResponse(response);
+    const body = (generic.extensions.response as { body?: unknown } | undefined)?.body;
+    const first = (
+      body as { errors?: { message?: unknown; extensions?: Record<string, unknown> }[] }
+    )?.errors?.[0];
+    const code = first?.extensions?.code;
+    if (!first || typeof first.message !== 'string' || !isClientFacing(code)) return generic;
+    const { requestId: _requestId, ...extensions } = first.extensions ?? {};
+    return new GraphQLError(first.message, { extensions: { ...extensions, code } });
+  }
+
   override willSendRequest({
     request,
     context,

@@ -115,6 +115,28 @@ export function requireGraphQLRequest(req: Request, res: Response, next: NextFun
       req.sky.requestId,
     );
   }
+  // Apollo refuses these too, but before any plugin runs, so without the request id.
+  const { variables, operationName } = payload as { variables?: unknown; operationName?: unknown };
+  const isObject = (value: unknown) =>
+    value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value));
+  if (req.method === 'POST' && !isObject(variables)) {
+    return sendGraphQLError(
+      res,
+      400,
+      ErrorCode.BAD_REQUEST,
+      '"variables" must be an object.',
+      req.sky.requestId,
+    );
+  }
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    return sendGraphQLError(
+      res,
+      400,
+      ErrorCode.BAD_REQUEST,
+      '"operationName" must be a string.',
+      req.sky.requestId,
+    );
+  }
   next();
 }
 

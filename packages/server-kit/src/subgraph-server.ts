@@ -28,6 +28,7 @@ import {
   requestIdPlugin,
   type RequestContext,
 } from './apollo-plugins.ts';
+import { refuseCrossSiteRequests } from './csrf.ts';
 import { clientAddressResolver } from './limits/client-address.ts';
 import { costLimitPlugin } from './limits/cost-plugin.ts';
 import type { DocumentLimits } from './limits/document-limits.ts';
@@ -120,6 +121,7 @@ export async function createGraphQLService<Context extends RequestContext>(
   options.extraRoutes?.(app);
   app.use(
     '/graphql',
+    refuseCrossSiteRequests,
     jsonBody(options.bodyLimitBytes),
     requireGraphQLRequest,
     authenticate(options.verifier),

@@ -1,6 +1,6 @@
 import { closed, fields, isAuthenticated, type Viewer } from '@sky/auth';
 import { forbidden } from '@sky/errors';
-import { createSourceEventStream, parse } from 'graphql';
+import { createSourceEventStream, parse, type ExecutionResult } from 'graphql';
 import { allow, shield } from 'graphql-shield';
 import { describe, expect, it } from 'vitest';
 import { buildProtectedSubgraphSchema } from '../src/index.ts';
@@ -47,9 +47,7 @@ describe('the shield guards subscribe, not only resolve', () => {
   it('refuses an anonymous subscriber before the stream opens', async () => {
     const result = await subscribe(null);
     expect(Symbol.asyncIterator in result).toBe(false);
-    expect(
-      (result as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
-    ).toBe('UNAUTHENTICATED');
+    expect((result as ExecutionResult).errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
     expect(opened).toBe(0);
   });
 

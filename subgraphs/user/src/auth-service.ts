@@ -114,14 +114,25 @@ export class AuthService {
     if (!stored || stored.revokedAt || stored.expiresAt <= now) {
       throw unauthenticated('The refresh token is invalid or expired.');
     }
-    if (!(await this.stores.credentials.claimForRotation(stored.id, now))) {
+    const user = await this.stores.users.load(stored.userId);
+    if (!user) throw unauthenticated('The account no longer exists.');
+    const next = this.newRefreshToken();
+    const rotated = await this.stores.credentials.rotate(
+      stored.id,
+      {
+        userId: user.id,
+        familyId: stored.familyId,
+        tokenHash: sha256(next.token),
+        expiresAt: next.expiresAt,
+      },
+      now,
+    );
+    if (!rotated) {
       // A rotated token came back: it may have been stolen. Sign the whole family out.
       await this.stores.credentials.revokeFamily(stored.familyId, now);
       throw unauthenticated('The refresh token was already used; sign in again.');
     }
-    const user = await this.stores.users.load(stored.userId);
-    if (!user) throw unauthenticated('The account no longer exists.');
-    return this.issueTokens(user, stored.familyId);
+    return this.withAccessToken(user, next);
   }
 
   async logout(refreshToken: string): Promise<void> {
@@ -129,27 +140,36 @@ export class AuthService {
     if (stored) await this.stores.credentials.revokeFamily(stored.familyId, new Date());
   }
 
+  private newRefreshToken(): { token: string; expiresAt: Date } {
+    return {
+      token: randomBytes(32).toString('base64url'),
+      expiresAt: new Date(Date.now() + this.settings.refreshTokenTtlSeconds * 1000),
+    };
+  }
+
+  /** A new family (sign-in, registration): its first refresh token and an access token. */
   private async issueTokens(user: User, familyId: string): Promise<IssuedTokens> {
+    const refresh = this.newRefreshToken();
+    await this.stores.credentials.createRefreshToken({
+      userId: user.id,
+      familyId,
+      tokenHash: sha256(refresh.token),
+      expiresAt: refresh.expiresAt,
+    });
+    return this.withAccessToken(user, refresh);
+  }
+
+  private withAccessToken(user: User, refresh: { token: string; expiresAt: Date }): IssuedTokens {
     const access = this.signer.signAccessToken({
       userId: user.id,
       roles: user.roles,
       merchantId: user.merchantId,
     });
-    const refreshToken = randomBytes(32).toString('base64url');
-    const refreshTokenExpiresAt = new Date(
-      Date.now() + this.settings.refreshTokenTtlSeconds * 1000,
-    );
-    await this.stores.credentials.createRefreshToken({
-      userId: user.id,
-      familyId,
-      tokenHash: sha256(refreshToken),
-      expiresAt: refreshTokenExpiresAt,
-    });
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,
-      refreshToken,
-      refreshTokenExpiresAt,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt: refresh.expiresAt,
       user,
     };
   }

@@ -24,8 +24,9 @@ import { MAX_PAGE_SIZE } from '../connections.ts';
  *   selection;
  * - a field returning a Relay connection is a list sized by its slicing argument `first`
  *   (`@listSize(slicingArguments: ["first"], sizedFields: ["edges"])`): its selection counts
- *   `first` times, clamped to the largest page the server returns; without `first` (or with an
- *   explicit null) the largest page is assumed;
+ *   `first` times, as asked (a resolver refuses more than its page limit, but the cost does not
+ *   rely on that: some connections have larger pages than others); an explicit null costs the
+ *   argument's default, and a connection without `first` the largest page;
  * - a connection's `edges` are already counted by that multiplier;
  * - `_entities(representations: [...])` counts once per representation;
  * - any other list of objects is assumed to hold ASSUMED_LIST_SIZE elements
@@ -48,10 +49,12 @@ export function isConnectionType(type: GraphQLNamedType): boolean {
 }
 
 function sliceSize(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
-  const hasFirst = field.args.some((arg) => arg.name === 'first');
+  const firstArgument = field.args.find((arg) => arg.name === 'first');
   const first = args.first;
-  if (!hasFirst || typeof first !== 'number' || !Number.isFinite(first)) return MAX_PAGE_SIZE;
-  return Math.min(Math.max(Math.trunc(first), 0), MAX_PAGE_SIZE);
+  if (typeof first === 'number' && Number.isFinite(first)) return Math.max(Math.trunc(first), 0);
+  // An explicit null falls back to the argument's default in the resolvers.
+  const fallback = firstArgument?.defaultValue;
+  return typeof fallback === 'number' ? fallback : MAX_PAGE_SIZE;
 }
 
 export const schemaCostEstimator: ComplexityEstimator = ({

@@ -1,7 +1,7 @@
 import type { RequestLimits } from '@sky/config';
 import { ErrorCode } from '@sky/errors';
 import type { Logger } from '@sky/logging';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
   CloseCode,
   handleProtocols,
@@ -12,6 +12,11 @@ import {
 } from 'graphql-ws';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { formatError } from '../apollo-plugins.ts';
+
+/** The HTTP path's error masking for the socket too: stable codes kept, internals never sent. */
+const formatted = (error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError =>
+  formatError(error instanceof GraphQLError ? error.toJSON() : error, error);
 
 /** What every graphql-ws hook of a guarded server finds in `ctx.extra`. */
 export interface WebSocketExtra {
@@ -80,6 +85,14 @@ export function serveGraphQLWebSocket<P extends ConnectionInitMessage['payload']
         ];
       }
       return inner.onSubscribe?.(ctx, id, payload);
+    },
+    onNext: async (ctx, id, payload, args, result) => {
+      const next = (await inner.onNext?.(ctx, id, payload, args, result)) ?? result;
+      return next.errors ? { ...next, errors: next.errors.map(formatted) } : next;
+    },
+    onError: async (ctx, id, payload, errors) => {
+      const reported = (await inner.onError?.(ctx, id, payload, errors)) ?? errors;
+      return reported.map(formatted);
     },
   });
 

@@ -18,15 +18,25 @@ export class CredentialStore {
   }
 
   /**
-   * Marks a token rotated only if nobody rotated it first: of two concurrent exchanges of one
-   * token, exactly one wins and the other is treated as reuse.
+   * Exchanges token `id` for `next` in one transaction: marks it rotated only if nobody rotated
+   * it first, and inserts its successor before committing. Of two concurrent exchanges exactly
+   * one wins; the loser's UPDATE waits on the winner's row lock and runs after its commit, so the
+   * family revocation that follows (reuse) always sees, and revokes, the winner's new token.
    */
-  async claimForRotation(id: string, now: Date): Promise<boolean> {
-    const { count } = await this.prisma.refreshToken.updateMany({
-      where: { id, rotatedAt: null, revokedAt: null },
-      data: { rotatedAt: now },
+  async rotate(
+    id: string,
+    next: { userId: string; familyId: string; tokenHash: string; expiresAt: Date },
+    now: Date,
+  ): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.refreshToken.updateMany({
+        where: { id, rotatedAt: null, revokedAt: null },
+        data: { rotatedAt: now },
+      });
+      if (count !== 1) return false;
+      await tx.refreshToken.create({ data: next });
+      return true;
     });
-    return count === 1;
   }
 
   async revokeFamily(familyId: string, now: Date): Promise<void> {
