@@ -11,6 +11,8 @@ export interface PasswordSettings {
   /** argon2id memory cost in KiB; configurable so tests stay cheap (50 hashes at 64 MiB = 3 GiB). */
   memoryKiB: number;
   timeCost: number;
+  /** Hashes computed at once per process; more wait their turn. */
+  maxConcurrency?: number;
 }
 
 export interface AuthSettings {
@@ -22,6 +24,11 @@ export interface AuthSettings {
 export interface CallerGuard {
   throttle: SignInThrottle;
   clientAddress: string;
+  /**
+   * Runs password hashing and verification a few at a time (ARGON2_MAX_CONCURRENCY per
+   * process): a burst of sign-ins queues here instead of taking every core from other requests.
+   */
+  passwordWork: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface IssuedTokens {
@@ -85,7 +92,7 @@ export class AuthService {
       email,
       name,
       phone: input.phone || null,
-      passwordHash: await this.hashPassword(input.password),
+      passwordHash: await this.caller.passwordWork(() => this.hashPassword(input.password)),
       roles: ['CUSTOMER'] satisfies Role[],
     });
     return this.issueTokens(user, randomUUID());
@@ -96,10 +103,9 @@ export class AuthService {
     const { throttle, clientAddress } = this.caller;
     await throttle.beforeLogin(email, clientAddress);
     const user = await this.stores.users.findByEmail(email);
-    const passwordOk = await verify(
-      user?.passwordHash ?? (await this.decoy()),
-      input.password,
-    ).catch(() => false);
+    const passwordOk = await this.caller.passwordWork(async () =>
+      verify(user?.passwordHash ?? (await this.decoy()), input.password).catch(() => false),
+    );
     if (!user || !passwordOk) {
       await throttle.loginFailed(email, clientAddress);
       throw unauthenticated('Wrong email or password.');

@@ -12,6 +12,7 @@ export function loadConfig(env: Env) {
       REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
       ARGON2_MEMORY_KIB: positiveInt(19_456),
       ARGON2_TIME_COST: positiveInt(2),
+      ARGON2_MAX_CONCURRENCY: positiveInt(1),
       LOGIN_MAX_FAILURES: positiveInt(5),
       LOGIN_FAILURE_WINDOW_SECONDS: positiveInt(900),
       LOGIN_BACKOFF_MAX_SECONDS: positiveInt(900),
@@ -27,7 +28,11 @@ export function loadConfig(env: Env) {
     jwtPrivateKeyPem: own.JWT_PRIVATE_KEY,
     accessTokenTtlSeconds: own.ACCESS_TOKEN_TTL_SECONDS,
     auth: {
-      password: { memoryKiB: own.ARGON2_MEMORY_KIB, timeCost: own.ARGON2_TIME_COST },
+      password: {
+        memoryKiB: own.ARGON2_MEMORY_KIB,
+        timeCost: own.ARGON2_TIME_COST,
+        maxConcurrency: own.ARGON2_MAX_CONCURRENCY,
+      },
       refreshTokenTtlSeconds: own.REFRESH_TOKEN_TTL_SECONDS,
     },
     signInThrottle: {

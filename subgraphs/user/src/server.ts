@@ -1,6 +1,7 @@
 import type { Logger } from '@sky/logging';
 import { TokenSigner } from '@sky/auth';
 import { createRateLimiterStore, createSubgraph } from '@sky/server-kit';
+import pLimit from 'p-limit';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 import { AddressBookService } from './address-book.ts';
 import { AuthService } from './auth-service.ts';
@@ -24,6 +25,7 @@ export async function createUserSubgraph(config: UserSubgraphConfig, logger?: Lo
     namespace: config.events.namespace,
   });
   const throttle = new SignInThrottle(limiterStore, config.signInThrottle);
+  const passwordWork = pLimit(config.auth.password.maxConcurrency);
   let subgraph;
   try {
     subgraph = await createSubgraph<PrismaClient, UserContext>({
@@ -41,6 +43,7 @@ export async function createUserSubgraph(config: UserSubgraphConfig, logger?: Lo
           auth: new AuthService(stores, signer, config.auth, {
             throttle,
             clientAddress: state.clientAddress,
+            passwordWork,
           }),
           addressBook: new AddressBookService(stores.addresses),
         };

@@ -46,6 +46,10 @@ export const NoServiceSdlRule: ValidationRule = (context) => ({
   },
 });
 
+/** Parsed and validated documents by source text, per schema: what Apollo's document store does for HTTP. */
+const DOCUMENT_CACHE_SIZE = 500;
+type Checked = { document: DocumentNode } | { errors: GraphQLError[] };
+
 /**
  * One set of document limits for every path of every service (HTTP and WebSocket, gateway and
  * subgraphs): tokens while parsing, then depth, aliases and directives as validation rules, then
@@ -54,6 +58,11 @@ export const NoServiceSdlRule: ValidationRule = (context) => ({
 export class DocumentLimits {
   readonly parseOptions: ParseOptions;
   readonly validationRules: ValidationRule[];
+  /**
+   * A client subscribing many times with one document (a burst of 1,000 frames) pays for parsing
+   * and validation once; the cost, which depends on the variables, is computed every time.
+   */
+  private readonly checkedDocuments = new WeakMap<GraphQLSchema, Map<string, Checked>>();
 
   constructor(
     readonly settings: RequestLimits,
@@ -110,9 +119,44 @@ export class DocumentLimits {
         errors: [codedError(ErrorCode.BAD_REQUEST, 'A non-empty "query" string is needed.')],
       };
     }
+    const checked = this.parseAndValidate(schema, request.query);
+    if ('errors' in checked) return checked;
+    const { document } = checked;
+    const operationName =
+      typeof request.operationName === 'string' ? request.operationName : undefined;
+    if (!getOperationAST(document, operationName)) {
+      return { errors: [codedError(ErrorCode.BAD_REQUEST, 'Unable to identify the operation.')] };
+    }
+    const variables =
+      typeof request.variables === 'object' && request.variables !== null
+        ? (request.variables as Record<string, unknown>)
+        : undefined;
+    const costError = this.checkCost(schema, document, variables, operationName);
+    if (costError) {
+      const { http: _http, ...extensions } = costError.extensions;
+      return { errors: [new GraphQLError(costError.message, { extensions })] };
+    }
+    return { document };
+  }
+
+  private parseAndValidate(schema: GraphQLSchema, query: string): Checked {
+    let cache = this.checkedDocuments.get(schema);
+    if (!cache) this.checkedDocuments.set(schema, (cache = new Map()));
+    const cached = cache.get(query);
+    if (cached) return cached;
+    const checked = this.parseAndValidateUncached(schema, query);
+    // Only documents that pass are kept: a flood of distinct bad ones must not evict good ones.
+    if ('document' in checked) {
+      if (cache.size >= DOCUMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(query, checked);
+    }
+    return checked;
+  }
+
+  private parseAndValidateUncached(schema: GraphQLSchema, query: string): Checked {
     let document: DocumentNode;
     try {
-      document = parse(request.query, this.parseOptions);
+      document = parse(query, this.parseOptions);
     } catch (error) {
       return { errors: [codedError(ErrorCode.GRAPHQL_PARSE_FAILED, (error as Error).message)] };
     }
@@ -128,20 +172,6 @@ export class DocumentLimits {
           codedError(ErrorCode.GRAPHQL_VALIDATION_FAILED, this.clientMessage(error.message)),
         ),
       };
-    }
-    const operationName =
-      typeof request.operationName === 'string' ? request.operationName : undefined;
-    if (!getOperationAST(document, operationName)) {
-      return { errors: [codedError(ErrorCode.BAD_REQUEST, 'Unable to identify the operation.')] };
-    }
-    const variables =
-      typeof request.variables === 'object' && request.variables !== null
-        ? (request.variables as Record<string, unknown>)
-        : undefined;
-    const costError = this.checkCost(schema, document, variables, operationName);
-    if (costError) {
-      const { http: _http, ...extensions } = costError.extensions;
-      return { errors: [new GraphQLError(costError.message, { extensions })] };
     }
     return { document };
   }

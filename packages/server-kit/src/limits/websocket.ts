@@ -11,6 +11,7 @@ import {
   type ServerOptions,
 } from 'graphql-ws';
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { formatError } from '../apollo-plugins.ts';
 
@@ -41,6 +42,10 @@ interface Session {
   idleSince: number;
   context?: Context<never, unknown>;
 }
+
+/** The TCP socket under a `ws` WebSocket (a private field of ws 8: absent means "leave it"). */
+const rawSocketOf = (socket: WebSocket): Socket | undefined =>
+  (socket as unknown as { _socket?: Socket })._socket;
 
 /** Close code for a socket that held no subscription for the idle timeout (a normal closure). */
 export const CLOSE_IDLE = 1000;
@@ -125,8 +130,13 @@ export function serveGraphQLWebSocket<P extends ConnectionInitMessage['payload']
       session.alive = true;
     });
     socket.on('error', (error) => {
-      // Oversized or malformed frames: `ws` has already started closing the socket (1009/1002).
+      // Oversized or malformed frames: `ws` has already sent its close frame (1009/1002) and
+      // would now read and discard the rest of a 20 MB message while waiting for the peer's
+      // close. Stop reading instead (TCP flow control then holds the sender at no cost to us)
+      // and drop the connection shortly after; the close frame has already gone out.
       logger.info({ address: clientAddress, reason: error.message }, 'websocket frame refused');
+      setImmediate(() => rawSocketOf(socket)?.pause());
+      setTimeout(() => socket.terminate(), 1_000).unref();
     });
     const closed = server.opened(
       {
