@@ -23,6 +23,11 @@ writeFileSync(
   [
     `INTERNAL_API_TOKEN=${randomBytes(32).toString('hex')}`,
     `PAYMENT_WEBHOOK_SECRET=${randomBytes(32).toString('hex')}`,
+    // PostgreSQL: the administrator and one role per subgraph (deploy/postgres-init.sql).
+    `POSTGRES_ADMIN_PASSWORD=${randomBytes(24).toString('hex')}`,
+    ...['USER', 'CATALOG', 'ORDER', 'PAYMENT', 'DELIVERY'].map(
+      (name) => `${name}_DB_PASSWORD=${randomBytes(24).toString('hex')}`,
+    ),
     '',
   ].join('\n'),
   { mode: 0o600 },

@@ -140,6 +140,27 @@ describe('refresh tokens', () => {
     expect(successes).toHaveLength(1);
   });
 
+  it("treats the loser of a concurrent exchange as reuse: the winner's new token is revoked too", async () => {
+    // Before the exchange became one transaction, the loser's family revocation could run
+    // before the winner's insert and leave the winner's token alive; try it a few times.
+    for (let round = 0; round < 5; round++) {
+      const { response } = await register();
+      const token = response.data!.register.refreshToken;
+      const results = await Promise.all(
+        [0, 1].map(() =>
+          graphql<{ refreshAccessToken: Tokens }>(supergraph.gatewayUrl, REFRESH, {
+            variables: { token },
+          }),
+        ),
+      );
+      const winner = results.find((r) => !r.errors)!.data!.refreshAccessToken.refreshToken;
+      const afterRace = await graphql(supergraph.gatewayUrl, REFRESH, {
+        variables: { token: winner },
+      });
+      expect(errorCodes(afterRace)).toEqual(['UNAUTHENTICATED']);
+    }
+  });
+
   it('logout revokes the family and is safe to repeat', async () => {
     const { response } = await register();
     const token = response.data!.register.refreshToken;

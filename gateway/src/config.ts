@@ -2,10 +2,13 @@ import {
   booleanFlag,
   commonEnv,
   ConfigError,
+  explicitNodeEnvProblems,
   parseEnv,
   port,
   positiveInt,
   readPem,
+  readRequestLimits,
+  requestLimitsEnv,
   z,
   type Env,
 } from '@sky/config';
@@ -28,18 +31,16 @@ export function loadConfig(env: Env) {
   const parsed = parseEnv(
     {
       ...commonEnv,
+      SKY_MODE: z.enum(['embedded', 'server']).default('server'),
       HOST: z.string().default('127.0.0.1'),
       PORT: port(4000),
       SUPERGRAPH_PATH: z.string().default(join(repositoryRoot, 'schema', 'supergraph.graphql')),
       SUBGRAPH_TIMEOUT_MS: positiveInt(10_000),
       JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
       // Request limits: the defaults pass every operation documented in the README.
-      MAX_DEPTH: positiveInt(12),
-      MAX_ALIASES: positiveInt(30),
-      MAX_DIRECTIVES: positiveInt(50),
-      MAX_TOKENS: positiveInt(5_000),
-      MAX_COST: positiveInt(20_000),
-      MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(100),
+      ...requestLimitsEnv({ maxConnectionsPerAddress: 50 }),
+      // The gateway is the edge: X-Forwarded-For is believed only behind a configured proxy.
+      TRUST_PROXY: z.string().default('false'),
       // Browsers: unset means the loopback origins in development and none in production.
       CORS_ORIGINS: z.string().optional(),
       CORS_ALLOW_CREDENTIALS: booleanFlag(false),
@@ -65,6 +66,8 @@ export function loadConfig(env: Env) {
     },
     { ...env, JWT_PUBLIC_KEY: readPem(env, 'JWT_PUBLIC_KEY') },
   );
+  const nodeEnvProblems = explicitNodeEnvProblems(parsed.SKY_MODE, env);
+  if (nodeEnvProblems.length > 0) throw new ConfigError(nodeEnvProblems);
   const subgraphUrlOverrides: Record<string, string> = {};
   const badUrls: string[] = [];
   for (const [key, value] of Object.entries(env)) {
@@ -97,14 +100,8 @@ export function loadConfig(env: Env) {
       audience: parsed.JWT_AUDIENCE,
       publicKeyPem: parsed.JWT_PUBLIC_KEY,
     },
-    limits: {
-      maxDepth: parsed.MAX_DEPTH,
-      maxAliases: parsed.MAX_ALIASES,
-      maxDirectives: parsed.MAX_DIRECTIVES,
-      maxTokens: parsed.MAX_TOKENS,
-      maxCost: parsed.MAX_COST,
-      maxSubscriptionsPerConnection: parsed.MAX_SUBSCRIPTIONS_PER_CONNECTION,
-    },
+    limits: readRequestLimits(parsed),
+    trustProxy: parsed.TRUST_PROXY,
     cors: {
       origins: corsOrigins.origins,
       allowCredentials: parsed.CORS_ALLOW_CREDENTIALS,

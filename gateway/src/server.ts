@@ -1,9 +1,15 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { readFileSync } from 'node:fs';
 import { TokenVerifier } from '@sky/auth';
 import { createLogger, type Logger } from '@sky/logging';
-import { createGraphQLService, type RequestContext } from '@sky/server-kit';
+import {
+  clientAddressResolver,
+  createGraphQLService,
+  DocumentLimits,
+  isClientFacing,
+  type RequestContext,
+} from '@sky/server-kit';
+import { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config.ts';
 import { corsMiddleware, websocketOriginCheck } from './cors.ts';
 import { GRAPHIQL_PATH, mountGraphiQL, sandboxLandingPage } from './explorer/index.ts';
@@ -30,6 +36,26 @@ function fetchWithTimeout(timeoutMs: number): Fetcher {
 
 /** Forwards the caller's token and the request id to every subgraph call. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
+  /**
+   * A subgraph that refuses a request as a whole answers 4xx with a coded GraphQL error (a
+   * variable its scalar rejects, a limit): pass that refusal on with its code instead of the
+   * data source's generic "400: Bad Request", which the client would only see as an internal
+   * error. Anything else stays an opaque failure.
+   */
+  override async errorFromResponse(
+    response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0],
+  ) {
+    const generic = await super.errorFromResponse(response);
+    const body = (generic.extensions.response as { body?: unknown } | undefined)?.body;
+    const first = (
+      body as { errors?: { message?: unknown; extensions?: Record<string, unknown> }[] }
+    )?.errors?.[0];
+    const code = first?.extensions?.code;
+    if (!first || typeof first.message !== 'string' || !isClientFacing(code)) return generic;
+    const { requestId: _requestId, ...extensions } = first.extensions ?? {};
+    return new GraphQLError(first.message, { extensions: { ...extensions, code } });
+  }
+
   override willSendRequest({
     request,
     context,
@@ -37,6 +63,8 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
     const headers = request.http?.headers;
     if (!headers || !('requestId' in context)) return;
     headers.set('x-request-id', context.requestId);
+    // Subgraphs trust this header from the gateway's network only (their TRUST_PROXY).
+    if (context.clientAddress) headers.set('x-forwarded-for', context.clientAddress);
     if (context.viewer) headers.set('authorization', `Bearer ${context.viewer.token}`);
   }
 }
@@ -61,17 +89,8 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
   const recordedUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url]));
   const upstream = new UpstreamConnections(config.subgraphTimeoutMs);
   const verifier = new TokenVerifier(config.jwt.publicKeyPem, config.jwt);
-  const armor = new ApolloArmor({
-    maxDepth: { n: config.limits.maxDepth },
-    maxAliases: { n: config.limits.maxAliases },
-    maxDirectives: { n: config.limits.maxDirectives },
-    // Armor's token plugin re-parses in parsingDidStart and turns every syntax error into a 500;
-    // graphql-js's own `maxTokens` parse option (below) enforces the same limit as a parse error.
-    maxTokens: { enabled: false },
-    costLimit: { maxCost: config.limits.maxCost },
-    // Suggestions help in Sandbox; in production they would leak the schema.
-    blockFieldSuggestion: { enabled: config.production },
-  }).protect();
+  // The same limits as every subgraph, on HTTP and WebSocket alike (cost from the API schema).
+  const limits = new DocumentLimits(config.limits, config.production);
   const manifest =
     config.trustedDocuments.mode === 'off'
       ? null
@@ -90,12 +109,9 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     bodyLimitBytes: config.bodyLimitBytes,
     production: config.production,
     gateway,
-    plugins: [
-      ...(armor.plugins as never[]),
-      trustedDocumentsPlugin(config.trustedDocuments.mode, manifest),
-    ],
-    validationRules: armor.validationRules,
-    parseOptions: { maxTokens: config.limits.maxTokens },
+    plugins: [trustedDocumentsPlugin(config.trustedDocuments.mode, manifest)],
+    limits,
+    trustProxy: config.trustProxy,
     createContext: (state) => state,
     // An explorer needs the schema, so turning one on in production turns introspection on too.
     introspection: config.explorer || !config.production,
@@ -125,9 +141,9 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     upstream,
     verifier,
     logger: log,
-    validationRules: armor.validationRules,
+    limits,
+    clientAddress: clientAddressResolver(config.trustProxy),
     subgraphUrl: (name) => subgraphUrl(name, recordedUrls[name]),
-    maxSubscriptionsPerConnection: config.limits.maxSubscriptionsPerConnection,
     isAllowedOrigin: websocketOriginCheck(config.cors),
   });
   return {

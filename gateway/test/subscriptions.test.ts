@@ -2,7 +2,8 @@ import { composeServices } from '@apollo/composition';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { generateKeyPair, TokenVerifier, type Viewer } from '@sky/auth';
 import { createLogger } from '@sky/logging';
-import { createGraphQLService, type RequestContext } from '@sky/server-kit';
+import { createGraphQLService, DocumentLimits, type RequestContext } from '@sky/server-kit';
+import { requestLimitsFrom } from '@sky/config';
 import { TEST_ENV, tokenSigner } from '@sky/testkit';
 import { parse, type GraphQLSchema } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
@@ -88,6 +89,8 @@ async function startSubgraph(schema: GraphQLSchema) {
     verifier,
     bodyLimitBytes: 100_000,
     production: false,
+    limits: new DocumentLimits(requestLimitsFrom(), false),
+    trustProxy: 'false',
     schema,
     createContext: (state) => state,
     checkReadiness: async () => {},

@@ -29,6 +29,18 @@ export class SubscriptionPlanner {
   private readonly supergraphSchema: GraphQLSchema;
 
   private serviceMap: ServiceMap = {};
+  /**
+   * Plans per document and operation: the kit's document limits hand out one document object
+   * per distinct query text, so a client subscribing many times with one document is planned
+   * once (Apollo Gateway caches its HTTP query plans the same way).
+   */
+  private readonly plans = new WeakMap<
+    DocumentNode,
+    Map<
+      string,
+      { queryPlan: QueryPlan; operationContext: ReturnType<typeof buildOperationContext> }
+    >
+  >();
 
   constructor(supergraphSdl: string) {
     this.supergraph = Supergraph.build(supergraphSdl);
@@ -47,26 +59,40 @@ export class SubscriptionPlanner {
     this.serviceMap = serviceMap;
   }
 
+  private planFor(document: DocumentNode, operationName: string | undefined) {
+    let byName = this.plans.get(document);
+    if (!byName) this.plans.set(document, (byName = new Map()));
+    const key = operationName ?? '';
+    let planned = byName.get(key);
+    if (!planned) {
+      const operation = operationFromDocument(this.supergraph.apiSchema(), document, {
+        operationName,
+      });
+      planned = {
+        queryPlan: this.planner.buildQueryPlan(operation),
+        operationContext: buildOperationContext({
+          schema: this.apiSchema,
+          operationDocument: document,
+          operationName,
+        }),
+      };
+      byName.set(key, planned);
+    }
+    return planned;
+  }
+
   plan(
     document: DocumentNode,
     operationName: string | undefined,
     variables: Record<string, unknown>,
   ): PlannedSubscription {
-    const operation = operationFromDocument(this.supergraph.apiSchema(), document, {
-      operationName,
-    });
-    const queryPlan = this.planner.buildQueryPlan(operation);
+    const { queryPlan, operationContext } = this.planFor(document, operationName);
     const node = queryPlan.node;
     if (!node || node.kind !== 'Subscription') {
       throw new Error('not a subscription plan');
     }
     const primary = node.primary;
     const rest: PlanNode | undefined = node.rest;
-    const operationContext = buildOperationContext({
-      schema: this.apiSchema,
-      operationDocument: document,
-      operationName,
-    });
     const primaryVariables = Object.fromEntries(
       (primary.variableUsages ?? [])
         .filter((name) => name in variables)
@@ -109,3 +135,7 @@ export class SubscriptionPlanner {
     };
   }
 }
+
+/** The API schema clients see (what the gateway validates and costs documents against). */
+export const buildApiSchema = (supergraphSdl: string): GraphQLSchema =>
+  Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();

@@ -1,19 +1,10 @@
 import { InvalidTokenError, type TokenVerifier, type Viewer } from '@sky/auth';
 import { ErrorCode } from '@sky/errors';
 import type { Logger } from '@sky/logging';
-import {
-  GraphQLError,
-  getOperationAST,
-  parse,
-  specifiedRules,
-  validate,
-  type ExecutionResult,
-  type ValidationRule,
-} from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { serveGraphQLWebSocket, type DocumentLimits } from '@sky/server-kit';
+import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import { WebSocketServer } from 'ws';
 import type { SubscriptionPlanner } from './subscription-planner.ts';
 import type { UpstreamConnections } from './upstream.ts';
 
@@ -22,6 +13,7 @@ const CLOSE_UNAUTHORIZED = 4401;
 
 interface ConnectionState {
   viewer: Viewer | null;
+  clientAddress: string;
   expiryTimer?: NodeJS.Timeout;
   /** Ends every active subscription of the connection with this error before it closes. */
   failAll: Set<(error: GraphQLError) => void>;
@@ -36,11 +28,11 @@ export interface SubscriptionServerOptions {
   upstream: UpstreamConnections;
   verifier: TokenVerifier;
   logger: Logger;
-  validationRules: ValidationRule[];
+  /** The same limits as the HTTP path (message size, tokens, depth, aliases, cost, sockets). */
+  limits: DocumentLimits;
+  clientAddress: (request: IncomingMessage) => string;
   /** Subgraph URL by name (the supergraph's, with configured overrides). */
   subgraphUrl: (name: string) => string;
-  /** Active subscriptions one socket may hold; more are refused with RATE_LIMITED. */
-  maxSubscriptionsPerConnection: number;
   /** The handshake's Origin check (browsers let any page open a socket to any host). */
   isAllowedOrigin: (request: IncomingMessage) => boolean;
 }
@@ -65,22 +57,19 @@ const errorResult = (code: string, message: string): ExecutionResult => ({
  * event with the fields other subgraphs own, as the subscriber.
  */
 export function attachSubscriptionServer(options: SubscriptionServerOptions) {
-  const wsServer = new WebSocketServer({
-    server: options.httpServer,
-    path: options.path,
-    verifyClient: ({ req }, accept) => {
-      if (options.isAllowedOrigin(req)) return accept(true);
-      options.logger.info(
-        { origin: req.headers.origin },
-        'refused WebSocket from a disallowed origin',
-      );
-      accept(false, 403, 'Origin not allowed');
-    },
-  });
   const states = new WeakMap<object, ConnectionState>();
 
-  const server = useServer<Record<string, unknown> | undefined, { state?: ConnectionState }>(
-    {
+  const server = serveGraphQLWebSocket<
+    Record<string, unknown> | undefined,
+    { state?: ConnectionState }
+  >({
+    httpServer: options.httpServer,
+    path: options.path,
+    limits: options.limits.settings,
+    clientAddress: options.clientAddress,
+    isAllowedOrigin: options.isAllowedOrigin,
+    logger: options.logger,
+    graphqlWs: {
       onConnect: (ctx) => {
         const header = ctx.connectionParams?.authorization;
         let viewer: Viewer | null;
@@ -96,6 +85,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
         let expired = false;
         const state: ConnectionState = {
           viewer,
+          clientAddress: ctx.extra.clientAddress,
           failAll: new Set(),
           expire: () => {
             if (expired) return;
@@ -126,38 +116,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
         const state = states.get(ctx.extra);
         if (state?.expiryTimer) clearTimeout(state.expiryTimer);
       },
+      // The subscription slot is taken by the kit before this runs (see serveGraphQLWebSocket).
       onSubscribe: (ctx, _id, payload) => {
-        const active = ctx.extra.state?.failAll.size ?? 0;
-        if (active >= options.maxSubscriptionsPerConnection) {
-          return [
-            new GraphQLError(
-              `At most ${options.maxSubscriptionsPerConnection} subscriptions per connection.`,
-              { extensions: { code: ErrorCode.RATE_LIMITED } },
-            ),
-          ];
-        }
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [
-            new GraphQLError((error as Error).message, {
-              extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED },
-            }),
-          ];
-        }
-        const errors = validate(options.planner.apiSchema, document, [
-          ...specifiedRules,
-          ...options.validationRules,
-        ]);
-        if (errors.length > 0) {
-          return errors.map(
-            (e) =>
-              new GraphQLError(e.message, {
-                extensions: { ...e.extensions, code: ErrorCode.GRAPHQL_VALIDATION_FAILED },
-              }),
-          );
-        }
+        const checked = options.limits.checkRequest(options.planner.apiSchema, payload);
+        if ('errors' in checked) return checked.errors;
+        const document = checked.document;
         const operation = getOperationAST(document, payload.operationName ?? undefined);
         if (operation?.operation !== 'subscription') {
           return [
@@ -189,14 +152,8 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
       },
       execute: () => errorResult(ErrorCode.BAD_REQUEST, 'Send queries and mutations over HTTP.'),
     },
-    wsServer,
-  );
-  return {
-    close: async () => {
-      await server.dispose();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-    },
-  };
+  });
+  return { close: server.close, connectionCount: server.connectionCount };
 }
 
 /**
@@ -214,7 +171,7 @@ function subscribeThroughSupergraph(
   const requestId = randomUUID();
   const logger = options.logger.child({ requestId, userId: state.viewer?.userId });
   const planned = options.planner.plan(document, operationName, variables);
-  const context = { requestId, viewer: state.viewer, logger };
+  const context = { requestId, viewer: state.viewer, logger, clientAddress: state.clientAddress };
   // The expiry timer interrupts a pending wait for the next upstream event.
   let interrupt!: (error: GraphQLError) => void;
   const interrupted = new Promise<GraphQLError>((resolve) => {

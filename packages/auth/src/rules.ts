@@ -1,4 +1,5 @@
-import { rule } from 'graphql-shield';
+import type { allow } from 'graphql-shield';
+import { deny, rule, type IRule } from 'graphql-shield';
 import { forbidden, unauthenticated } from '@sky/errors';
 import { hasRole, type Role, type Viewer } from './roles.ts';
 
@@ -38,3 +39,25 @@ export function ownerRule<Parent, Context extends ViewerContext = ViewerContext>
     return (await check(parent, ctx.viewer, ctx)) ? true : forbidden();
   });
 }
+
+/** A rule as graphql-shield takes it for one field (`allow` and `deny` included). */
+export type FieldRule = IRule | typeof allow;
+export type FieldRules = Record<string, FieldRule>;
+/** A shield rule tree whose every type is a field map (see `closed`). */
+export type RuleTree = Record<string, FieldRules>;
+
+/** The same rule for each of the space-separated field names. */
+export function fields(names: string, fieldRule: FieldRule): FieldRules {
+  return Object.fromEntries(
+    names
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((name) => [name, fieldRule]),
+  );
+}
+
+/**
+ * A type's rules with `'*': deny`: a field added to the type later stays closed until it is
+ * given a rule here (and the permission coverage test names it until then).
+ */
+export const closed = (rules: FieldRules): FieldRules => ({ '*': deny, ...rules });

@@ -51,6 +51,17 @@ export const booleanFlag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 
+/**
+ * Server mode is how production runs, so it must not fall back to development (introspection,
+ * Sandbox, field suggestions, test-only payment outcomes) because an operator forgot a variable.
+ * Embedded mode, the fresh-machine demo, keeps development as its default.
+ */
+export function explicitNodeEnvProblems(mode: 'embedded' | 'server', env: Env): string[] {
+  return mode === 'server' && !env.NODE_ENV
+    ? ['NODE_ENV: required in server mode (production, development or test)']
+    : [];
+}
+
 /** Settings every service shares. */
 export const commonEnv = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { commonEnv, ConfigError, parseEnv, port, positiveInt, type Env } from './env.ts';
+import {
+  commonEnv,
+  ConfigError,
+  explicitNodeEnvProblems,
+  parseEnv,
+  port,
+  positiveInt,
+  type Env,
+} from './env.ts';
+import { readRequestLimits, requestLimitsEnv, type RequestLimits } from './limits.ts';
 
 /** A PEM value given inline (`X`) or as a file path (`X_FILE`); inline wins. */
 function pem(env: Env, name: string): string | undefined {
@@ -20,6 +29,12 @@ export interface SubgraphConfig {
   host: string;
   port: number;
   bodyLimitBytes: number;
+  limits: RequestLimits;
+  /**
+   * Which callers' `X-Forwarded-For` is believed (Express's `trust proxy` syntax): by default the
+   * private network the gateway calls from, so the client's address reaches the subgraph.
+   */
+  trustProxy: string;
   database: DatabaseSetting;
   redisUrl: string | null;
   jwt: { issuer: string; audience: string; publicKeyPem: string };
@@ -48,6 +63,8 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
   const parsed = parseEnv(
     {
       ...commonEnv,
+      ...requestLimitsEnv({ maxConnectionsPerAddress: 10_000 }),
+      TRUST_PROXY: z.string().default('loopback, uniquelocal'),
       SKY_MODE: z.enum(['embedded', 'server']).default('server'),
       HOST: z.string().default('127.0.0.1'),
       PORT: port(defaultPort),
@@ -67,7 +84,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
     },
     { ...env, JWT_PUBLIC_KEY: pem(env, 'JWT_PUBLIC_KEY') },
   );
-  const problems: string[] = [];
+  const problems: string[] = explicitNodeEnvProblems(parsed.SKY_MODE, env);
   if (parsed.SKY_MODE === 'server' && !parsed.DATABASE_URL) {
     problems.push('DATABASE_URL: required in server mode');
   }
@@ -89,6 +106,8 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
     host: parsed.HOST,
     port: parsed.PORT,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+    limits: readRequestLimits(parsed),
+    trustProxy: parsed.TRUST_PROXY,
     database:
       parsed.SKY_MODE === 'server'
         ? { kind: 'postgres', url: parsed.DATABASE_URL!, poolSize: parsed.DATABASE_POOL_SIZE }

@@ -209,7 +209,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       subgraphUrls[module.name] = (await service.listen(port, options.host)).url;
       if (options.seed && (await service.seed())) seeded.push(module.name);
     }
-    const gatewayEnv: Env = { ...shared };
+    const gatewayEnv: Env = { ...shared, SKY_MODE: options.storage.mode };
     for (const [name, url] of Object.entries(subgraphUrls)) {
       gatewayEnv[`SUBGRAPH_${name.toUpperCase()}_URL`] = url;
     }

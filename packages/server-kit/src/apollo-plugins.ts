@@ -19,7 +19,8 @@ const APOLLO_CLIENT_CODES = new Set<string>([
   ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
 ]);
 
-const isClientFacing = (code: unknown) =>
+/** A code the client may see as it is (ours, or Apollo's request-level ones). */
+export const isClientFacing = (code: unknown): code is string =>
   (isKnownErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) ||
   (typeof code === 'string' && APOLLO_CLIENT_CODES.has(code));
 
@@ -35,6 +36,8 @@ export function formatError(
   const {
     stacktrace: _stacktrace,
     exception: _exception,
+    // The gateway names the subgraph an error came from: topology a client has no use for.
+    serviceName: _serviceName,
     ...extensions
   } = formatted.extensions ?? {};
   if (isClientFacing(code)) return { ...formatted, extensions };

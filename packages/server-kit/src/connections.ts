@@ -14,8 +14,9 @@ export const MAX_PAGE_SIZE = 100;
 
 export function pageSize(args: PageArgs, fallback = 20): number {
   const first = args.first ?? fallback;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badUserInput(`"first" must be an integer between 0 and ${MAX_PAGE_SIZE}.`, 'first');
+  // 1..100, as every connection's contract says: an empty page is never what a client means.
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badUserInput(`"first" must be an integer between 1 and ${MAX_PAGE_SIZE}.`, 'first');
   }
   return first;
 }

@@ -9,6 +9,8 @@ export interface RequestState {
   requestId: string;
   logger: Logger;
   viewer: Viewer | null;
+  /** The caller's address (through trusted proxies only): throttles key on it. */
+  clientAddress: string;
 }
 
 declare module 'express-serve-static-core' {
@@ -34,12 +36,15 @@ export function sendGraphQLError(
 }
 
 /** Assigns the request id (trusting a well-formed incoming `x-request-id`) and logs each request. */
-export function requestContext(logger: Logger) {
+export function requestContext(
+  logger: Logger,
+  clientAddress: (req: Request) => string = (req) => req.socket.remoteAddress ?? 'unknown',
+) {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     const requestLogger = logger.child({ requestId });
-    req.sky = { requestId, logger: requestLogger, viewer: null };
+    req.sky = { requestId, logger: requestLogger, viewer: null, clientAddress: clientAddress(req) };
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     // Read now: routers mounted on a path rewrite req.path while they handle the request.
@@ -143,6 +148,31 @@ export function requireGraphQLRequest(options: { landingPage: boolean }) {
       );
     }
     if (options.landingPage && isLandingPageRequest(req, payload)) return next();
+    // Apollo refuses these too, but before any plugin runs, so without the request id.
+    const { variables, operationName } = payload as {
+      variables?: unknown;
+      operationName?: unknown;
+    };
+    const isObject = (value: unknown) =>
+      value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value));
+    if (req.method === 'POST' && !isObject(variables)) {
+      return sendGraphQLError(
+        res,
+        400,
+        ErrorCode.BAD_REQUEST,
+        '"variables" must be an object.',
+        req.sky.requestId,
+      );
+    }
+    if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+      return sendGraphQLError(
+        res,
+        400,
+        ErrorCode.BAD_REQUEST,
+        '"operationName" must be a string.',
+        req.sky.requestId,
+      );
+    }
     const query = (payload as { query?: unknown } | undefined)?.query;
     const persistedQuery = requestExtensions(payload)?.persistedQuery;
     if (query === undefined && typeof persistedQuery === 'object' && persistedQuery !== null) {

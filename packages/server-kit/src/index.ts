@@ -8,3 +8,6 @@ export * from './schema-files.ts';
 export * from './subgraph.ts';
 export * from './internal-api.ts';
 export * from './subgraph-subscriptions.ts';
+export * from './limits/index.ts';
+export * from './throttle.ts';
+export * from './permission-coverage.ts';

@@ -32,6 +32,35 @@ function restoreReferenceResolvers(original: GraphQLSchema, rebuilt: GraphQLSche
   }
 }
 
+/**
+ * graphql-middleware wraps a field's `resolve` and only falls back to `subscribe` when there is
+ * no `resolve` (graphql-middleware's applicator), so a subscription field that defines both would
+ * open its stream without its rule ever running. Apply the same middleware once more with those
+ * `resolve`s detached, and take the guarded `subscribe` from that schema: the rule then runs when
+ * subscribing as well as for every event.
+ */
+function guardSubscribe(
+  original: GraphQLSchema,
+  rebuilt: GraphQLSchema,
+  permissions: IMiddlewareGenerator<unknown, unknown, unknown>,
+): void {
+  const subscriptionFields = Object.values(original.getSubscriptionType()?.getFields() ?? {});
+  const both = subscriptionFields.filter((field) => field.subscribe && field.resolve);
+  if (both.length === 0) return;
+  const detached = both.map((field) => [field, field.resolve] as const);
+  let guarded: GraphQLSchema;
+  try {
+    for (const field of both) field.resolve = undefined;
+    guarded = applyMiddleware(original, permissions);
+  } finally {
+    for (const [field, resolve] of detached) field.resolve = resolve;
+  }
+  const guardedFields = guarded.getSubscriptionType()!.getFields();
+  const targetFields = rebuilt.getSubscriptionType()!.getFields();
+  for (const field of both)
+    targetFields[field.name]!.subscribe = guardedFields[field.name]!.subscribe;
+}
+
 /** Builds a federated subgraph schema from its SDL file and resolvers, with the shield applied. */
 export function buildProtectedSubgraphSchema(options: {
   typeDefs: string;
@@ -46,5 +75,6 @@ export function buildProtectedSubgraphSchema(options: {
   ]);
   const protectedSchema = applyMiddleware(schema, options.permissions);
   restoreReferenceResolvers(schema, protectedSchema);
+  guardSubscribe(schema, protectedSchema, options.permissions);
   return protectedSchema;
 }

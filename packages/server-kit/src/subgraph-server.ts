@@ -8,7 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type RequestHandler } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ParseOptions, ValidationRule } from 'graphql';
+import type { ValidationRule } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { TokenVerifier } from '@sky/auth';
@@ -28,6 +28,10 @@ import {
   requestIdPlugin,
   type RequestContext,
 } from './apollo-plugins.ts';
+import { refuseCrossSiteRequests } from './csrf.ts';
+import { clientAddressResolver } from './limits/client-address.ts';
+import { costLimitPlugin } from './limits/cost-plugin.ts';
+import type { DocumentLimits } from './limits/document-limits.ts';
 
 export interface GraphQLServiceOptions<Context extends RequestContext> {
   name: string;
@@ -42,8 +46,11 @@ export interface GraphQLServiceOptions<Context extends RequestContext> {
   /** Throws when the service cannot serve (database down, schema not loaded). */
   checkReadiness: () => Promise<void>;
   plugins?: ApolloServerPlugin<Context>[];
+  /** Tokens, depth, aliases, directives and cost: the same limits as the WebSocket path. */
+  limits: DocumentLimits;
+  /** Which proxies' `X-Forwarded-For` to believe for the client address (`trust proxy` syntax). */
+  trustProxy: string;
   validationRules?: ValidationRule[];
-  parseOptions?: ParseOptions;
   /** Routes beside /graphql (webhooks, internal endpoints). */
   extraRoutes?: (app: Express) => void;
   /** Schema introspection; on unless in production. */
@@ -89,8 +96,8 @@ export async function createGraphQLService<Context extends RequestContext>(
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: options.production,
     formatError,
-    validationRules: options.validationRules,
-    parseOptions: options.parseOptions,
+    validationRules: [...options.limits.validationRules, ...(options.validationRules ?? [])],
+    parseOptions: options.limits.parseOptions,
     persistedQueries: options.persistedQueries,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -100,6 +107,7 @@ export async function createGraphQLService<Context extends RequestContext>(
       landingPage || landingPagePlugin(true),
       requestIdPlugin(),
       errorLoggingPlugin(),
+      costLimitPlugin(options.limits),
       ...(options.plugins ?? []),
     ] as ApolloServerPlugin<Context>[],
   };
@@ -123,10 +131,11 @@ export async function createGraphQLService<Context extends RequestContext>(
       res.status(503).json({ status: 'unavailable', service: options.name });
     }
   });
-  app.use(requestContext(options.logger));
+  app.use(requestContext(options.logger, clientAddressResolver(options.trustProxy)));
   options.extraRoutes?.(app);
   app.use(
     '/graphql',
+    refuseCrossSiteRequests,
     jsonBody(options.bodyLimitBytes),
     ...(options.beforeGraphQLRequest ?? []),
     requireGraphQLRequest({ landingPage: landingPage !== false }),

@@ -1,17 +1,21 @@
 import { InvalidTokenError, type TokenVerifier, type Viewer } from '@sky/auth';
 import type { Logger } from '@sky/logging';
+import { ErrorCode } from '@sky/errors';
 import {
   createSourceEventStream,
   execute,
+  getOperationAST,
+  GraphQLError,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLSchema,
 } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { WebSocketServer } from 'ws';
 import type { RequestState } from './http-app.ts';
+import { clientAddressResolver } from './limits/client-address.ts';
+import type { DocumentLimits } from './limits/document-limits.ts';
+import { serveGraphQLWebSocket } from './limits/websocket.ts';
 
 const CLOSE_UNAUTHORIZED = 4401;
 
@@ -26,13 +30,45 @@ export function attachSubgraphSubscriptions<Context>(options: {
   schema: GraphQLSchema;
   verifier: TokenVerifier;
   logger: Logger;
+  limits: DocumentLimits;
+  trustProxy: string;
   createContext: (state: RequestState) => Context;
 }) {
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
   const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
-  const server = useServer<Record<string, unknown> | undefined, { viewer?: Viewer | null }>(
-    {
+  const server = serveGraphQLWebSocket<
+    Record<string, unknown> | undefined,
+    { viewer?: Viewer | null }
+  >({
+    httpServer: options.httpServer,
+    path: '/graphql',
+    limits: options.limits.settings,
+    clientAddress: clientAddressResolver(options.trustProxy),
+    logger: options.logger,
+    graphqlWs: {
       schema: options.schema,
+      // The same parse, validation and cost limits as the HTTP path; queries and mutations
+      // belong on HTTP, where the request pipeline (body limit, token check) applies.
+      onSubscribe: (_ctx, _id, payload) => {
+        const checked = options.limits.checkRequest(options.schema, payload);
+        if ('errors' in checked) return checked.errors;
+        const operationName = payload.operationName ?? undefined;
+        if (getOperationAST(checked.document, operationName)?.operation !== 'subscription') {
+          return [
+            new GraphQLError(
+              'Send queries and mutations over HTTP; this socket serves subscriptions.',
+              {
+                extensions: { code: ErrorCode.BAD_REQUEST },
+              },
+            ),
+          ];
+        }
+        return {
+          schema: options.schema,
+          document: checked.document,
+          variableValues: payload.variables ?? {},
+          operationName,
+        };
+      },
       onConnect: (ctx) => {
         const header = ctx.connectionParams?.authorization;
         try {
@@ -60,15 +96,21 @@ export function attachSubgraphSubscriptions<Context>(options: {
           typeof payload.extensions?.requestId === 'string'
             ? payload.extensions.requestId
             : randomUUID();
-        return { requestId, viewer: ctx.extra.viewer ?? null } as never;
+        return {
+          requestId,
+          viewer: ctx.extra.viewer ?? null,
+          clientAddress: ctx.extra.clientAddress,
+        } as never;
       },
       subscribe: async (args) => {
-        const { requestId, viewer } = args.contextValue as {
+        const { requestId, viewer, clientAddress } = args.contextValue as {
           requestId: string;
           viewer: Viewer | null;
+          clientAddress: string;
         };
         const logger = options.logger.child({ requestId, userId: viewer?.userId });
-        const freshContext = () => options.createContext({ requestId, viewer, logger });
+        const freshContext = () =>
+          options.createContext({ requestId, viewer, logger, clientAddress });
         const stream = await createSourceEventStream({ ...args, contextValue: freshContext() });
         if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
         return mapEvents(stream, (payload) =>
@@ -76,14 +118,8 @@ export function attachSubgraphSubscriptions<Context>(options: {
         );
       },
     },
-    wsServer,
-  );
-  return {
-    close: async () => {
-      await server.dispose();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-    },
-  };
+  });
+  return { close: server.close, connectionCount: server.connectionCount };
 }
 
 /** Maps a source stream to results; `return()` reaches the source at once. */

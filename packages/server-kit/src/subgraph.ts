@@ -28,6 +28,7 @@ import type { AddressInfo } from 'node:net';
 import type { RequestContext } from './apollo-plugins.ts';
 import type { RequestState } from './http-app.ts';
 import { mountInternalApi, type InternalRoute } from './internal-api.ts';
+import { DocumentLimits } from './limits/document-limits.ts';
 import { readSubgraphSchema } from './schema-files.ts';
 import { attachSubgraphSubscriptions } from './subgraph-subscriptions.ts';
 import { buildProtectedSubgraphSchema } from './subgraph-schema.ts';
@@ -153,6 +154,7 @@ export async function createSubgraph<
     resolvers: definition.resolvers,
     permissions: definition.permissions,
   });
+  const limits = new DocumentLimits(config.limits, config.production);
   const internalApi = definition.internalApi?.(runtime);
   service = await createGraphQLService<Context>({
     name: config.name,
@@ -160,6 +162,8 @@ export async function createSubgraph<
     verifier,
     bodyLimitBytes: config.bodyLimitBytes,
     production: config.production,
+    limits,
+    trustProxy: config.trustProxy,
     schema,
     createContext: (state) => definition.createContext(state, runtime),
     checkReadiness: async () => {
@@ -195,6 +199,8 @@ export async function createSubgraph<
     schema,
     verifier,
     logger,
+    limits,
+    trustProxy: config.trustProxy,
     createContext: (state) => definition.createContext(state, runtime),
   });
   const built = service;

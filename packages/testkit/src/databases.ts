@@ -17,11 +17,41 @@ const templateName = (subgraph: string) => {
   return `sky_template_${run}_${subgraph}`;
 };
 
-export function databaseUrl(database: string): string {
+/** The administrator's URL of `database`, or the subgraph role's when `role` is given. */
+export function databaseUrl(database: string, role?: string): string {
   const url = new URL(testSettings.TEST_POSTGRES_URL);
   url.pathname = `/${database}`;
+  if (role) {
+    url.username = role;
+    url.password = testSettings.TEST_DATABASE_PASSWORD;
+  }
   return url.toString();
 }
+
+/** The role that owns a subgraph's test databases. */
+export const databaseRoleOf = (subgraph: SubgraphName): string =>
+  `${testSettings.TEST_DATABASE_ROLE_PREFIX}_${subgraph}`;
+
+const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * One login role per subgraph, as in compose: not a superuser, no role or database creation.
+ * Roles are shared by concurrent runs on one machine, so creating one that exists is not an error.
+ */
+async function ensureRole(admin: pg.Client, role: string): Promise<void> {
+  const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD ${quoteLiteral(
+    testSettings.TEST_DATABASE_PASSWORD,
+  )}`;
+  await admin.query(`DO $$ BEGIN
+      CREATE ROLE ${role} ${attributes};
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      ALTER ROLE ${role} ${attributes};
+    END $$`);
+}
+
+/** Only the owning role may connect (the administrator still can: it is a superuser). */
+const closeToOthers = (admin: pg.Client, database: string) =>
+  admin.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`);
 
 async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: testSettings.TEST_POSTGRES_URL });
@@ -53,11 +83,19 @@ export async function prepareTemplateDatabases(): Promise<() => Promise<void>> {
   });
   for (const subgraph of SUBGRAPH_NAMES) {
     const name = templateName(subgraph);
+    const role = databaseRoleOf(subgraph);
     await withAdmin(async (admin) => {
+      await ensureRole(admin, role);
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.query(`CREATE DATABASE ${name} OWNER ${role}`);
+      await closeToOthers(admin, name);
     });
-    const database = await openDatabase({ kind: 'postgres', url: databaseUrl(name), poolSize: 1 });
+    // Migrated as the subgraph's role, so every table of every copy belongs to that role.
+    const database = await openDatabase({
+      kind: 'postgres',
+      url: databaseUrl(name, role),
+      poolSize: 1,
+    });
     try {
       await migrate(database, migrationsDirOf(subgraph));
     } finally {
@@ -79,19 +117,25 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database for one subgraph, copied from its template. */
+/**
+ * A fresh, migrated database for one subgraph, copied from its template, owned by the subgraph's
+ * role and closed to every other role; its URL carries that role's credentials. `empty` is a
+ * bare database for the administrator (migration tests).
+ */
 export async function createTestDatabase(subgraph: SubgraphName | 'empty'): Promise<TestDatabase> {
   const name = `sky_test_${process.env[RUN_VARIABLE]}_${subgraph}_${randomBytes(4).toString('hex')}`;
-  await withAdmin((admin) =>
-    admin.query(
-      subgraph === 'empty'
-        ? `CREATE DATABASE ${name}`
-        : `CREATE DATABASE ${name} TEMPLATE ${templateName(subgraph)}`,
-    ),
-  );
+  const role = subgraph === 'empty' ? undefined : databaseRoleOf(subgraph);
+  await withAdmin(async (admin) => {
+    if (subgraph === 'empty') {
+      await admin.query(`CREATE DATABASE ${name}`);
+      return;
+    }
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateName(subgraph)} OWNER ${role}`);
+    await closeToOthers(admin, name);
+  });
   return {
     name,
-    url: databaseUrl(name),
+    url: databaseUrl(name, role),
     drop: () =>
       withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
         () => {},

@@ -1,4 +1,13 @@
-import { hasAnyRole, isAdmin, isAuthenticated, isStaffOf, type Viewer } from '@sky/auth';
+import {
+  hasAnyRole,
+  isAdmin,
+  isAuthenticated,
+  isStaffOf,
+  type Viewer,
+  closed,
+  fields,
+  type RuleTree,
+} from '@sky/auth';
 import { forbidden, unauthenticated } from '@sky/errors';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import type { DeliveryContext } from './context.ts';
@@ -116,76 +125,81 @@ const mayTrackRider = entityRule<Rider>('mayTrackRider', (rider, viewer, { store
  * so `_entities` (allowed for the gateway) reveals no more than the entity's own rules allow.
  * Root fields and entity extensions whose contract answers "null for anyone else" require a
  * signed-in viewer here and return null for hidden entities in their resolvers.
+ *
+ * Every type closes its remaining fields with `'*': deny`, so a field added later answers
+ * FORBIDDEN until it gets a rule; `rules` is exported for the test that names such fields.
  */
-export const permissions = shield(
-  {
-    Query: {
-      '*': deny,
-      _service: allow,
-      _entities: allow,
-      rider: isAuthenticated,
-      delivery: isAuthenticated,
-      myRiderProfile: isAuthenticated,
-      myActiveDelivery: isAuthenticated,
-      myDeliveryOffer: isAuthenticated,
-    },
-    // Riders only; which delivery a rider may act on is checked by the services (FORBIDDEN).
-    Mutation: {
-      '*': deny,
-      goOnline: isRider,
-      goOffline: isRider,
-      updateLocation: isRider,
-      acceptDeliveryOffer: isRider,
-      declineDeliveryOffer: isRider,
-      arrivedAtMerchant: isRider,
-      pickedUp: isRider,
-      delivered: isRider,
-    },
-    // The subscribe resolver checks the order's customer itself; the Delivery rules run per event.
-    Subscription: {
-      '*': deny,
-      courierLocation: isAuthenticated,
-    },
-    DeclineDeliveryOfferPayload: allow,
-    _Service: allow,
-    User: {
-      '*': deny,
-      id: allow,
-      rider: isAuthenticated,
-    },
-    Order: {
-      '*': deny,
-      id: allow,
-      delivery: isAuthenticated,
-    },
-    Merchant: allow,
-    Rider: {
-      '*': isRiderSelf,
-      id: isAuthenticated,
-      user: isAuthenticated,
-      status: isAuthenticated,
-      vehicle: isAuthenticated,
-      location: mayTrackRider,
-      lastLocationAt: mayTrackRider,
-    },
-    Delivery: {
-      '*': maySeeDelivery,
-      currentOffer: maySeeOffer,
-    },
-    // Reached only through fields guarded above (Delivery.currentOffer, Delivery.track, ...).
-    DeliveryOffer: allow,
-    DeliveryConnection: allow,
-    DeliveryEdge: allow,
-    LocationPoint: allow,
-    LocationPointConnection: allow,
-    LocationPointEdge: allow,
-    GeoPoint: allow,
-    PageInfo: allow,
+export const rules: RuleTree = {
+  Query: {
+    '*': deny,
+    _service: allow,
+    _entities: allow,
+    rider: isAuthenticated,
+    delivery: isAuthenticated,
+    myRiderProfile: isAuthenticated,
+    myActiveDelivery: isAuthenticated,
+    myDeliveryOffer: isAuthenticated,
   },
-  {
-    fallbackRule: deny,
-    fallbackError: () => forbidden(),
-    // Domain errors thrown by resolvers (with their codes) pass through unchanged.
-    allowExternalErrors: true,
+  // Riders only; which delivery a rider may act on is checked by the services (FORBIDDEN).
+  Mutation: {
+    '*': deny,
+    goOnline: isRider,
+    goOffline: isRider,
+    updateLocation: isRider,
+    acceptDeliveryOffer: isRider,
+    declineDeliveryOffer: isRider,
+    arrivedAtMerchant: isRider,
+    pickedUp: isRider,
+    delivered: isRider,
   },
-);
+  // The subscribe resolver checks the order's customer itself; the Delivery rules run per event.
+  Subscription: {
+    '*': deny,
+    courierLocation: isAuthenticated,
+  },
+  DeclineDeliveryOfferPayload: closed(fields('deliveryId rider', allow)),
+  _Service: closed(fields('sdl', allow)),
+  User: {
+    '*': deny,
+    id: allow,
+    rider: isAuthenticated,
+  },
+  Order: {
+    '*': deny,
+    id: allow,
+    delivery: isAuthenticated,
+  },
+  Merchant: closed(fields('id', allow)),
+  Rider: closed({
+    ...fields('idleSince activeDelivery deliveries', isRiderSelf),
+    id: isAuthenticated,
+    user: isAuthenticated,
+    status: isAuthenticated,
+    vehicle: isAuthenticated,
+    location: mayTrackRider,
+    lastLocationAt: mayTrackRider,
+  }),
+  Delivery: closed({
+    ...fields(
+      'id order rider merchant customer status pickupLocation dropoffLocation distanceMeters etaSeconds estimatedArrivalAt riderLocation riderLocationAt track assignedAt arrivedAtMerchantAt pickedUpAt deliveredAt cancelledAt createdAt updatedAt version',
+      maySeeDelivery,
+    ),
+    currentOffer: maySeeOffer,
+  }),
+  // Reached only through fields guarded above (Delivery.currentOffer, Delivery.track, ...).
+  DeliveryOffer: closed(fields('delivery rider offeredAt expiresAt', allow)),
+  DeliveryConnection: closed(fields('edges pageInfo', allow)),
+  DeliveryEdge: closed(fields('cursor node', allow)),
+  LocationPoint: closed(fields('location recordedAt', allow)),
+  LocationPointConnection: closed(fields('edges pageInfo', allow)),
+  LocationPointEdge: closed(fields('cursor node', allow)),
+  GeoPoint: closed(fields('latitude longitude', allow)),
+  PageInfo: closed(fields('hasNextPage endCursor', allow)),
+};
+
+export const permissions = shield(rules, {
+  fallbackRule: deny,
+  fallbackError: () => forbidden(),
+  // Domain errors thrown by resolvers (with their codes) pass through unchanged.
+  allowExternalErrors: true,
+});

@@ -259,7 +259,7 @@ describe('courierLocation', () => {
     });
   });
 
-  it('refuses strangers and riders with FORBIDDEN and sends them nothing', async () => {
+  it('refuses strangers and riders with NOT_FOUND, as if there were no delivery, and sends nothing', async () => {
     const { rider, order } = await assigned();
     for (const token of [
       harness.token({ userId: randomUUID(), roles: ['CUSTOMER'] }),
@@ -270,12 +270,23 @@ describe('courierLocation', () => {
       expect(subscription.results).toEqual([
         {
           errors: [
-            expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+            expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) }),
           ],
         },
       ]);
     }
     expect(await listeners(order.orderId)).toBe(0);
+    // The same answer as for an order without a delivery: nothing tells the two apart.
+    const stranger = subscribe(
+      harness.token({ userId: randomUUID(), roles: ['CUSTOMER'] }),
+      order.orderId,
+    );
+    const none = subscribe(
+      harness.token({ userId: randomUUID(), roles: ['CUSTOMER'] }),
+      randomUUID(),
+    );
+    await eventually(async () => (stranger.isCompleted() && none.isCompleted()) || undefined);
+    expect(stranger.results).toEqual(none.results);
     // Admins may watch.
     const admin = subscribe(
       harness.token({ userId: randomUUID(), roles: ['ADMIN'] }),

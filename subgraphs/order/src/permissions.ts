@@ -6,6 +6,9 @@ import {
   ownerRule,
   type Viewer,
   type ViewerContext,
+  closed,
+  fields,
+  type RuleTree,
 } from '@sky/auth';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import { forbidden, unauthenticated } from '@sky/errors';
@@ -100,75 +103,89 @@ const isAdminRole = hasAnyRole('ADMIN');
  * rules, so `_entities` (allowed for the gateway) and every list reveal no more than those allow.
  * Types that are only reachable through an order or a cart (items, address, history, money) are
  * allowed: their parent was already checked.
+ *
+ * Every type closes its remaining fields with `'*': deny`, so a field added later answers
+ * FORBIDDEN until it gets a rule; `rules` is exported for the test that names such fields.
  */
-export const permissions = shield(
-  {
-    Query: {
-      '*': deny,
-      _service: allow,
-      _entities: allow,
-      order: isAuthenticated,
-      myOrders: isAuthenticated,
-      myCart: isAuthenticated,
-      myCarts: isAuthenticated,
-      merchantOrders: mayManageMerchantOrders,
-      merchantOrderCounts: mayManageMerchantOrders,
-    },
-    Mutation: {
-      '*': deny,
-      addToCart: isCustomer,
-      decrementCartItem: isCustomer,
-      removeCartItem: isCustomer,
-      clearCart: isCustomer,
-      placeOrder: isCustomer,
-      cancelOrder: isCustomer,
-      remindOrder: isCustomer,
-      reorder: isCustomer,
-      acceptOrder: isMerchantStaffOrAdmin,
-      rejectOrder: isMerchantStaffOrAdmin,
-      merchantCancelOrder: isMerchantStaffOrAdmin,
-      adminCancelOrder: isAdminRole,
-    },
-    // Who may follow which order or merchant is decided when subscribing (LiveFeeds) and per event.
-    Subscription: {
-      '*': deny,
-      orderStatusChanged: isAuthenticated,
-      merchantOrderEvents: isAuthenticated,
-    },
-    MerchantOrderEvent: allow,
-    _Service: allow,
-    Order: mayViewOrder,
-    OrderItem: allow,
-    OrderAddress: allow,
-    OrderStatusChange: allow,
-    OrderConnection: allow,
-    OrderStatusCount: allow,
-    OrderReminder: allow,
-    ReorderPayload: allow,
-    ReorderLine: allow,
-    OrderEdge: allow,
-    PageInfo: allow,
-    Cart: mayViewCart,
-    CartItem: allow,
-    Money: allow,
-    GeoPoint: allow,
-    Dish: allow,
-    SetMeal: allow,
-    User: {
-      '*': deny,
-      id: allow,
-      orders: mayListOrdersOfUser,
-    },
-    Merchant: {
-      '*': deny,
-      id: allow,
-      orders: mayListOrdersOfMerchant,
-    },
+export const rules: RuleTree = {
+  Query: {
+    '*': deny,
+    _service: allow,
+    _entities: allow,
+    order: isAuthenticated,
+    myOrders: isAuthenticated,
+    myCart: isAuthenticated,
+    myCarts: isAuthenticated,
+    merchantOrders: mayManageMerchantOrders,
+    merchantOrderCounts: mayManageMerchantOrders,
   },
-  {
-    fallbackRule: deny,
-    fallbackError: () => forbidden(),
-    // Domain errors thrown by resolvers (with their codes) pass through unchanged.
-    allowExternalErrors: true,
+  Mutation: {
+    '*': deny,
+    addToCart: isCustomer,
+    decrementCartItem: isCustomer,
+    removeCartItem: isCustomer,
+    clearCart: isCustomer,
+    placeOrder: isCustomer,
+    cancelOrder: isCustomer,
+    remindOrder: isCustomer,
+    reorder: isCustomer,
+    acceptOrder: isMerchantStaffOrAdmin,
+    rejectOrder: isMerchantStaffOrAdmin,
+    merchantCancelOrder: isMerchantStaffOrAdmin,
+    adminCancelOrder: isAdminRole,
   },
-);
+  // Who may follow which order or merchant is decided when subscribing (LiveFeeds) and per event.
+  Subscription: {
+    '*': deny,
+    orderStatusChanged: isAuthenticated,
+    merchantOrderEvents: isAuthenticated,
+  },
+  MerchantOrderEvent: closed(fields('kind order at', allow)),
+  _Service: closed(fields('sdl', allow)),
+  Order: closed(
+    fields(
+      'id orderNumber status payStatus customer merchant items itemsTotal packingFee deliveryFee total remark tablewareCount deliverAsSoonAsPossible scheduledDeliveryAt estimatedDeliveryAt address pickupLocation deliveryWaiting deliveryWaitingSince cancelReason rejectionReason cancelledBy statusHistory paymentDueAt lastRemindedAt version placedAt paidAt confirmedAt pickedUpAt completedAt cancelledAt updatedAt',
+      mayViewOrder,
+    ),
+  ),
+  OrderItem: closed(
+    fields('id dish setMeal name imageUrl flavor quantity unitPrice lineTotal', allow),
+  ),
+  OrderAddress: closed(fields('contactName phone detail label location', allow)),
+  OrderStatusChange: closed(fields('from to actor actorUserId reason at', allow)),
+  OrderConnection: closed(fields('edges pageInfo', allow)),
+  OrderStatusCount: closed(fields('status count', allow)),
+  OrderReminder: closed(fields('order remindedAt nextReminderAllowedAt', allow)),
+  ReorderPayload: closed(fields('cart lines', allow)),
+  ReorderLine: closed(
+    fields(
+      'dish setMeal name flavor quantity previousUnitPrice currentUnitPrice outcome unavailableReason',
+      allow,
+    ),
+  ),
+  OrderEdge: closed(fields('cursor node', allow)),
+  PageInfo: closed(fields('hasNextPage endCursor', allow)),
+  Cart: closed(fields('id customer merchant items itemCount subtotal', mayViewCart)),
+  CartItem: closed(fields('id dish setMeal flavor quantity unitPrice name imageUrl', allow)),
+  Money: closed(fields('amount currency', allow)),
+  GeoPoint: closed(fields('latitude longitude', allow)),
+  Dish: closed(fields('id', allow)),
+  SetMeal: closed(fields('id', allow)),
+  User: {
+    '*': deny,
+    id: allow,
+    orders: mayListOrdersOfUser,
+  },
+  Merchant: {
+    '*': deny,
+    id: allow,
+    orders: mayListOrdersOfMerchant,
+  },
+};
+
+export const permissions = shield(rules, {
+  fallbackRule: deny,
+  fallbackError: () => forbidden(),
+  // Domain errors thrown by resolvers (with their codes) pass through unchanged.
+  allowExternalErrors: true,
+});

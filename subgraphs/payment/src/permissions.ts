@@ -1,4 +1,13 @@
-import { isAdmin, isAuthenticated, isStaffOf, ownerRule, type Viewer } from '@sky/auth';
+import {
+  isAdmin,
+  isAuthenticated,
+  isStaffOf,
+  ownerRule,
+  type Viewer,
+  closed,
+  fields,
+  type RuleTree,
+} from '@sky/auth';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import { forbidden, unauthenticated } from '@sky/errors';
 import type { Payment, Refund } from './stores/index.ts';
@@ -47,38 +56,47 @@ const mayViewRefund = rule('mayViewRefund', { cache: 'strict' })(async (
  * Deny by default: every type and root field is listed. Payment and Refund fields carry the
  * ownership rules, so `_entities` (allowed for the gateway) and `Order.payment` reveal no more
  * than those rules allow.
+ *
+ * Every type closes its remaining fields with `'*': deny`, so a field added later answers
+ * FORBIDDEN until it gets a rule; `rules` is exported for the test that names such fields.
  */
-export const permissions = shield(
-  {
-    Query: {
-      '*': deny,
-      _service: allow,
-      _entities: allow,
-      // Anonymous callers are told to sign in; signed-in callers get null for payments they may
-      // not see (see the resolver).
-      payment: isAuthenticated,
-    },
-    Mutation: {
-      '*': deny,
-      // Ownership (only the order's customer) and the order's state are checked by the service.
-      payOrder: isAuthenticated,
-    },
-    _Service: allow,
-    Order: {
-      '*': deny,
-      id: allow,
-      payment: isAuthenticated,
-    },
-    Payment: mayViewPayment,
-    Refund: mayViewRefund,
-    Money: allow,
-    User: allow,
-    Merchant: allow,
+export const rules: RuleTree = {
+  Query: {
+    '*': deny,
+    _service: allow,
+    _entities: allow,
+    // Anonymous callers are told to sign in; signed-in callers get null for payments they may
+    // not see (see the resolver).
+    payment: isAuthenticated,
   },
-  {
-    fallbackRule: deny,
-    fallbackError: () => forbidden(),
-    // Domain errors thrown by resolvers (with their codes) pass through unchanged.
-    allowExternalErrors: true,
+  Mutation: {
+    '*': deny,
+    // Ownership (only the order's customer) and the order's state are checked by the service.
+    payOrder: isAuthenticated,
   },
-);
+  _Service: closed(fields('sdl', allow)),
+  Order: {
+    '*': deny,
+    id: allow,
+    payment: isAuthenticated,
+  },
+  Payment: closed(
+    fields(
+      'id order customer merchant amount status method providerPaymentId failureReason createdAt paidAt updatedAt refunds',
+      mayViewPayment,
+    ),
+  ),
+  Refund: closed(
+    fields('id payment amount reason status providerRefundId createdAt completedAt', mayViewRefund),
+  ),
+  Money: closed(fields('amount currency', allow)),
+  User: closed(fields('id', allow)),
+  Merchant: closed(fields('id', allow)),
+};
+
+export const permissions = shield(rules, {
+  fallbackRule: deny,
+  fallbackError: () => forbidden(),
+  // Domain errors thrown by resolvers (with their codes) pass through unchanged.
+  allowExternalErrors: true,
+});

@@ -1,5 +1,13 @@
 import { allow, deny, rule, shield } from 'graphql-shield';
-import { isAdmin, isAuthenticated, ownerRule, type ViewerContext } from '@sky/auth';
+import {
+  isAdmin,
+  isAuthenticated,
+  ownerRule,
+  type ViewerContext,
+  closed,
+  fields,
+  type RuleTree,
+} from '@sky/auth';
 import { forbidden, unauthenticated } from '@sky/errors';
 import type { Address, User } from './stores/index.ts';
 
@@ -26,48 +34,54 @@ const mayReadUserById = rule('mayReadUserById', { cache: 'strict' })((
 /**
  * Deny by default: every type and root field is listed. Entity fields carry the ownership rules,
  * so `_entities` (allowed for the gateway) reveals no more than the entity's own rules allow.
+ *
+ * Every type closes its remaining fields with `'*': deny`, so a field added later answers
+ * FORBIDDEN until it gets a rule; `rules` is exported for the test that names such fields.
  */
-export const permissions = shield(
-  {
-    Query: {
-      '*': deny,
-      _service: allow,
-      _entities: allow,
-      me: allow,
-      user: mayReadUserById,
-      address: isAuthenticated,
-      myAddresses: isAuthenticated,
-    },
-    Mutation: {
-      '*': deny,
-      register: allow,
-      login: allow,
-      refreshAccessToken: allow,
-      logout: allow,
-      // The address book is the caller's own: ownership is checked in AddressBookService.
-      addAddress: isAuthenticated,
-      updateAddress: isAuthenticated,
-      deleteAddress: isAuthenticated,
-      setDefaultAddress: isAuthenticated,
-    },
-    _Service: allow,
-    User: {
-      '*': isSelfOrAdmin,
-      id: allow,
-      name: isAuthenticated,
-      createdAt: isAuthenticated,
-    },
-    Address: ownsAddress,
-    Merchant: allow,
-    GeoPoint: allow,
-    AuthPayload: allow,
-    // Only the deleter sees it; the address inside carries its own ownership rule.
-    DeleteAddressPayload: isAuthenticated,
+export const rules: RuleTree = {
+  Query: {
+    '*': deny,
+    _service: allow,
+    _entities: allow,
+    me: allow,
+    user: mayReadUserById,
+    address: isAuthenticated,
+    myAddresses: isAuthenticated,
   },
-  {
-    fallbackRule: deny,
-    fallbackError: () => forbidden(),
-    // Domain errors thrown by resolvers (with their codes) pass through unchanged.
-    allowExternalErrors: true,
+  Mutation: {
+    '*': deny,
+    register: allow,
+    login: allow,
+    refreshAccessToken: allow,
+    logout: allow,
+    // The address book is the caller's own: ownership is checked in AddressBookService.
+    addAddress: isAuthenticated,
+    updateAddress: isAuthenticated,
+    deleteAddress: isAuthenticated,
+    setDefaultAddress: isAuthenticated,
   },
-);
+  _Service: closed(fields('sdl', allow)),
+  User: closed({
+    ...fields('email phone roles merchant addresses defaultAddress', isSelfOrAdmin),
+    id: allow,
+    name: isAuthenticated,
+    createdAt: isAuthenticated,
+  }),
+  Address: closed(
+    fields('id user contactName phone label detail location isDefault createdAt', ownsAddress),
+  ),
+  Merchant: closed(fields('id', allow)),
+  GeoPoint: closed(fields('latitude longitude', allow)),
+  AuthPayload: closed(
+    fields('accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt user', allow),
+  ),
+  // Only the deleter sees it; the address inside carries its own ownership rule.
+  DeleteAddressPayload: closed(fields('deletedAddressId defaultAddress', isAuthenticated)),
+};
+
+export const permissions = shield(rules, {
+  fallbackRule: deny,
+  fallbackError: () => forbidden(),
+  // Domain errors thrown by resolvers (with their codes) pass through unchanged.
+  allowExternalErrors: true,
+});

@@ -1,8 +1,10 @@
 import type { Logger } from '@sky/logging';
 import { TokenSigner } from '@sky/auth';
-import { createSubgraph } from '@sky/server-kit';
+import { createRateLimiterStore, createSubgraph } from '@sky/server-kit';
+import pLimit from 'p-limit';
 import { AddressBookService } from './services/address-book.ts';
 import { AuthService } from './services/authentication.ts';
+import { SignInThrottle } from './services/sign-in-throttle.ts';
 import type { UserSubgraphConfig } from './config.ts';
 import type { UserContext } from './context.ts';
 import { userInternalApi } from './routes/internal-api.ts';
@@ -21,24 +23,49 @@ export async function createUserSubgraph(config: UserSubgraphConfig, logger?: Lo
     ...config.jwt,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
   });
-  const subgraph = await createSubgraph<UserPrisma, UserTx, UserContext>({
-    config,
-    logger,
-    createPrisma: createUserPrisma,
-    resolvers,
-    permissions,
-    createContext: (state, { prisma }) => {
-      const stores = createUserStores(prisma);
-      return {
-        ...state,
-        stores,
-        auth: new AuthService(stores, signer, config.auth),
-        addressBook: new AddressBookService(stores.addresses),
-      };
-    },
-    internalApi: ({ prisma }) => userInternalApi(prisma),
+  // Shared by every instance through Redis in server mode, in memory when embedded.
+  const limiterStore = createRateLimiterStore({
+    redisUrl: config.redisUrl,
+    namespace: config.events.namespace,
   });
-  return { ...subgraph, authSettings: config.auth };
+  const throttle = new SignInThrottle(limiterStore, config.signInThrottle);
+  const passwordWork = pLimit(config.auth.password.maxConcurrency);
+  let subgraph;
+  try {
+    subgraph = await createSubgraph<UserPrisma, UserTx, UserContext>({
+      config,
+      logger,
+      createPrisma: createUserPrisma,
+      resolvers,
+      permissions,
+      createContext: (state, { prisma }) => {
+        const stores = createUserStores(prisma);
+        return {
+          ...state,
+          stores,
+          auth: new AuthService(stores, signer, config.auth, {
+            throttle,
+            clientAddress: state.clientAddress,
+            passwordWork,
+          }),
+          addressBook: new AddressBookService(stores.addresses),
+        };
+      },
+      internalApi: ({ prisma }) => userInternalApi(prisma),
+    });
+  } catch (error) {
+    await limiterStore.close();
+    throw error;
+  }
+  const built = subgraph;
+  return {
+    ...built,
+    authSettings: config.auth,
+    close: async () => {
+      await built.close();
+      await limiterStore.close();
+    },
+  };
 }
 
 export type UserSubgraph = Awaited<ReturnType<typeof createUserSubgraph>>;

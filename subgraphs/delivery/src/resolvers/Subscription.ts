@@ -1,4 +1,4 @@
-import { forbidden, notFound, unauthenticated } from '@sky/errors';
+import { notFound, unauthenticated } from '@sky/errors';
 import { canTrackCourier } from '../permissions.ts';
 import { courierChannel, courierStream, type CourierMessage } from '../live/courier-stream.ts';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
@@ -12,9 +12,10 @@ export const Subscription: SubscriptionResolvers = {
     subscribe: async (_parent, { orderId }, { viewer, stores, live }) => {
       if (!viewer) throw unauthenticated();
       const delivery = await stores.deliveries.fetchByOrderId(orderId);
-      if (!delivery) throw notFound('Delivery of this order');
-      if (!canTrackCourier(delivery, viewer)) {
-        throw forbidden("Only the order's customer can follow its courier.");
+      // One answer for "no delivery yet" and "not yours": telling them apart would show a
+      // stranger whether someone else's order has a courier.
+      if (!delivery || !canTrackCourier(delivery, viewer)) {
+        throw notFound('Delivery of this order');
       }
       return courierStream({
         source: live.subscribe<CourierMessage>(courierChannel(orderId)),

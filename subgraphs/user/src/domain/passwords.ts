@@ -4,6 +4,8 @@ export interface PasswordSettings {
   /** argon2id memory cost in KiB; configurable so tests stay cheap (50 hashes at 64 MiB = 3 GiB). */
   memoryKiB: number;
   timeCost: number;
+  /** Hashes computed at once per process; more wait their turn. */
+  maxConcurrency?: number;
 }
 
 /** An argon2id hash of `password` at the configured cost. */

@@ -1,16 +1,26 @@
 import { verify } from '@node-rs/argon2';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TokenSigner } from '@sky/auth';
-import { badUserInput, rateLimited, unauthenticated } from '@sky/errors';
-import type { ThrottleSettings } from '../stores/credential-store.ts';
+import { badUserInput, unauthenticated } from '@sky/errors';
 import type { Role, User, UserStores } from '../stores/index.ts';
 import { hashPassword, type PasswordSettings } from '../domain/passwords.ts';
-import { EMAIL_PATTERN, PHONE_PATTERN } from '../domain/patterns.ts';
+import { isValidEmail, PHONE_PATTERN } from '../domain/patterns.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface AuthSettings {
   password: PasswordSettings;
   refreshTokenTtlSeconds: number;
-  throttle: ThrottleSettings;
+}
+
+/** Who is asking, for throttling: the request's client address and the shared throttle. */
+export interface CallerGuard {
+  throttle: SignInThrottle;
+  clientAddress: string;
+  /**
+   * Runs password hashing and verification a few at a time (ARGON2_MAX_CONCURRENCY per
+   * process): a burst of sign-ins queues here instead of taking every core from other requests.
+   */
+  passwordWork: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface IssuedTokens {
@@ -31,6 +41,7 @@ export class AuthService {
     private readonly stores: UserStores,
     private readonly signer: TokenSigner,
     private readonly settings: AuthSettings,
+    private readonly caller: CallerGuard,
   ) {}
 
   hashPassword(password: string): Promise<string> {
@@ -45,7 +56,7 @@ export class AuthService {
   }): Promise<IssuedTokens> {
     const email = input.email.trim().toLowerCase();
     const name = input.name.trim();
-    if (!EMAIL_PATTERN.test(email) || email.length > 254) {
+    if (!isValidEmail(email)) {
       throw badUserInput('Enter a valid email address.', 'email');
     }
     if (input.password.length < 8 || input.password.length > 256) {
@@ -57,11 +68,13 @@ export class AuthService {
     if (input.phone && !PHONE_PATTERN.test(input.phone)) {
       throw badUserInput('Enter a phone number of 6 to 15 digits.', 'phone');
     }
+    // After the cheap checks, before the expensive hash.
+    await this.caller.throttle.beforeRegister(this.caller.clientAddress);
     const user = await this.stores.users.create({
       email,
       name,
       phone: input.phone || null,
-      passwordHash: await this.hashPassword(input.password),
+      passwordHash: await this.caller.passwordWork(() => this.hashPassword(input.password)),
       roles: ['CUSTOMER'] satisfies Role[],
     });
     return this.issueTokens(user, randomUUID());
@@ -69,21 +82,17 @@ export class AuthService {
 
   async login(input: { email: string; password: string }): Promise<IssuedTokens> {
     const email = input.email.trim().toLowerCase();
-    const now = new Date();
-    const lockedFor = await this.stores.credentials.lockedForSeconds(email, now);
-    if (lockedFor > 0) {
-      throw rateLimited('Too many failed sign-ins. Try again later.', lockedFor);
-    }
+    const { throttle, clientAddress } = this.caller;
+    await throttle.beforeLogin(email, clientAddress);
     const user = await this.stores.users.findByEmail(email);
-    const passwordOk = await verify(
-      user?.passwordHash ?? (await this.decoy()),
-      input.password,
-    ).catch(() => false);
+    const passwordOk = await this.caller.passwordWork(async () =>
+      verify(user?.passwordHash ?? (await this.decoy()), input.password).catch(() => false),
+    );
     if (!user || !passwordOk) {
-      await this.stores.credentials.recordFailure(email, now, this.settings.throttle);
+      await throttle.loginFailed(email, clientAddress);
       throw unauthenticated('Wrong email or password.');
     }
-    await this.stores.credentials.clearFailures(email);
+    await throttle.loginSucceeded(email, clientAddress);
     return this.issueTokens(user, randomUUID());
   }
 
@@ -93,14 +102,25 @@ export class AuthService {
     if (!stored || stored.revokedAt || stored.expiresAt <= now) {
       throw unauthenticated('The refresh token is invalid or expired.');
     }
-    if (!(await this.stores.credentials.claimForRotation(stored.id, now))) {
+    const user = await this.stores.users.load(stored.userId);
+    if (!user) throw unauthenticated('The account no longer exists.');
+    const next = this.newRefreshToken();
+    const rotated = await this.stores.credentials.rotate(
+      stored.id,
+      {
+        userId: user.id,
+        familyId: stored.familyId,
+        tokenHash: sha256(next.token),
+        expiresAt: next.expiresAt,
+      },
+      now,
+    );
+    if (!rotated) {
       // A rotated token came back: it may have been stolen. Sign the whole family out.
       await this.stores.credentials.revokeFamily(stored.familyId, now);
       throw unauthenticated('The refresh token was already used; sign in again.');
     }
-    const user = await this.stores.users.load(stored.userId);
-    if (!user) throw unauthenticated('The account no longer exists.');
-    return this.issueTokens(user, stored.familyId);
+    return this.withAccessToken(user, next);
   }
 
   async logout(refreshToken: string): Promise<void> {
@@ -108,27 +128,36 @@ export class AuthService {
     if (stored) await this.stores.credentials.revokeFamily(stored.familyId, new Date());
   }
 
+  private newRefreshToken(): { token: string; expiresAt: Date } {
+    return {
+      token: randomBytes(32).toString('base64url'),
+      expiresAt: new Date(Date.now() + this.settings.refreshTokenTtlSeconds * 1000),
+    };
+  }
+
+  /** A new family (sign-in, registration): its first refresh token and an access token. */
   private async issueTokens(user: User, familyId: string): Promise<IssuedTokens> {
+    const refresh = this.newRefreshToken();
+    await this.stores.credentials.createRefreshToken({
+      userId: user.id,
+      familyId,
+      tokenHash: sha256(refresh.token),
+      expiresAt: refresh.expiresAt,
+    });
+    return this.withAccessToken(user, refresh);
+  }
+
+  private withAccessToken(user: User, refresh: { token: string; expiresAt: Date }): IssuedTokens {
     const access = this.signer.signAccessToken({
       userId: user.id,
       roles: user.roles,
       merchantId: user.merchantId,
     });
-    const refreshToken = randomBytes(32).toString('base64url');
-    const refreshTokenExpiresAt = new Date(
-      Date.now() + this.settings.refreshTokenTtlSeconds * 1000,
-    );
-    await this.stores.credentials.createRefreshToken({
-      userId: user.id,
-      familyId,
-      tokenHash: sha256(refreshToken),
-      expiresAt: refreshTokenExpiresAt,
-    });
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,
-      refreshToken,
-      refreshTokenExpiresAt,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt: refresh.expiresAt,
       user,
     };
   }

@@ -1,12 +1,6 @@
 import type { PrismaClient, RefreshToken } from '../__generated__/prisma/client.ts';
 
-export interface ThrottleSettings {
-  maxFailures: number;
-  windowSeconds: number;
-  lockSeconds: number;
-}
-
-/** Refresh tokens and sign-in throttling. */
+/** Refresh tokens (sign-in throttling lives in SignInThrottle, outside the database). */
 export class CredentialStore {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -24,15 +18,25 @@ export class CredentialStore {
   }
 
   /**
-   * Marks a token rotated only if nobody rotated it first: of two concurrent exchanges of one
-   * token, exactly one wins and the other is treated as reuse.
+   * Exchanges token `id` for `next` in one transaction: marks it rotated only if nobody rotated
+   * it first, and inserts its successor before committing. Of two concurrent exchanges exactly
+   * one wins; the loser's UPDATE waits on the winner's row lock and runs after its commit, so the
+   * family revocation that follows (reuse) always sees, and revokes, the winner's new token.
    */
-  async claimForRotation(id: string, now: Date): Promise<boolean> {
-    const { count } = await this.prisma.refreshToken.updateMany({
-      where: { id, rotatedAt: null, revokedAt: null },
-      data: { rotatedAt: now },
+  async rotate(
+    id: string,
+    next: { userId: string; familyId: string; tokenHash: string; expiresAt: Date },
+    now: Date,
+  ): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.refreshToken.updateMany({
+        where: { id, rotatedAt: null, revokedAt: null },
+        data: { rotatedAt: now },
+      });
+      if (count !== 1) return false;
+      await tx.refreshToken.create({ data: next });
+      return true;
     });
-    return count === 1;
   }
 
   async revokeFamily(familyId: string, now: Date): Promise<void> {
@@ -40,35 +44,5 @@ export class CredentialStore {
       where: { familyId, revokedAt: null },
       data: { revokedAt: now },
     });
-  }
-
-  /** Seconds until the email may try again, or 0 when it is not locked. */
-  async lockedForSeconds(email: string, now: Date): Promise<number> {
-    const row = await this.prisma.loginThrottle.findUnique({ where: { email } });
-    if (!row?.lockedUntil || row.lockedUntil <= now) return 0;
-    return Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000);
-  }
-
-  /** Counts a failed sign-in; locks the email once `maxFailures` happen within the window. */
-  async recordFailure(email: string, now: Date, settings: ThrottleSettings): Promise<void> {
-    const windowStart = new Date(now.getTime() - settings.windowSeconds * 1000);
-    // One statement, so concurrent failures are all counted (no read-modify-write race).
-    await this.prisma.$executeRaw`
-      INSERT INTO login_throttles (email, failures, "windowStartsAt", "lockedUntil")
-      VALUES (${email}, 1, ${now}, NULL)
-      ON CONFLICT (email) DO UPDATE SET
-        failures = CASE WHEN login_throttles."windowStartsAt" < ${windowStart} THEN 1
-                        ELSE login_throttles.failures + 1 END,
-        "windowStartsAt" = CASE WHEN login_throttles."windowStartsAt" < ${windowStart} THEN ${now}
-                                ELSE login_throttles."windowStartsAt" END,
-        "lockedUntil" = CASE
-          WHEN login_throttles."windowStartsAt" >= ${windowStart}
-           AND login_throttles.failures + 1 >= ${settings.maxFailures}
-          THEN ${new Date(now.getTime() + settings.lockSeconds * 1000)}
-          ELSE login_throttles."lockedUntil" END`;
-  }
-
-  async clearFailures(email: string): Promise<void> {
-    await this.prisma.loginThrottle.deleteMany({ where: { email } });
   }
 }

@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import { commonEnv, parseEnv, positiveInt, type Env } from './env.ts';
+
+/**
+ * The request limits every service enforces on every path (HTTP and WebSocket), read from the
+ * same variables everywhere so that the gateway and a subgraph called directly refuse the same
+ * documents. The defaults pass every operation documented in the README.
+ */
+export interface RequestLimits {
+  /** Largest HTTP body and largest WebSocket message, in bytes. */
+  bodyBytes: number;
+  /** Lexical tokens in one document (graphql-js `maxTokens`: refused while parsing). */
+  tokens: number;
+  /** Field nesting outside introspection. */
+  depth: number;
+  /**
+   * Field nesting including introspection: graphql-js's own introspection query (the one Sandbox
+   * and code generators send) nests 21 levels, so introspection gets its own, counted, ceiling.
+   */
+  introspectionDepth: number;
+  /** Aliased fields per operation, `__typename` aliases included. */
+  aliases: number;
+  directives: number;
+  /** Estimated cost of one operation (see the server kit's cost analysis). */
+  cost: number;
+  /** Active subscriptions one WebSocket may hold. */
+  subscriptionsPerConnection: number;
+  webSocket: {
+    maxConnections: number;
+    maxConnectionsPerAddress: number;
+    /** A socket that has not sent `connection_init` by then is closed (4408). */
+    connectionInitTimeoutMs: number;
+    /** A socket without an active subscription for this long is closed. */
+    idleTimeoutMs: number;
+    /** Every socket is pinged this often; one that did not answer the previous ping is dropped. */
+    pingIntervalMs: number;
+  };
+}
+
+/**
+ * The limit variables. A subgraph's legitimate WebSocket client is the gateway, which opens one
+ * upstream connection per subscribing principal from one address, so subgraphs pass a higher
+ * per-address default than the gateway, whose clients are end users.
+ */
+export const requestLimitsEnv = (defaults: { maxConnectionsPerAddress: number }) => ({
+  MAX_TOKENS: positiveInt(5_000),
+  MAX_DEPTH: positiveInt(12),
+  MAX_INTROSPECTION_DEPTH: positiveInt(24),
+  MAX_ALIASES: positiveInt(30),
+  MAX_DIRECTIVES: positiveInt(50),
+  MAX_COST: positiveInt(20_000),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(100),
+  WS_MAX_CONNECTIONS: positiveInt(10_000),
+  WS_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(defaults.maxConnectionsPerAddress),
+  WS_CONNECTION_INIT_TIMEOUT_MS: positiveInt(3_000),
+  WS_IDLE_TIMEOUT_MS: positiveInt(60_000),
+  WS_PING_INTERVAL_MS: positiveInt(30_000),
+});
+
+type LimitsEnv = z.infer<z.ZodObject<ReturnType<typeof requestLimitsEnv>>>;
+
+export function readRequestLimits(parsed: LimitsEnv & { BODY_LIMIT_BYTES: number }): RequestLimits {
+  return {
+    bodyBytes: parsed.BODY_LIMIT_BYTES,
+    tokens: parsed.MAX_TOKENS,
+    depth: parsed.MAX_DEPTH,
+    introspectionDepth: parsed.MAX_INTROSPECTION_DEPTH,
+    aliases: parsed.MAX_ALIASES,
+    directives: parsed.MAX_DIRECTIVES,
+    cost: parsed.MAX_COST,
+    subscriptionsPerConnection: parsed.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    webSocket: {
+      maxConnections: parsed.WS_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: parsed.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      connectionInitTimeoutMs: parsed.WS_CONNECTION_INIT_TIMEOUT_MS,
+      idleTimeoutMs: parsed.WS_IDLE_TIMEOUT_MS,
+      pingIntervalMs: parsed.WS_PING_INTERVAL_MS,
+    },
+  };
+}
+
+/** The limits as configured by `env` (defaults for everything not set): for tests and tools. */
+export function requestLimitsFrom(env: Env = {}, maxConnectionsPerAddress = 50): RequestLimits {
+  return readRequestLimits(
+    parseEnv(
+      {
+        BODY_LIMIT_BYTES: commonEnv.BODY_LIMIT_BYTES,
+        ...requestLimitsEnv({ maxConnectionsPerAddress }),
+      },
+      env,
+    ),
+  );
+}
