@@ -105,7 +105,7 @@ describe('cost counts variables and argument defaults', () => {
   });
 
   it('a subgraph counts `_entities` once per representation', () => {
-    const catalog = buildSubgraphSchema({ typeDefs: parse(readSubgraphSchema('catalog')) });
+    const catalog = buildSubgraphSchema([{ typeDefs: parse(readSubgraphSchema('catalog')) }]);
     const query = `query($r: [_Any!]!) { _entities(representations: $r) {
       ... on Merchant { dishes(first: 100) { edges { node { name } } } } } }`;
     const representations = (n: number) =>
@@ -136,7 +136,7 @@ describe('depth and aliases', () => {
   });
 
   it('refuses introspection and `_service` in production on every path', () => {
-    const user = buildSubgraphSchema({ typeDefs: parse(readSubgraphSchema('user')) });
+    const user = buildSubgraphSchema([{ typeDefs: parse(readSubgraphSchema('user')) }]);
     expect(refusal(production, user, '{ _service { sdl } }')).toEqual([
       'GRAPHQL_VALIDATION_FAILED',
     ]);

@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 const subgraphs = { user, catalog, order, payment, delivery };
 
 describe.each(Object.entries(subgraphs))('%s subgraph permissions', (name, rules) => {
-  const schema = buildSubgraphSchema({ typeDefs: parse(readSubgraphSchema(name)) });
+  const schema = buildSubgraphSchema([{ typeDefs: parse(readSubgraphSchema(name)) }]);
 
   it('name a rule for every field of the schema', () => {
     expect(fieldsWithoutRule(schema, rules)).toEqual([]);
@@ -28,8 +28,12 @@ describe.each(Object.entries(subgraphs))('%s subgraph permissions', (name, rules
 });
 
 it('notices a field added without a rule', () => {
-  const schema = buildSubgraphSchema({
-    typeDefs: parse(`${readSubgraphSchema('payment')}\nextend type Payment { cardNumber: String }`),
-  });
+  const schema = buildSubgraphSchema([
+    {
+      typeDefs: parse(
+        `${readSubgraphSchema('payment')}\nextend type Payment { cardNumber: String }`,
+      ),
+    },
+  ]);
   expect(fieldsWithoutRule(schema, payment)).toEqual(['Payment.cardNumber']);
 });

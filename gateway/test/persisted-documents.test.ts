@@ -2,9 +2,9 @@ import { composeServices } from '@apollo/composition';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printExecutableGraphQLDocument } from '@graphql-tools/documents';
 import { generateKeyPair, TokenVerifier } from '@sky/auth';
-import { ConfigError, type Env } from '@sky/config';
+import { ConfigError, requestLimitsFrom, type Env } from '@sky/config';
 import { createLogger } from '@sky/logging';
-import { createGraphQLService, type GraphQLService } from '@sky/server-kit';
+import { createGraphQLService, DocumentLimits, type GraphQLService } from '@sky/server-kit';
 import { TEST_ENV, testSettings } from '@sky/testkit';
 import { parse } from 'graphql';
 import { Redis } from 'ioredis';
@@ -86,6 +86,8 @@ beforeAll(async () => {
     }),
     bodyLimitBytes: 100_000,
     production: false,
+    limits: new DocumentLimits(requestLimitsFrom(), false),
+    trustProxy: 'false',
     schema: buildSubgraphSchema([
       { typeDefs: parse(menuSdl), resolvers: { Query: { dishes: () => DISHES } } },
     ]),

@@ -164,7 +164,11 @@ export function requireGraphQLRequest(options: { landingPage: boolean }) {
         req.sky.requestId,
       );
     }
-    if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    if (
+      operationName !== undefined &&
+      operationName !== null &&
+      typeof operationName !== 'string'
+    ) {
       return sendGraphQLError(
         res,
         400,
