@@ -2,4 +2,5 @@ export * from './connection.ts';
 export * from './migrations.ts';
 export * from './schema-engine.ts';
 export * from './subgraph-database.ts';
-export * from './load-by-ids.ts';
+export * from './loaders.ts';
+export * from './keyset.ts';

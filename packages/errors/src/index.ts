@@ -57,3 +57,4 @@ export const badUserInput = (message: string, field?: string) =>
 export const conflict = (message: string) => domainError(ErrorCode.CONFLICT, message);
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   domainError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
+export * from './text.ts';

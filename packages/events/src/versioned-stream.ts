@@ -86,7 +86,19 @@ export function versionedStream<Row extends { version: number }, Payload>(option
     }
   };
 
-  const iterator: AsyncIterableIterator<Payload> = {
+  return stoppableIterator(next, finish);
+}
+
+/**
+ * An async iterator over `next` whose `return()` (and `throw()`) ends it at once through
+ * `finish`: the shape of every live stream, which must stop listening the moment its subscriber
+ * leaves, even while it waits for a message.
+ */
+export function stoppableIterator<T>(
+  next: () => Promise<IteratorResult<T>>,
+  finish: () => Promise<IteratorResult<T>>,
+): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
     next,
     return: finish,
     throw: async (error: unknown) => {

@@ -1,3 +1,4 @@
+import type { ProviderCallback } from '@sky/contracts';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,17 +22,11 @@ import { SIGNATURE_HEADER, signCallback, TIMESTAMP_HEADER } from './signature.ts
 
 export type SandboxPaymentStatus = 'PENDING' | 'SUCCEEDED' | 'DECLINED';
 
-/** The JSON body of a callback; the signature covers it byte for byte. */
-export interface SandboxCallbackBody {
-  /** Unique per callback; a retried delivery of one callback keeps it. */
-  eventId: string;
-  providerPaymentId: string;
-  merchantReference: string;
-  status: 'SUCCEEDED' | 'DECLINED';
-  amount: number;
-  currency: string;
-  occurredAt: string;
-}
+/**
+ * The JSON body of a callback (its contract: @sky/contracts); the signature covers it byte for
+ * byte.
+ */
+export type SandboxCallbackBody = ProviderCallback;
 
 export interface CallbackDelivery {
   eventId: string;

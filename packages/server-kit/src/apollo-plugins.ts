@@ -28,10 +28,7 @@ export const isClientFacing = (code: unknown): code is string =>
  * Keeps refusals with a stable code as they are and masks everything else: internals are only in
  * the logs (see `errorLoggingPlugin`), never in a response, in any mode.
  */
-export function formatError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   const {
     stacktrace: _stacktrace,
@@ -42,8 +39,7 @@ export function formatError(
   } = formatted.extensions ?? {};
   if (isClientFacing(code)) return { ...formatted, extensions };
   // Apollo marks variable coercion errors and similar with its own codes; anything else here is
-  // an unexpected failure.
-  void unwrapResolverError(error);
+  // an unexpected failure, logged with its cause by errorLoggingPlugin.
   return {
     message: 'Internal server error.',
     ...(formatted.path ? { path: formatted.path } : {}),

@@ -1,3 +1,4 @@
+import { isUuid, type Keyset } from '@sky/database';
 import { badUserInput } from '@sky/errors';
 
 /**
@@ -12,11 +13,15 @@ export interface PageArgs {
 
 export const MAX_PAGE_SIZE = 100;
 
-export function pageSize(args: PageArgs, fallback = 20): number {
+/** `first` checked against the list's limit (most lists: 100; a delivery's track is longer). */
+export function pageSize(
+  args: PageArgs,
+  { fallback = 20, max = MAX_PAGE_SIZE }: { fallback?: number; max?: number } = {},
+): number {
   const first = args.first ?? fallback;
-  // 1..100, as every connection's contract says: an empty page is never what a client means.
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw badUserInput(`"first" must be an integer between 1 and ${MAX_PAGE_SIZE}.`, 'first');
+  // 1..max, as every connection's contract says: an empty page is never what a client means.
+  if (!Number.isInteger(first) || first < 1 || first > max) {
+    throw badUserInput(`"first" must be an integer between 1 and ${max}.`, 'first');
   }
   return first;
 }
@@ -38,7 +43,31 @@ export function decodeCursor(cursor: string | null | undefined): (string | numbe
   } catch {
     // Fall through to the refusal below.
   }
-  throw badUserInput('"after" is not a cursor this API issued.', 'after');
+  throw notOurCursor();
+}
+
+const notOurCursor = () => badUserInput('"after" is not a cursor this API issued.', 'after');
+
+/**
+ * The cursor key of a row in a (timestamp, id) keyset list: the instant as an ISO-8601 string
+ * (milliseconds, the columns' precision) and the id. Every keyset list of the API uses it.
+ */
+export const keysetCursorKey = (at: Date, id: string): [string, string] => [at.toISOString(), id];
+
+/** The cursor key of a row listed in creation order. */
+export const createdAtCursorKey = (row: { createdAt: Date; id: string }): [string, string] =>
+  keysetCursorKey(row.createdAt, row.id);
+
+/** Reads an `after` cursor issued by `keysetCursorKey`; null for the first page. */
+export function parseKeysetCursor(after: string | null | undefined): Keyset | null {
+  const key = decodeCursor(after);
+  if (key === null) return null;
+  const [at, id] = key;
+  if (key.length === 2 && typeof at === 'string' && typeof id === 'string' && isUuid(id)) {
+    const date = new Date(at);
+    if (!Number.isNaN(date.getTime()) && date.toISOString() === at) return { at: date, id };
+  }
+  throw notOurCursor();
 }
 
 /**

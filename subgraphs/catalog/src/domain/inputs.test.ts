@@ -3,10 +3,8 @@ import {
   flavorChoices,
   integerIn,
   optionalHttpUrl,
-  optionalText,
   phoneNumber,
   priceAmount,
-  requiredText,
   setMealLines,
   timeZoneName,
 } from './inputs.ts';
@@ -22,14 +20,6 @@ const fieldOf = (run: () => unknown) => {
 };
 
 describe('input rules', () => {
-  it('trims text and counts characters, not bytes', () => {
-    expect(requiredText('  红烧牛肉面  ', 'name', 5)).toBe('红烧牛肉面');
-    expect(fieldOf(() => requiredText('   ', 'name', 5))).toBe('BAD_USER_INPUT:name');
-    expect(fieldOf(() => requiredText('红烧牛肉面!', 'name', 5))).toBe('BAD_USER_INPUT:name');
-    expect(optionalText(null, 'description', 10)).toBeNull();
-    expect(optionalText('  ', 'description', 10)).toBeNull();
-  });
-
   it('accepts positive integer prices only', () => {
     expect(priceAmount(1)).toBe(1);
     for (const bad of [0, -1, 1.5, Number.NaN, 100_000_001]) {

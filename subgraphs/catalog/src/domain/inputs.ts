@@ -1,8 +1,9 @@
-import { badUserInput } from '@sky/errors';
+import { badUserInput, requiredText } from '@sky/errors';
 
 /**
  * Input rules of the management mutations, as pure functions: each returns the normalized value
- * or throws `BAD_USER_INPUT` naming the offending input field (`extensions.field`).
+ * or throws `BAD_USER_INPUT` naming the offending input field (`extensions.field`). Text lengths
+ * are checked by `requiredText` / `optionalText` of @sky/errors (code points).
  */
 
 /** The largest amount any single price or fee may have, in minor units (¥1,000,000.00). */
@@ -12,22 +13,6 @@ export const MAX_FLAVORS = 10;
 export const MAX_FLAVOR_OPTIONS = 20;
 export const MAX_SET_MEAL_LINES = 20;
 export const MAX_COPIES = 99;
-
-/** Trimmed text of `min..max` characters (code points, so 汉字 count as one). */
-export function requiredText(value: string, field: string, max: number, min = 1): string {
-  const text = value.trim();
-  const length = [...text].length;
-  if (length < min || length > max) {
-    throw badUserInput(`"${field}" must have ${min}..${max} characters.`, field);
-  }
-  return text;
-}
-
-/** Optional free text: null (or blank) clears it; otherwise at most `max` characters. */
-export function optionalText(value: string | null, field: string, max: number): string | null {
-  if (value === null || value.trim() === '') return null;
-  return requiredText(value, field, max);
-}
 
 /** An http(s) URL of at most 2048 characters; null (or blank) clears it. */
 export function optionalHttpUrl(value: string | null, field: string): string | null {

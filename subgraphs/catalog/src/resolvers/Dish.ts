@@ -1,5 +1,5 @@
+import { toMoney } from '@sky/contracts';
 import type { DishResolvers } from '../__generated__/resolvers-types.ts';
-import { money } from './money.ts';
 
 export const Dish: DishResolvers = {
   // Off-sale dishes (or dishes of a disabled category) resolve to null for callers who may not see them.
@@ -7,7 +7,7 @@ export const Dish: DishResolvers = {
   merchant: async (dish, _args, { stores }) => (await stores.merchants.load(dish.merchantId))!,
   category: async (dish, _args, { stores }) => (await stores.categories.load(dish.categoryId))!,
   price: async (dish, _args, { stores }) =>
-    money(dish.priceAmount, (await stores.merchants.load(dish.merchantId))!.currency),
+    toMoney(dish.priceAmount, (await stores.merchants.load(dish.merchantId))!.currency),
   stockLeftToday: async (dish, _args, { stores, now }) => {
     if (dish.dailyStock === null) return null;
     const merchant = (await stores.merchants.load(dish.merchantId))!;

@@ -1,7 +1,7 @@
+import { toMoney } from '@sky/contracts';
 import { formatMinute } from '../domain/business-hours.ts';
 import type { MerchantResolvers } from '../__generated__/resolvers-types.ts';
 import { isCategoryVisible, seesHiddenMenuOf } from '../permissions.ts';
-import { money } from './money.ts';
 
 export const Merchant: MerchantResolvers = {
   __resolveReference: (reference, { stores }) => stores.merchants.load(reference.id),
@@ -12,9 +12,9 @@ export const Merchant: MerchantResolvers = {
       opensAt: formatMinute(interval.opensAtMinute),
       closesAt: formatMinute(interval.closesAtMinute),
     })),
-  minimumOrder: (merchant) => money(merchant.minimumOrderAmount, merchant.currency),
-  deliveryFee: (merchant) => money(merchant.deliveryFeeAmount, merchant.currency),
-  packingFeePerItem: (merchant) => money(merchant.packingFeePerItemAmount, merchant.currency),
+  minimumOrder: (merchant) => toMoney(merchant.minimumOrderAmount, merchant.currency),
+  deliveryFee: (merchant) => toMoney(merchant.deliveryFeeAmount, merchant.currency),
+  packingFeePerItem: (merchant) => toMoney(merchant.packingFeePerItemAmount, merchant.currency),
   isOpenNow: (merchant, _args, { stores, now }) => stores.merchants.isOpen(merchant, now),
   categories: async (merchant, { type }, { stores, viewer }) =>
     (await stores.categories.listForMerchant(merchant.id)).filter(

@@ -1,5 +1,5 @@
+import { toMoney } from '@sky/contracts';
 import type { SetMealResolvers } from '../__generated__/resolvers-types.ts';
-import { money } from './money.ts';
 
 export const SetMeal: SetMealResolvers = {
   // Off-sale set meals (or set meals of a disabled category) resolve to null for callers who may not see them.
@@ -9,7 +9,7 @@ export const SetMeal: SetMealResolvers = {
   category: async (setMeal, _args, { stores }) =>
     (await stores.categories.load(setMeal.categoryId))!,
   price: async (setMeal, _args, { stores }) =>
-    money(setMeal.priceAmount, (await stores.merchants.load(setMeal.merchantId))!.currency),
+    toMoney(setMeal.priceAmount, (await stores.merchants.load(setMeal.merchantId))!.currency),
   // The set meal's content is part of what it sells, so its dishes are shown as they are.
   items: async (setMeal, _args, { stores }) =>
     Promise.all(

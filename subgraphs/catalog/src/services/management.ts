@@ -1,5 +1,5 @@
 import type { Viewer } from '@sky/auth';
-import { badUserInput, notFound } from '@sky/errors';
+import { badUserInput, notFound, optionalText, requiredText } from '@sky/errors';
 import type { Category, CategoryType, Dish, Merchant, SetMeal } from '../stores/index.ts';
 import type {
   BusinessHoursInput,
@@ -26,10 +26,8 @@ import {
   MAX_DAILY_STOCK,
   notNull,
   optionalHttpUrl,
-  optionalText,
   phoneNumber,
   priceAmount,
-  requiredText,
   setMealLines,
   timeZoneName,
 } from '../domain/inputs.ts';

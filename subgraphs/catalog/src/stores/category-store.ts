@@ -1,7 +1,7 @@
+import { rowsById, rowsByParent } from '@sky/database';
 import type { Category, CategoryType, PrismaClient } from '../__generated__/prisma/client.ts';
 import { conflict, notFound } from '@sky/errors';
 import type { HiddenMenuAccess } from '../permissions.ts';
-import { rowsById, rowsByParent } from './loaders.ts';
 import { publicCategory, visibleTo } from './menu-filters.ts';
 import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from './prisma-errors.ts';
 

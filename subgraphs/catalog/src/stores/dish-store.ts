@@ -1,17 +1,16 @@
 import DataLoader from 'dataloader';
 import type { Dish, DishFlavor, PrismaClient, SetMeal } from '../__generated__/prisma/client.ts';
-import { isUuid } from '@sky/database';
+import { isUuid, keysetAfter, keysetOrder, rowsById, rowsByParent } from '@sky/database';
 import { badUserInput, conflict, domainError, ErrorCode, notFound } from '@sky/errors';
-import { pageSize, toConnection, type PageArgs } from '@sky/server-kit';
-import { businessDate } from '../domain/business-hours.ts';
 import {
-  createdAtAfter,
   createdAtCursorKey,
-  createdAtOrder,
-  readCreatedAtCursor,
-} from '../domain/pagination.ts';
+  pageSize,
+  parseKeysetCursor,
+  toConnection,
+  type PageArgs,
+} from '@sky/server-kit';
+import { businessDate } from '../domain/business-hours.ts';
 import type { HiddenMenuAccess } from '../permissions.ts';
-import { rowsById, rowsByParent } from './loaders.ts';
 import { publicDish, visibleTo } from './menu-filters.ts';
 import { nameContains } from './name-search.ts';
 import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from './prisma-errors.ts';
@@ -123,7 +122,7 @@ export class DishStore {
   /** A merchant's dishes in creation order, oldest first. */
   async listForMerchant(merchantId: string, args: MerchantDishesArgs) {
     const size = pageSize(args);
-    const after = readCreatedAtCursor(args.after);
+    const after = parseKeysetCursor(args.after);
     if (args.categoryId && !isUuid(args.categoryId))
       return toConnection([] as Dish[], size, createdAtCursorKey);
     const rows = await this.prisma.dish.findMany({
@@ -131,9 +130,9 @@ export class DishStore {
         merchantId,
         ...(args.categoryId ? { categoryId: args.categoryId } : {}),
         ...(args.publicOnly ? publicDish : {}),
-        ...(after ? createdAtAfter(after, 'asc') : {}),
+        ...(after ? keysetAfter('createdAt', after, 'asc') : {}),
       },
-      orderBy: createdAtOrder('asc'),
+      orderBy: [...keysetOrder('createdAt', 'asc')],
       take: size + 1,
     });
     for (const row of rows) this.byId.prime(row.id, row);
@@ -144,14 +143,14 @@ export class DishStore {
   async search(keyword: string, args: PageArgs) {
     if (!keyword.trim()) throw badUserInput('"keyword" must not be blank.', 'keyword');
     const size = pageSize(args);
-    const after = readCreatedAtCursor(args.after);
+    const after = parseKeysetCursor(args.after);
     const rows = await this.prisma.dish.findMany({
       where: {
         ...nameContains(keyword),
         ...publicDish,
-        ...(after ? createdAtAfter(after, 'desc') : {}),
+        ...(after ? keysetAfter('createdAt', after, 'desc') : {}),
       },
-      orderBy: createdAtOrder('desc'),
+      orderBy: [...keysetOrder('createdAt', 'desc')],
       take: size + 1,
     });
     for (const row of rows) this.byId.prime(row.id, row);

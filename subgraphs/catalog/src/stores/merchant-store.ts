@@ -1,3 +1,4 @@
+import { keysetAfter, keysetOrder, rowsById, rowsByParent } from '@sky/database';
 import type {
   BusinessHours,
   Merchant,
@@ -5,20 +6,21 @@ import type {
   PrismaClient,
 } from '../__generated__/prisma/client.ts';
 import { badUserInput, notFound } from '@sky/errors';
-import { pageSize, toConnection, type PageArgs } from '@sky/server-kit';
+import {
+  createdAtCursorKey,
+  pageSize,
+  parseKeysetCursor,
+  toConnection,
+  type PageArgs,
+} from '@sky/server-kit';
 import { isOpenAt, type WeeklyInterval } from '../domain/business-hours.ts';
 import { boundingBox, isValidPoint, type Point } from '@sky/geo';
-import { rankNearbyMerchants } from '../domain/nearby-merchants.ts';
 import {
-  createdAtAfter,
-  createdAtCursorKey,
-  createdAtOrder,
   nearbyCursorKey,
-  readCreatedAtCursor,
+  rankNearbyMerchants,
   readNearbyCursor,
-} from '../domain/pagination.ts';
+} from '../domain/nearby-merchants.ts';
 import { publicDish } from './menu-filters.ts';
-import { rowsById, rowsByParent } from './loaders.ts';
 import { nameContains } from './name-search.ts';
 import { isRecordNotFound } from './prisma-errors.ts';
 
@@ -88,12 +90,12 @@ export class MerchantStore {
   /** All merchants (optionally by name) in creation order, oldest first. */
   async list(args: MerchantListArgs) {
     const size = pageSize(args);
-    const after = readCreatedAtCursor(args.after);
+    const after = parseKeysetCursor(args.after);
     const rows = await this.prisma.merchant.findMany({
       where: {
-        AND: [merchantMatches(args.keyword), after ? createdAtAfter(after, 'asc') : {}],
+        AND: [merchantMatches(args.keyword), after ? keysetAfter('createdAt', after, 'asc') : {}],
       },
-      orderBy: createdAtOrder('asc'),
+      orderBy: [...keysetOrder('createdAt', 'asc')],
       take: size + 1,
     });
     for (const row of rows) this.byId.prime(row.id, row);

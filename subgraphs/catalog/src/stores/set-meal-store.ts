@@ -1,15 +1,14 @@
 import type { Prisma, PrismaClient, SetMeal, SetMealItem } from '../__generated__/prisma/client.ts';
-import { isUuid } from '@sky/database';
+import { isUuid, keysetAfter, keysetOrder, rowsById, rowsByParent } from '@sky/database';
 import { conflict, domainError, ErrorCode, notFound } from '@sky/errors';
-import { pageSize, toConnection, type PageArgs } from '@sky/server-kit';
 import {
-  createdAtAfter,
   createdAtCursorKey,
-  createdAtOrder,
-  readCreatedAtCursor,
-} from '../domain/pagination.ts';
+  pageSize,
+  parseKeysetCursor,
+  toConnection,
+  type PageArgs,
+} from '@sky/server-kit';
 import type { HiddenMenuAccess } from '../permissions.ts';
-import { rowsById, rowsByParent } from './loaders.ts';
 import { publicSetMeal, visibleTo } from './menu-filters.ts';
 import { isRecordNotFound, isUniqueViolation } from './prisma-errors.ts';
 
@@ -111,7 +110,7 @@ export class SetMealStore {
   /** A merchant's set meals in creation order, oldest first. */
   async listForMerchant(merchantId: string, args: MerchantSetMealsArgs) {
     const size = pageSize(args);
-    const after = readCreatedAtCursor(args.after);
+    const after = parseKeysetCursor(args.after);
     if (args.categoryId && !isUuid(args.categoryId)) {
       return toConnection([] as SetMeal[], size, createdAtCursorKey);
     }
@@ -120,9 +119,9 @@ export class SetMealStore {
         merchantId,
         ...(args.categoryId ? { categoryId: args.categoryId } : {}),
         ...(args.publicOnly ? publicSetMeal : {}),
-        ...(after ? createdAtAfter(after, 'asc') : {}),
+        ...(after ? keysetAfter('createdAt', after, 'asc') : {}),
       },
-      orderBy: createdAtOrder('asc'),
+      orderBy: [...keysetOrder('createdAt', 'asc')],
       take: size + 1,
     });
     return toConnection(rows, size, createdAtCursorKey);

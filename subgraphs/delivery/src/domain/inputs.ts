@@ -1,4 +1,4 @@
-import { badUserInput } from '@sky/errors';
+import { badUserInput, optionalText } from '@sky/errors';
 import { isValidPoint, type LatLng } from '@sky/geo';
 
 /** A device clock may run a little ahead of the server's; more than this is refused. */
@@ -26,9 +26,7 @@ export function parseRecordedAt(recordedAt: Date | null | undefined, now: Date):
 /** Free text, trimmed; empty clears it; undefined leaves it as it is. */
 export function parseVehicle(vehicle: string | null | undefined): string | null | undefined {
   if (vehicle === undefined) return undefined;
-  const trimmed = vehicle?.trim() ?? '';
-  if (trimmed.length > MAX_VEHICLE_LENGTH) {
-    throw badUserInput(`"vehicle" is longer than ${MAX_VEHICLE_LENGTH} characters.`, 'vehicle');
-  }
-  return trimmed === '' ? null : trimmed;
+  return optionalText(vehicle, 'vehicle', MAX_VEHICLE_LENGTH, {
+    message: `"vehicle" is longer than ${MAX_VEHICLE_LENGTH} characters.`,
+  });
 }

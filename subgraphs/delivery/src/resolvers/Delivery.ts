@@ -1,8 +1,10 @@
-import { toConnection } from '@sky/server-kit';
+import { keysetCursorKey, pageSize, parseKeysetCursor, toConnection } from '@sky/server-kit';
 import { isActiveDeliveryStatus, servedEta } from '../domain/delivery-status.ts';
 import { pointOrNull } from '@sky/geo';
-import { keysetKey, parseKeysetCursor, trackPageSize } from '../stores/keyset.ts';
 import type { DeliveryResolvers } from '../__generated__/resolvers-types.ts';
+
+/** The longest page of a delivery's track: a whole route fits in a few pages. */
+export const MAX_TRACK_PAGE_SIZE = 500;
 
 export const Delivery: DeliveryResolvers = {
   __resolveReference: (reference, { stores }) => stores.deliveries.load(reference.id),
@@ -34,12 +36,12 @@ export const Delivery: DeliveryResolvers = {
   currentOffer: (delivery, _args, { stores }) =>
     delivery.status === 'OFFERED' ? stores.offers.loadPendingForDelivery(delivery.id) : null,
   track: async (delivery, args, { stores }) => {
-    const size = trackPageSize(args);
+    const size = pageSize(args, { max: MAX_TRACK_PAGE_SIZE });
     const rows = await stores.locationPoints.trackPage({
       parentId: delivery.id,
       take: size + 1,
       after: parseKeysetCursor(args.after),
     });
-    return toConnection(rows, size, (point) => keysetKey(point.recordedAt, point.id));
+    return toConnection(rows, size, (point) => keysetCursorKey(point.recordedAt, point.id));
   },
 };

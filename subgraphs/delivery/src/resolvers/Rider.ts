@@ -1,6 +1,5 @@
-import { pageSize, toConnection } from '@sky/server-kit';
+import { createdAtCursorKey, pageSize, parseKeysetCursor, toConnection } from '@sky/server-kit';
 import { pointOrNull } from '@sky/geo';
-import { keysetKey, parseKeysetCursor } from '../stores/keyset.ts';
 import type { RiderResolvers } from '../__generated__/resolvers-types.ts';
 
 export const Rider: RiderResolvers = {
@@ -17,6 +16,6 @@ export const Rider: RiderResolvers = {
       take: size + 1,
       after: parseKeysetCursor(args.after),
     });
-    return toConnection(rows, size, (delivery) => keysetKey(delivery.createdAt, delivery.id));
+    return toConnection(rows, size, (delivery) => createdAtCursorKey(delivery));
   },
 };

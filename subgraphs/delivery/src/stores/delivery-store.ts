@@ -1,8 +1,12 @@
 import { Prisma, type Delivery, type PrismaClient } from '../__generated__/prisma/client.ts';
-import { alignById, isUuid } from '@sky/database';
-import DataLoader from 'dataloader';
-import { compareKeysets, type PageRequest } from './keyset.ts';
-import { pageLoader, uniqueLoader } from './batching.ts';
+import {
+  compareKeysets,
+  isUuid,
+  pageLoader,
+  type PageRequest,
+  rowsById,
+  rowsByKey,
+} from '@sky/database';
 
 /** Newest first: the reverse of ascending (createdAt, id). */
 const newestFirst = (a: Delivery, b: Delivery) =>
@@ -10,23 +14,19 @@ const newestFirst = (a: Delivery, b: Delivery) =>
 
 export class DeliveryStore {
   /** One SELECT for all deliveries asked for in one request (entity resolution included). */
-  private readonly byId = new DataLoader<string, Delivery | null>(async (ids) => {
-    const valid = ids.filter(isUuid);
-    const rows = valid.length
-      ? await this.prisma.delivery.findMany({ where: { id: { in: valid } } })
-      : [];
-    return alignById(ids, rows);
-  });
+  private readonly byId = rowsById((ids) =>
+    this.prisma.delivery.findMany({ where: { id: { in: ids } } }),
+  );
 
   /** `Order.delivery`: one delivery per order (`orderId` is unique). */
-  private readonly byOrderId = uniqueLoader<Delivery>(
+  private readonly byOrderId = rowsByKey<Delivery>(
     async (orderIds) =>
       this.primeById(await this.prisma.delivery.findMany({ where: { orderId: { in: orderIds } } })),
     (delivery) => delivery.orderId,
   );
 
   /** `Rider.activeDelivery`: `activeRiderId` is set only while a rider carries the delivery out. */
-  private readonly byActiveRiderId = uniqueLoader<Delivery>(
+  private readonly byActiveRiderId = rowsByKey<Delivery>(
     async (riderIds) =>
       this.primeById(
         await this.prisma.delivery.findMany({ where: { activeRiderId: { in: riderIds } } }),

@@ -1,6 +1,5 @@
+import { compareKeysets, pageLoader, type PageRequest } from '@sky/database';
 import { Prisma, type LocationPoint, type PrismaClient } from '../__generated__/prisma/client.ts';
-import { compareKeysets, type PageRequest } from './keyset.ts';
-import { pageLoader } from './batching.ts';
 
 const oldestFirst = (a: LocationPoint, b: LocationPoint) =>
   compareKeysets({ at: a.recordedAt, id: a.id }, { at: b.recordedAt, id: b.id });

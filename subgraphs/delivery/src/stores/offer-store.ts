@@ -1,19 +1,19 @@
+import { rowsByKey } from '@sky/database';
 import type { DeliveryOffer, PrismaClient } from '../__generated__/prisma/client.ts';
-import { uniqueLoader } from './batching.ts';
 
 export class OfferStore {
   /**
    * The pending offer of each delivery. `pendingDeliveryId` holds the delivery's id only while the
    * offer is PENDING, so it finds at most one row per delivery.
    */
-  private readonly pendingByDeliveryId = uniqueLoader<DeliveryOffer>(
+  private readonly pendingByDeliveryId = rowsByKey<DeliveryOffer>(
     (deliveryIds) =>
       this.prisma.deliveryOffer.findMany({ where: { pendingDeliveryId: { in: deliveryIds } } }),
     (offer) => offer.pendingDeliveryId,
   );
 
   /** The offer waiting for each rider's answer (`pendingRiderId` is unique the same way). */
-  private readonly pendingByRiderId = uniqueLoader<DeliveryOffer>(
+  private readonly pendingByRiderId = rowsByKey<DeliveryOffer>(
     (riderIds) =>
       this.prisma.deliveryOffer.findMany({ where: { pendingRiderId: { in: riderIds } } }),
     (offer) => offer.pendingRiderId,

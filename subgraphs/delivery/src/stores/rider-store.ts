@@ -1,20 +1,14 @@
 import type { PrismaClient, Rider } from '../__generated__/prisma/client.ts';
-import { alignById, isUuid } from '@sky/database';
-import DataLoader from 'dataloader';
-import { uniqueLoader } from './batching.ts';
+import { rowsById, rowsByKey } from '@sky/database';
 
 export class RiderStore {
   /** One SELECT for all riders asked for in one request (entity resolution included). */
-  private readonly byId = new DataLoader<string, Rider | null>(async (ids) => {
-    const valid = ids.filter(isUuid);
-    const rows = valid.length
-      ? await this.prisma.rider.findMany({ where: { id: { in: valid } } })
-      : [];
-    return alignById(ids, rows);
-  });
+  private readonly byId = rowsById((ids) =>
+    this.prisma.rider.findMany({ where: { id: { in: ids } } }),
+  );
 
   /** Rider profiles by user account (`User.rider`, `myRiderProfile`, the rider checks of rules). */
-  private readonly byUserId = uniqueLoader<Rider>(
+  private readonly byUserId = rowsByKey<Rider>(
     async (userIds) =>
       this.primeById(await this.prisma.rider.findMany({ where: { userId: { in: userIds } } })),
     (rider) => rider.userId,

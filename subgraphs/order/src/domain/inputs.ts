@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isUuid } from '@sky/database';
-import { badUserInput } from '@sky/errors';
+import { badUserInput, optionalText } from '@sky/errors';
 
 /** Validation of the public inputs; every refusal is BAD_USER_INPUT with the offending field. */
 
@@ -19,15 +19,8 @@ function requireUuid(value: string, field: string): string {
   return value.toLowerCase();
 }
 
-/** Empty and whitespace-only text means "none". */
-function optionalText(value: string | null | undefined, max: number, field: string) {
-  const text = value?.trim() ?? '';
-  if (text.length > max) throw badUserInput(`"${field}" has more than ${max} characters.`, field);
-  return text === '' ? null : text;
-}
-
 export function parseReason(value: string | null | undefined, required: boolean): string | null {
-  const reason = optionalText(value, MAX_REASON_LENGTH, 'reason');
+  const reason = optionalText(value, 'reason', MAX_REASON_LENGTH);
   if (required && reason === null) throw badUserInput('Give a reason.', 'reason');
   return reason;
 }
@@ -60,7 +53,7 @@ export function parseAddToCart(input: {
   if ((dishId === null) === (setMealId === null)) {
     throw badUserInput('Give exactly one of "dishId" and "setMealId".', 'dishId');
   }
-  const flavor = optionalText(input.flavor, 200, 'flavor');
+  const flavor = optionalText(input.flavor, 'flavor', 200);
   return { merchantId, dishId, setMealId, flavor, quantity: parseQuantity(input.quantity) };
 }
 
@@ -111,7 +104,7 @@ export function parsePlaceOrderInput(input: {
   }
   const merchantId = requireUuid(input.merchantId, 'merchantId');
   const addressId = requireUuid(input.addressId, 'addressId');
-  const remark = optionalText(input.remark, MAX_REMARK_LENGTH, 'remark');
+  const remark = optionalText(input.remark, 'remark', MAX_REMARK_LENGTH);
   const tablewareCount = input.tablewareCount ?? null;
   if (
     tablewareCount !== null &&

@@ -1,3 +1,4 @@
+import { toMoney } from '@sky/contracts';
 import type { NewEvent } from '@sky/events';
 import type { Order, OrderActor, OrderStatus } from '../stores/index.ts';
 import { ORDER_TRANSITIONS, type OrderAction } from './transitions.ts';
@@ -62,8 +63,6 @@ export function transitionFields(change: StatusChange) {
 
 /** An event about an order, as the outbox records it. */
 export type OutgoingEvent = NewEvent & { aggregateType: 'Order' };
-
-const moneyOf = (amount: number, currency: string) => ({ amount, currency });
 
 export const paymentTimeoutJobKey = (orderId: string) => `payment-timeout:${orderId}`;
 export const PAYMENT_TIMEOUT_JOB = 'order.payment_timeout';
@@ -144,7 +143,7 @@ export function placementEvents(order: Order): OutgoingEvent[] {
       payload: {
         ...base,
         orderNumber: order.orderNumber,
-        total: moneyOf(order.totalAmount, order.currency),
+        total: toMoney(order.totalAmount, order.currency),
         placedAt: order.placedAt.toISOString(),
         paymentDueAt: order.paymentDueAt?.toISOString() ?? null,
       },

@@ -1,3 +1,4 @@
+import { stoppableIterator } from '@sky/events';
 import type { Order } from '../stores/index.ts';
 import type { MerchantOrderEventKind, MerchantOrderMessage } from './channels.ts';
 
@@ -54,14 +55,5 @@ export function merchantOrderStream(options: {
     }
   };
 
-  const iterator: AsyncIterableIterator<MerchantOrderEvent> = {
-    next,
-    return: finish,
-    throw: async (error: unknown) => {
-      await finish();
-      throw error;
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
+  return stoppableIterator(next, finish);
 }

@@ -1,18 +1,17 @@
+import { toMoney } from '@sky/contracts';
 import type { Order as OrderModel } from '../stores/index.ts';
 import type { OrderResolvers } from '../__generated__/resolvers-types.ts';
-import { money } from '../money.ts';
-import { merchantReference, userReference } from '../references.ts';
 
 export const Order: OrderResolvers = {
   __resolveReference: (reference, { stores }) => stores.orders.load(reference.id),
   // Entities of other subgraphs: federation resolves them from their ids.
-  customer: (order) => userReference(order.customerId),
-  merchant: (order) => merchantReference(order.merchantId),
+  customer: (order) => ({ id: order.customerId }),
+  merchant: (order) => ({ id: order.merchantId }),
   items: (order, _args, { stores }) => stores.orders.items(order.id),
-  itemsTotal: (order) => money(order.itemsTotalAmount, order.currency),
-  packingFee: (order) => money(order.packingFeeAmount, order.currency),
-  deliveryFee: (order) => money(order.deliveryFeeAmount, order.currency),
-  total: (order) => money(order.totalAmount, order.currency),
+  itemsTotal: (order) => toMoney(order.itemsTotalAmount, order.currency),
+  packingFee: (order) => toMoney(order.packingFeeAmount, order.currency),
+  deliveryFee: (order) => toMoney(order.deliveryFeeAmount, order.currency),
+  total: (order) => toMoney(order.totalAmount, order.currency),
   address: (order) => ({
     contactName: order.addressContactName,
     phone: order.addressPhone,

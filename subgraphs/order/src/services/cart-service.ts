@@ -1,3 +1,4 @@
+import { toMoney } from '@sky/contracts';
 import { isAdmin, type Viewer } from '@sky/auth';
 import { isUuid } from '@sky/database';
 import { badUserInput, ErrorCode, forbidden, notFound } from '@sky/errors';
@@ -140,7 +141,7 @@ export class CartService {
     }
     const lines = items.map((item, index) => {
       const quote = quotes[index]!;
-      const previousUnitPrice = { amount: item.unitPriceAmount, currency: order.currency };
+      const previousUnitPrice = toMoney(item.unitPriceAmount, order.currency);
       const common = {
         dish: item.dishId ? { id: item.dishId } : null,
         setMeal: item.setMealId ? { id: item.setMealId } : null,

@@ -1,3 +1,4 @@
+import { orderStatus } from '@sky/contracts';
 import { isAdmin, type Viewer } from '@sky/auth';
 import { isUuid } from '@sky/database';
 import { forbidden, notFound, rateLimited } from '@sky/errors';
@@ -16,14 +17,8 @@ import { changeStatus } from './lifecycle.ts';
 /** Statuses in which a customer may remind the merchant (催单): paid and not yet picked up. */
 export const REMINDABLE_STATUSES: readonly OrderStatus[] = ['TO_BE_CONFIRMED', 'CONFIRMED'];
 
-export const ORDER_STATUSES: readonly OrderStatus[] = [
-  'PENDING_PAYMENT',
-  'TO_BE_CONFIRMED',
-  'CONFIRMED',
-  'DELIVERY_IN_PROGRESS',
-  'COMPLETED',
-  'CANCELLED',
-];
+/** Every status, in lifecycle order (the contracts' list). */
+export const ORDER_STATUSES: readonly OrderStatus[] = orderStatus.options;
 
 export interface OrderActionSettings {
   reminderIntervalSeconds: number;

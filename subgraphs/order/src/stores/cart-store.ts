@@ -1,27 +1,22 @@
-import DataLoader from 'dataloader';
-import { alignById, isUuid } from '@sky/database';
+import { isUuid, rowsById, rowsByParent } from '@sky/database';
 import type { Cart, CartItem, PrismaClient } from '../__generated__/prisma/client.ts';
-import { groupBy } from './group-by.ts';
 
 /** Carts and their lines. A cart without lines is treated as absent. */
 export class CartStore {
   /** One SELECT (scalar columns only) for all carts asked for in one request, `_entities` included. */
-  private readonly byId = new DataLoader<string, Cart | null>(async (ids) => {
-    const valid = ids.filter(isUuid);
-    const rows = valid.length
-      ? await this.prisma.cart.findMany({ where: { id: { in: valid } } })
-      : [];
-    return alignById(ids, rows);
-  });
+  private readonly byId = rowsById((ids) =>
+    this.prisma.cart.findMany({ where: { id: { in: ids } } }),
+  );
 
   /** The lines of every cart of a request in one query, oldest first. */
-  private readonly itemsByCartId = new DataLoader<string, CartItem[]>(async (cartIds) => {
-    const rows = await this.prisma.cartItem.findMany({
-      where: { cartId: { in: [...cartIds] } },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
-    return groupBy(cartIds, rows, (row) => row.cartId);
-  });
+  private readonly itemsByCartId = rowsByParent(
+    (cartIds) =>
+      this.prisma.cartItem.findMany({
+        where: { cartId: { in: cartIds } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
+    (row) => row.cartId,
+  );
 
   constructor(private readonly prisma: PrismaClient) {}
 

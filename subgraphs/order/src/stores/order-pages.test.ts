@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCursor } from '@sky/server-kit';
-import {
-  orderCursorKey,
-  orderPageWhere,
-  parseOrderCursor,
-  type OrderKeyset,
-} from './order-pages.ts';
+import type { Keyset } from '@sky/database';
+import { encodeCursor, parseKeysetCursor } from '@sky/server-kit';
+import { orderCursorKey, orderPageWhere } from './order-pages.ts';
 
 const idA = '0190a000-0000-4000-a000-00000000000a';
 const idB = '0190a000-0000-4000-a000-00000000000b';
 const idC = '0190a000-0000-4000-a000-00000000000c';
 
 /** Evaluates the keyset part of the WHERE the way PostgreSQL would (placedAt, then id, descending). */
-function isAfter(row: OrderKeyset, cursor: OrderKeyset): boolean {
+function isAfter(row: { placedAt: Date; id: string }, cursor: Keyset): boolean {
   const where = orderPageWhere({}, cursor);
   const [keyset] = (where.AND as { OR: unknown[] }[]).slice(-1);
   const [older, sameInstant] = keyset!.OR as [
@@ -26,30 +22,12 @@ function isAfter(row: OrderKeyset, cursor: OrderKeyset): boolean {
 }
 
 describe('order list cursors', () => {
-  it('round-trips the keyset of an order', () => {
+  it('round-trips the keyset of an order through the API cursor', () => {
     const order = { placedAt: new Date('2026-11-25T08:30:00.123Z'), id: idA };
-    expect(parseOrderCursor(encodeCursor(orderCursorKey(order)))).toEqual(order);
-  });
-
-  it('treats a missing cursor as the first page', () => {
-    expect(parseOrderCursor(undefined)).toBeNull();
-    expect(parseOrderCursor(null)).toBeNull();
-  });
-
-  it('refuses cursors it did not issue', () => {
-    for (const bad of [
-      'not-base64-json',
-      encodeCursor(['2026-11-25T08:30:00.000Z']),
-      encodeCursor(['yesterday', idA]),
-      encodeCursor(['2026-11-25T08:30:00.000Z', 'not-a-uuid']),
-      encodeCursor([1, idA]),
-    ]) {
-      expect(() => parseOrderCursor(bad)).toThrowError(
-        expect.objectContaining({
-          extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
-        }),
-      );
-    }
+    expect(parseKeysetCursor(encodeCursor(orderCursorKey(order)))).toEqual({
+      at: order.placedAt,
+      id: order.id,
+    });
   });
 });
 
@@ -79,7 +57,7 @@ describe('orderPageWhere', () => {
     const t = new Date('2026-11-25T08:30:00.000Z');
     const earlier = new Date(t.getTime() - 1);
     const later = new Date(t.getTime() + 1);
-    const cursor = { placedAt: t, id: idB };
+    const cursor = { at: t, id: idB };
     // Same instant: only smaller ids follow.
     expect(isAfter({ placedAt: t, id: idA }, cursor)).toBe(true);
     expect(isAfter({ placedAt: t, id: idB }, cursor)).toBe(false);

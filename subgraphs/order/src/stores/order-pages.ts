@@ -1,12 +1,11 @@
-import { isUuid } from '@sky/database';
-import { badUserInput } from '@sky/errors';
-import { decodeCursor } from '@sky/server-kit';
+import { keysetAfter, keysetOrder, type Keyset } from '@sky/database';
+import { keysetCursorKey } from '@sky/server-kit';
 import type { OrderStatus, Prisma } from '../__generated__/prisma/client.ts';
 
 /**
  * Order lists are newest first by (placedAt desc, id desc): the id breaks ties between orders
  * placed in the same millisecond, so the order is total and keyset pages never skip or repeat.
- * A cursor holds the keyset values of the last order of a page: [placedAt ISO string, id].
+ * A cursor holds the keyset of the last order of a page (the API's one keyset cursor encoding).
  */
 
 /** Which orders a list holds (everything but the page position). */
@@ -24,37 +23,15 @@ export interface OrderListFilter {
   phoneContains?: string | null;
 }
 
-export interface OrderKeyset {
-  placedAt: Date;
-  id: string;
-}
+export const ORDER_LIST_ORDER_BY = [...keysetOrder('placedAt', 'desc')];
 
-export const ORDER_LIST_ORDER_BY = [
-  { placedAt: 'desc' },
-  { id: 'desc' },
-] as const satisfies Prisma.OrderOrderByWithRelationInput[];
-
-export const orderCursorKey = (order: OrderKeyset): [string, string] => [
-  order.placedAt.toISOString(),
-  order.id,
-];
-
-/** Reads an `after` cursor of an order list; null when there is none. */
-export function parseOrderCursor(after: string | null | undefined): OrderKeyset | null {
-  const key = decodeCursor(after);
-  if (key === null) return null;
-  const [placedAt, id] = key;
-  if (key.length === 2 && typeof placedAt === 'string' && typeof id === 'string' && isUuid(id)) {
-    const date = new Date(placedAt);
-    if (!Number.isNaN(date.getTime())) return { placedAt: date, id };
-  }
-  throw badUserInput('"after" is not a cursor of this list.', 'after');
-}
+export const orderCursorKey = (order: { placedAt: Date; id: string }) =>
+  keysetCursorKey(order.placedAt, order.id);
 
 /** The WHERE of one page: the list's filter, and only orders after the cursor in list order. */
 export function orderPageWhere(
   filter: OrderListFilter,
-  after: OrderKeyset | null,
+  after: Keyset | null,
 ): Prisma.OrderWhereInput {
   const conditions: Prisma.OrderWhereInput[] = [];
   if (filter.customerId !== undefined) conditions.push({ customerId: filter.customerId });
@@ -66,13 +43,6 @@ export function orderPageWhere(
     conditions.push({ orderNumber: { contains: filter.orderNumberContains } });
   }
   if (filter.phoneContains) conditions.push({ addressPhone: { contains: filter.phoneContains } });
-  if (after) {
-    conditions.push({
-      OR: [
-        { placedAt: { lt: after.placedAt } },
-        { placedAt: after.placedAt, id: { lt: after.id } },
-      ],
-    });
-  }
+  if (after) conditions.push(keysetAfter('placedAt', after, 'desc'));
   return { AND: conditions };
 }

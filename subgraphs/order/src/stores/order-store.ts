@@ -1,6 +1,5 @@
-import DataLoader from 'dataloader';
-import { alignById, isUuid } from '@sky/database';
-import { pageSize, toConnection, type PageArgs } from '@sky/server-kit';
+import { isUuid, rowsById, rowsByParent } from '@sky/database';
+import { pageSize, parseKeysetCursor, toConnection, type PageArgs } from '@sky/server-kit';
 import type {
   IdempotencyKey,
   Order,
@@ -9,44 +8,38 @@ import type {
   OrderStatusChange,
   PrismaClient,
 } from '../__generated__/prisma/client.ts';
-import { groupBy } from './group-by.ts';
 import {
   ORDER_LIST_ORDER_BY,
   orderCursorKey,
   orderPageWhere,
-  parseOrderCursor,
   type OrderListFilter,
 } from './order-pages.ts';
 
 /** Orders with their items and status history. */
 export class OrderStore {
   /** One SELECT (scalar columns only) for all orders asked for in one request, `_entities` included. */
-  private readonly byId = new DataLoader<string, Order | null>(async (ids) => {
-    const valid = ids.filter(isUuid);
-    const rows = valid.length
-      ? await this.prisma.order.findMany({ where: { id: { in: valid } } })
-      : [];
-    return alignById(ids, rows);
-  });
+  private readonly byId = rowsById((ids) =>
+    this.prisma.order.findMany({ where: { id: { in: ids } } }),
+  );
 
   /** The items of every order of a request in one query, in the order they were placed. */
-  private readonly itemsByOrderId = new DataLoader<string, OrderItem[]>(async (orderIds) => {
-    const rows = await this.prisma.orderItem.findMany({
-      where: { orderId: { in: [...orderIds] } },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
-    return groupBy(orderIds, rows, (row) => row.orderId);
-  });
+  private readonly itemsByOrderId = rowsByParent(
+    (orderIds) =>
+      this.prisma.orderItem.findMany({
+        where: { orderId: { in: orderIds } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
+    (row) => row.orderId,
+  );
 
   /** The status histories of every order of a request in one query, oldest change first. */
-  private readonly historyByOrderId = new DataLoader<string, OrderStatusChange[]>(
-    async (orderIds) => {
-      const rows = await this.prisma.orderStatusChange.findMany({
-        where: { orderId: { in: [...orderIds] } },
+  private readonly historyByOrderId = rowsByParent(
+    (orderIds) =>
+      this.prisma.orderStatusChange.findMany({
+        where: { orderId: { in: orderIds } },
         orderBy: [{ orderId: 'asc' }, { version: 'asc' }],
-      });
-      return groupBy(orderIds, rows, (row) => row.orderId);
-    },
+      }),
+    (row) => row.orderId,
   );
 
   constructor(private readonly prisma: PrismaClient) {}
@@ -82,8 +75,8 @@ export class OrderStore {
   async page(filter: OrderListFilter, args: PageArgs) {
     const size = pageSize(args);
     const rows = await this.prisma.order.findMany({
-      where: orderPageWhere(filter, parseOrderCursor(args.after)),
-      orderBy: [...ORDER_LIST_ORDER_BY],
+      where: orderPageWhere(filter, parseKeysetCursor(args.after)),
+      orderBy: ORDER_LIST_ORDER_BY,
       take: size + 1,
     });
     // Later loads of these orders in the same request (e.g. by their items) need no query.

@@ -1,3 +1,4 @@
+import { toMoney } from '@sky/contracts';
 import type { PaymentResolvers } from '../__generated__/resolvers-types.ts';
 
 export const Payment: PaymentResolvers = {
@@ -5,6 +6,6 @@ export const Payment: PaymentResolvers = {
   order: (payment) => ({ id: payment.orderId }),
   customer: (payment) => ({ id: payment.customerId }),
   merchant: (payment) => ({ id: payment.merchantId }),
-  amount: (payment) => ({ amount: payment.amount, currency: payment.currency }),
+  amount: (payment) => toMoney(payment.amount, payment.currency),
   refunds: (payment, _args, { stores }) => stores.refunds.listForPayment(payment.id),
 };

@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { z } from '@sky/config';
+import { providerCallback } from '@sky/contracts';
 import { ErrorCode } from '@sky/errors';
 import type { CallbackPayload } from '../stores/index.ts';
 import { handleProviderCallback } from '../services/callbacks.ts';
@@ -11,16 +11,6 @@ import {
 } from '../domain/callback-signature.ts';
 
 export const WEBHOOK_PATH = '/webhooks/sandbox';
-
-const callbackBody = z.object({
-  eventId: z.string().min(1).max(200),
-  providerPaymentId: z.string().min(1).max(200),
-  merchantReference: z.string().min(1).max(200),
-  status: z.enum(['SUCCEEDED', 'DECLINED']),
-  amount: z.number().int(),
-  currency: z.string().length(3),
-  occurredAt: z.string().datetime({ offset: true }),
-});
 
 const BODY_LIMIT_BYTES = 64 * 1024;
 const LOGGED_RAW_CHARS = 10_000;
@@ -112,7 +102,7 @@ export function mountSandboxWebhook(
         expired ? 'The callback signature has expired.' : 'The callback signature is invalid.',
       );
     }
-    const parsed = callbackBody.safeParse('raw' in (payload as object) ? null : payload);
+    const parsed = providerCallback.safeParse('raw' in (payload as object) ? null : payload);
     if (!parsed.success) {
       log.warn('refused a signed provider callback that is not a callback');
       await deps.ledger.recordCallback({

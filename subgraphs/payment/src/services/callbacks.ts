@@ -1,18 +1,8 @@
+import type { ProviderCallback } from '@sky/contracts';
 import { isUuid } from '@sky/database';
 import type { CallbackPayload } from '../stores/index.ts';
 import type { PaymentDeps } from './deps.ts';
 import { applyProviderResult } from './settlement.ts';
-
-/** A verified callback body (the sandbox provider's format). */
-export interface ProviderCallback {
-  eventId: string;
-  providerPaymentId: string;
-  merchantReference: string;
-  status: 'SUCCEEDED' | 'DECLINED';
-  amount: number;
-  currency: string;
-  occurredAt: string;
-}
 
 export interface CallbackAnswer {
   httpStatus: number;

@@ -1,3 +1,4 @@
+import { toMoney } from '@sky/contracts';
 import { ProviderRefusedError } from '../clients/payment-provider.ts';
 import type { PaymentDeps } from './deps.ts';
 
@@ -46,7 +47,7 @@ export async function executeRefund(deps: PaymentDeps, refundId: string): Promis
         paymentId: payment.id,
         refundId,
         orderId: payment.orderId,
-        amount: { amount: settled.amount, currency: settled.currency },
+        amount: toMoney(settled.amount, settled.currency),
         at: settled.completedAt!.toISOString(),
       },
     });

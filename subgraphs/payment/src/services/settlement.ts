@@ -1,3 +1,4 @@
+import { toMoney } from '@sky/contracts';
 import type { Logger } from '@sky/logging';
 import type { OrderSnapshot, Payment, Refund } from '../stores/index.ts';
 import type { LedgerTransaction } from '../stores/ledger.ts';
@@ -122,7 +123,7 @@ export async function applyProviderResult(
       payload: {
         paymentId: payment.id,
         orderId: payment.orderId,
-        amount: { amount: succeeded.amount, currency: succeeded.currency },
+        amount: toMoney(succeeded.amount, succeeded.currency),
         paidAt: result.occurredAt.toISOString(),
       },
     });

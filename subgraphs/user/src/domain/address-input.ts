@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { badUserInput } from '@sky/errors';
+import { badUserInput, optionalText, requiredText } from '@sky/errors';
 import { PHONE_PATTERN } from './patterns.ts';
 
 /** An address as stored: trimmed, validated, the label null when there is none. */
@@ -36,13 +36,8 @@ export interface AddressPatchInput {
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 128;
 
-function text(value: string, field: string, what: string, max: number): string {
-  const trimmed = value.trim();
-  if (trimmed.length < 1 || trimmed.length > max) {
-    throw badUserInput(`${what} needs 1 to ${max} characters.`, field);
-  }
-  return trimmed;
-}
+const text = (value: string, field: string, what: string, max: number): string =>
+  requiredText(value, field, max, { message: `${what} needs 1 to ${max} characters.` });
 
 function phone(value: string): string {
   const trimmed = value.trim();
@@ -52,11 +47,8 @@ function phone(value: string): string {
   return trimmed;
 }
 
-function label(value: string | null | undefined): string | null {
-  const trimmed = value?.trim() ?? '';
-  if (trimmed.length > 32) throw badUserInput('The label needs at most 32 characters.', 'label');
-  return trimmed === '' ? null : trimmed;
-}
+const label = (value: string | null | undefined): string | null =>
+  optionalText(value, 'label', 32, { message: 'The label needs at most 32 characters.' });
 
 function location(value: GeoPointInput): Pick<AddressFields, 'latitude' | 'longitude'> {
   const { latitude, longitude } = value;

@@ -1,7 +1,7 @@
 import { verify } from '@node-rs/argon2';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TokenSigner } from '@sky/auth';
-import { badUserInput, unauthenticated } from '@sky/errors';
+import { badUserInput, requiredText, unauthenticated } from '@sky/errors';
 import type { Role, User, UserStores } from '../stores/index.ts';
 import { hashPassword, type PasswordSettings } from '../domain/passwords.ts';
 import { isValidEmail, PHONE_PATTERN } from '../domain/patterns.ts';
@@ -55,16 +55,15 @@ export class AuthService {
     phone?: string | null;
   }): Promise<IssuedTokens> {
     const email = input.email.trim().toLowerCase();
-    const name = input.name.trim();
     if (!isValidEmail(email)) {
       throw badUserInput('Enter a valid email address.', 'email');
     }
     if (input.password.length < 8 || input.password.length > 256) {
       throw badUserInput('The password needs 8 to 256 characters.', 'password');
     }
-    if (name.length < 1 || name.length > 64) {
-      throw badUserInput('The name needs 1 to 64 characters.', 'name');
-    }
+    const name = requiredText(input.name, 'name', 64, {
+      message: 'The name needs 1 to 64 characters.',
+    });
     if (input.phone && !PHONE_PATTERN.test(input.phone)) {
       throw badUserInput('Enter a phone number of 6 to 15 digits.', 'phone');
     }

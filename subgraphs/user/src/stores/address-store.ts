@@ -1,6 +1,5 @@
-import DataLoader from 'dataloader';
 import { Prisma, type Address, type PrismaClient } from '../__generated__/prisma/client.ts';
-import { alignById, isUuid } from '@sky/database';
+import { isUuid, rowsById, rowsByParent } from '@sky/database';
 import { conflict, unauthenticated } from '@sky/errors';
 import type { AddressFields } from '../domain/address-input.ts';
 
@@ -88,27 +87,25 @@ export class LockedAddressBook {
 }
 
 export class AddressStore {
-  private readonly byId = new DataLoader<string, Address | null>(async (ids) => {
-    const valid = ids.filter(isUuid);
-    const rows = valid.length
-      ? await this.prisma.address.findMany({ where: { id: { in: valid } } })
-      : [];
-    return alignById(ids, rows);
-  });
+  private readonly byId = rowsById((ids) =>
+    this.prisma.address.findMany({ where: { id: { in: ids } } }),
+  );
 
   /** Address books of several users in one query (User.addresses over a list of users). */
-  private readonly byUserId = new DataLoader<string, Address[]>(async (userIds) => {
-    const rows = await this.prisma.address.findMany({
-      where: { userId: { in: [...userIds] } },
-      // The default address first, then the oldest: a stable order for the address book.
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
-    return userIds.map((userId) =>
-      rows
-        .filter((row) => row.userId === userId)
-        .sort((a, b) => Number(b.defaultForUserId !== null) - Number(a.defaultForUserId !== null)),
-    );
-  });
+  private readonly byUserId = rowsByParent(
+    (userIds) =>
+      this.prisma.address.findMany({
+        where: { userId: { in: userIds } },
+        // The default address first (the only one whose column is set), then the oldest: a
+        // stable order for the address book.
+        orderBy: [
+          { defaultForUserId: { sort: 'asc', nulls: 'last' } },
+          { createdAt: 'asc' },
+          { id: 'asc' },
+        ],
+      }),
+    (row) => row.userId,
+  );
 
   constructor(private readonly prisma: PrismaClient) {}
 

@@ -1,17 +1,12 @@
-import DataLoader from 'dataloader';
 import { Prisma, type PrismaClient, type Role, type User } from '../__generated__/prisma/client.ts';
 import { conflict } from '@sky/errors';
-import { alignById, isUuid } from '@sky/database';
+import { rowsById } from '@sky/database';
 
 export class UserStore {
   /** One SELECT for all users asked for in one request (entity resolution included). */
-  private readonly byId = new DataLoader<string, User | null>(async (ids) => {
-    const valid = ids.filter(isUuid);
-    const rows = valid.length
-      ? await this.prisma.user.findMany({ where: { id: { in: valid } } })
-      : [];
-    return alignById(ids, rows);
-  });
+  private readonly byId = rowsById((ids) =>
+    this.prisma.user.findMany({ where: { id: { in: ids } } }),
+  );
 
   constructor(private readonly prisma: PrismaClient) {}
 

@@ -2,53 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { encodeCursor } from '@sky/server-kit';
 import {
   compareNearbyKeys,
-  createdAtAfter,
-  createdAtCursorKey,
   nearbyCursorKey,
-  readCreatedAtCursor,
+  rankNearbyMerchants,
   readNearbyCursor,
-} from './pagination.ts';
-import { rankNearbyMerchants } from './nearby-merchants.ts';
+} from './nearby-merchants.ts';
 
 const ID_A = '00000000-0000-4000-a000-00000000000a';
 const ID_B = '00000000-0000-4000-a000-00000000000b';
 const ID_C = '00000000-0000-4000-a000-00000000000c';
 const ID_D = '00000000-0000-4000-a000-00000000000d';
-
-describe('createdAt cursors', () => {
-  it('round-trips the key of a row', () => {
-    const row = { createdAt: new Date('2026-11-25T08:30:00.123Z'), id: ID_A };
-    expect(readCreatedAtCursor(encodeCursor(createdAtCursorKey(row)))).toEqual(row);
-    expect(readCreatedAtCursor(null)).toBeNull();
-    expect(readCreatedAtCursor(undefined)).toBeNull();
-  });
-
-  it('refuses cursors it did not issue', () => {
-    for (const bad of [
-      'not base64 json',
-      encodeCursor([1, 'not-a-uuid']),
-      encodeCursor(['2026', ID_A]),
-      encodeCursor([1, ID_A, 3]),
-      encodeCursor([1.5, ID_A]),
-    ]) {
-      expect(() => readCreatedAtCursor(bad)).toThrowError(
-        expect.objectContaining({
-          extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
-        }),
-      );
-    }
-  });
-
-  it('builds the keyset condition in both directions', () => {
-    const createdAt = new Date(1000);
-    expect(createdAtAfter({ createdAt, id: ID_A }, 'asc')).toEqual({
-      OR: [{ createdAt: { gt: createdAt } }, { createdAt, id: { gt: ID_A } }],
-    });
-    expect(createdAtAfter({ createdAt, id: ID_A }, 'desc')).toEqual({
-      OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: ID_A } }],
-    });
-  });
-});
 
 describe('nearby ordering', () => {
   it('puts open first, then nearer, then lower id', () => {
