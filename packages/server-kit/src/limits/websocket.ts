@@ -17,7 +17,7 @@ import { formatError } from '../apollo-plugins.ts';
 
 /** The HTTP path's error masking for the socket too: stable codes kept, internals never sent. */
 const formatted = (error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError =>
-  formatError(error instanceof GraphQLError ? error.toJSON() : error, error);
+  formatError(error instanceof GraphQLError ? error.toJSON() : error);
 
 /** What every graphql-ws hook of a guarded server finds in `ctx.extra`. */
 export interface WebSocketExtra {
