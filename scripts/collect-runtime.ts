@@ -49,7 +49,16 @@ if (unresolved.length > 0) {
   );
 }
 
-const repositoryFiles = ['schema', ...subgraphs.map((s) => `prisma/${s.split('/')[1]}/migrations`)];
+const repositoryFiles = [
+  'schema',
+  ...subgraphs.map((s) => `prisma/${s.split('/')[1]}/migrations`),
+  // Read by path at run time, which the tracer cannot follow: the browser build of graphql-ws
+  // inlined into the offline GraphiQL page, and the client kit's trusted-documents manifest.
+  'node_modules/graphql-ws/umd/graphql-ws.min.js',
+  'clients/kit/src/__generated__/persisted-documents.json',
+  // GraphQL documents a service reads beside its source (the explorer's welcome tab).
+  'gateway/src/explorer/welcome.graphql',
+];
 const files = new Set([
   ...fileList,
   ...services.map((service) => `${service}/package.json`),

@@ -219,7 +219,7 @@ describe('built embedded launcher', () => {
       builtIn(root).embedded,
       // An empty data directory keeps every PGlite database and the key pair in memory.
       { ...(TEST_ENV as Record<string, string>), SKY_DATA_DIR: '', PORT: '0' },
-      (line) => /GraphQL endpoint and Apollo Sandbox: (\S+)/.exec(line)?.[1],
+      (line) => /GraphQL endpoint: (\S+)/.exec(line)?.[1],
     );
     // The demo customer's sign-in proves the seed ran (argon2 included) in the bundle.
     expect(await signIn(launcher.url, 'alice')).toMatch(/^ey/);

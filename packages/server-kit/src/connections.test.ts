@@ -47,13 +47,13 @@ describe('keyset cursors', () => {
 describe('pageSize', () => {
   it('defaults and accepts up to the list’s limit', () => {
     expect(pageSize({})).toBe(20);
-    expect(pageSize({ first: 0 })).toBe(0);
+    expect(pageSize({ first: 1 })).toBe(1);
     expect(pageSize({ first: MAX_PAGE_SIZE })).toBe(MAX_PAGE_SIZE);
     expect(pageSize({ first: 500 }, { max: 500 })).toBe(500);
   });
 
-  it('refuses negative, fractional and oversized pages', () => {
-    for (const first of [-1, 1.5, MAX_PAGE_SIZE + 1]) {
+  it('refuses empty, negative, fractional and oversized pages', () => {
+    for (const first of [0, -1, 1.5, MAX_PAGE_SIZE + 1]) {
       expect(codeOf(() => pageSize({ first }))).toBe('BAD_USER_INPUT');
     }
     expect(codeOf(() => pageSize({ first: 501 }, { max: 500 }))).toBe('BAD_USER_INPUT');
