@@ -53,8 +53,10 @@ const repositoryFiles = [
   'schema',
   ...subgraphs.map((s) => `prisma/${s.split('/')[1]}/migrations`),
   // Read by path at run time, which the tracer cannot follow: the browser build of graphql-ws
-  // inlined into the offline GraphiQL page, and the client kit's trusted-documents manifest.
+  // inlined into the offline GraphiQL page (found beside the package's CommonJS entry, so that
+  // entry comes too), and the client kit's trusted-documents manifest.
   'node_modules/graphql-ws/umd/graphql-ws.min.js',
+  'node_modules/graphql-ws/dist/index.cjs',
   'clients/kit/src/__generated__/persisted-documents.json',
   // GraphQL documents a service reads beside its source (the explorer's welcome tab).
   'gateway/src/explorer/welcome.graphql',

@@ -8,8 +8,10 @@ import {
 } from '@graphql-yoga/render-graphiql/graphiql';
 import type { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
 
 type GraphiQLOptions = NonNullable<Parameters<typeof renderGraphiQL>[0]>;
 
@@ -18,8 +20,7 @@ const escapeHtml = (text: string) =>
 
 /** graphql-ws's own browser build (a UMD file defining `graphqlWs`), inlined into the page. */
 const graphqlWsBrowserClient = readFileSync(
-  // The package's ESM entry (what the gateway itself loads), so the image's file set has it.
-  join(dirname(fileURLToPath(import.meta.resolve('graphql-ws'))), '..', 'umd', 'graphql-ws.min.js'),
+  join(dirname(require.resolve('graphql-ws')), '..', 'umd', 'graphql-ws.min.js'),
   'utf8',
 );
 
