@@ -10,7 +10,10 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { GraphQLError } from 'graphql';
 import { timingSafeEqual } from 'node:crypto';
 import { badUserInput, ErrorCode, isKnownErrorCode } from '@sky/errors';
-import { sendGraphQLError } from './http-app.ts';
+import { jsonBody, sendGraphQLError } from './http-app.ts';
+
+/** Internal requests carry an order's lines at most: far below this. */
+const INTERNAL_BODY_LIMIT_BYTES = 1_000_000;
 
 /**
  * Internal endpoints (`POST /internal/<name>`) serve other subgraphs only: they are not part of
@@ -66,7 +69,7 @@ export function mountInternalApi(
   routes: readonly InternalRoute[],
 ): void {
   const router = express.Router();
-  router.use(express.json({ limit: 1_000_000 }));
+  // The token first: a caller without it gets nothing parsed, however large its body.
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (tokenMatches(token, req.header('authorization'))) return next();
     req.sky.logger.warn({ path: req.path }, 'internal call without a valid service token');
@@ -78,6 +81,8 @@ export function mountInternalApi(
       req.sky.requestId,
     );
   });
+  // Oversized and malformed bodies are the caller's fault (413, 400), not an internal error.
+  router.use(jsonBody(INTERNAL_BODY_LIMIT_BYTES));
   for (const { name, handle } of routes) {
     router.post(`/${name}`, async (req, res) => {
       try {

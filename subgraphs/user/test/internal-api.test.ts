@@ -144,4 +144,30 @@ describe('internal endpoint address-for-order', () => {
       expect(JSON.stringify(payload)).toContain('UNAUTHENTICATED');
     }
   });
+
+  it('checks the token before reading the body, and refuses bad bodies as the caller’s fault', async () => {
+    const url = harness.url.replace(/\/graphql$/, '/internal/address-for-order');
+    const post = (body: string, authorization?: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization ? { authorization } : {}),
+        },
+        body,
+      });
+    const codeOf = async (response: Response) =>
+      ((await response.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]
+        ?.extensions?.code;
+    // Without the token, not even a 2 MB body is read: 401, not 413.
+    const anonymous = await post('x'.repeat(2_000_000));
+    expect([anonymous.status, await codeOf(anonymous)]).toEqual([401, 'UNAUTHENTICATED']);
+    const tooLarge = await post(
+      JSON.stringify({ pad: 'x'.repeat(2_000_000) }),
+      `Bearer ${service.token}`,
+    );
+    expect([tooLarge.status, await codeOf(tooLarge)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    const malformed = await post('{"addressId":', `Bearer ${service.token}`);
+    expect([malformed.status, await codeOf(malformed)]).toEqual([400, 'BAD_REQUEST']);
+  });
 });

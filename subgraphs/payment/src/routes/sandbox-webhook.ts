@@ -69,7 +69,7 @@ export function mountSandboxWebhook(
   app.post(WEBHOOK_PATH, rawBody(BODY_LIMIT_BYTES), async (req: Request, res: Response) => {
     const log = req.sky.logger;
     if (!settings.webhookSecret) {
-      return refuse(res, 503, 'UNAVAILABLE', 'No payment provider is configured.');
+      return refuse(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'No payment provider is configured.');
     }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const payload = auditPayload(raw);
