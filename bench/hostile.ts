@@ -133,7 +133,7 @@ for (const phase of PHASES) {
             .map(([code, count]) => `${count}× ${code}`)
             .join(', ') +
           (report.refusalsAnsweredMs.length > 0
-            ? ` (the 900 refusals: p50 ${percentile(report.refusalsAnsweredMs, 50).toFixed(1)} ms, max ${Math.max(...report.refusalsAnsweredMs).toFixed(1)} ms)`
+            ? ` (last refusal of a burst: p50 ${percentile(report.refusalsAnsweredMs, 50).toFixed(1)} ms, max ${Math.max(...report.refusalsAnsweredMs).toFixed(1)} ms)`
             : ''),
     answeredP50: percentile(report.answeredMs, 50),
     answeredP99: percentile(report.answeredMs, 99),

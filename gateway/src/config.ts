@@ -3,6 +3,7 @@ import {
   commonEnv,
   ConfigError,
   explicitNodeEnvProblems,
+  GATEWAY_LIMIT_DEFAULTS,
   parseEnv,
   port,
   positiveInt,
@@ -38,7 +39,7 @@ export function loadConfig(env: Env) {
       SUBGRAPH_TIMEOUT_MS: positiveInt(10_000),
       JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
       // Request limits: the defaults pass every operation documented in the README.
-      ...requestLimitsEnv({ maxConnectionsPerAddress: 50 }),
+      ...requestLimitsEnv(GATEWAY_LIMIT_DEFAULTS),
       // The gateway is the edge: X-Forwarded-For is believed only behind a configured proxy.
       TRUST_PROXY: z.string().default('false'),
       // Browsers: unset means the loopback origins in development and none in production.

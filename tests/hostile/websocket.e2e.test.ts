@@ -8,6 +8,7 @@ import {
   freshAddress,
   openSocket,
   startHostileSupergraph,
+  type RawSocket,
   until,
   upgradeStatus,
 } from './harness.ts';
@@ -119,43 +120,119 @@ describe.each(endpointNames)('hostile WebSocket traffic: %s', (endpoint) => {
   });
 });
 
+const alice = () => supergraph.tokenFor({ userId: findDemoUser('alice').id, roles: ['CUSTOMER'] });
+const aliceOrder = orders.find((o) => o.customerId === findDemoUser('alice').id)!.id;
+const ORDER_STATUS = 'subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status } }';
+
+/** `subscribe` frames for Alice's order with ids `from` .. `to - 1`, all in one burst. */
+function sendBurst(client: RawSocket, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    client.send({
+      id: String(i),
+      type: 'subscribe',
+      payload: { query: ORDER_STATUS, variables: { id: aliceOrder } },
+    });
+  }
+}
+
+type Extensions = { code: string; retryAfterSeconds?: number };
+/** The first error of every `error` message so far: a subscription refused before it started. */
+const refusalsOf = (client: RawSocket) =>
+  client.messages
+    .filter((m) => m.type === 'error')
+    .map((m) => (m.payload as { extensions: Extensions }[])[0]!.extensions);
+/** The ids whose first event carried the order (a refusal from upstream arrives as `next`). */
+const openedIds = (client: RawSocket) =>
+  new Set(
+    client.messages
+      .filter((m) => m.type === 'next' && (m.payload as { data?: unknown }).data)
+      .map((m) => m.id),
+  );
+/** Errors that arrived as events: a subscription that started and then failed. */
+const failedEvents = (client: RawSocket) =>
+  client.messages.filter(
+    (m) => m.type === 'next' && (m.payload as { errors?: unknown[] }).errors?.length,
+  );
+
 describe('the subscription limit holds under a burst', () => {
-  const alice = () =>
-    supergraph.tokenFor({ userId: findDemoUser('alice').id, roles: ['CUSTOMER'] });
-  const aliceOrder = orders.find((o) => o.customerId === findDemoUser('alice').id)!.id;
+  // Its own platform with the start rate out of the way: this is about the slot limit alone.
+  let slotted: TestSupergraph;
+  beforeAll(async () => {
+    slotted = await startHostileSupergraph({
+      PAYMENT_TIMEOUT_SECONDS: '86400',
+      WS_SUBSCRIBES_PER_SECOND: '1000',
+    });
+  });
+  afterAll(async () => {
+    await slotted?.stop();
+  });
 
   it.each(['gateway', 'order'])(
     '%s: 150 subscribe frames in one burst with a limit of 100 open 100 and refuse 50',
     async (endpoint) => {
-      const client = await openSocket(url(endpoint), { ...from(), token: alice() });
-      const query = 'subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status } }';
-      for (let i = 0; i < 150; i++) {
-        client.send({
-          id: String(i),
-          type: 'subscribe',
-          payload: { query, variables: { id: aliceOrder } },
-        });
-      }
-      await until(
-        () =>
-          client.messages.filter((m) => m.type === 'error').length >= 50 &&
-          new Set(client.messages.filter((m) => m.type === 'next').map((m) => m.id)).size >= 100,
-        20_000,
-      );
-      const refused = client.messages.filter((m) => m.type === 'error');
+      const endpointUrl = endpointsOf(slotted).find(([name]) => name === endpoint)![1];
+      const token = slotted.tokenFor({ userId: findDemoUser('alice').id, roles: ['CUSTOMER'] });
+      const client = await openSocket(endpointUrl, { ...from(), token });
+      sendBurst(client, 0, 150);
+      await until(() => refusalsOf(client).length >= 50 && openedIds(client).size >= 100, 20_000);
+      const refused = refusalsOf(client);
       expect(refused).toHaveLength(50);
-      expect(
-        new Set(
-          refused.map((m) => (m.payload as { extensions: { code: string } }[])[0]!.extensions.code),
-        ),
-      ).toEqual(new Set(['RATE_LIMITED']));
-      expect(new Set(client.messages.filter((m) => m.type === 'next').map((m) => m.id)).size).toBe(
-        100,
-      );
+      expect(new Set(refused.map((error) => error.code))).toEqual(new Set(['RATE_LIMITED']));
+      expect(openedIds(client).size).toBe(100);
       client.socket.close();
     },
   );
+});
 
+describe('the subscription start rate holds under a burst', () => {
+  // The gateway's default rate is 20 a second per socket (its clients are end users).
+  it('gateway: 60 subscribe frames in one burst open 20 and refuse 40 with retryAfterSeconds; after the window, 20 more open', async () => {
+    const client = await openSocket(url('gateway'), { ...from(), token: alice() });
+    sendBurst(client, 0, 60);
+    await until(() => refusalsOf(client).length >= 40 && openedIds(client).size >= 20, 20_000);
+    const refused = refusalsOf(client);
+    expect(refused).toHaveLength(40);
+    expect(new Set(refused.map((error) => error.code))).toEqual(new Set(['RATE_LIMITED']));
+    expect(refused.map((error) => error.retryAfterSeconds)).toEqual(Array(40).fill(1));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Nothing started for a refused id.
+    expect(openedIds(client).size).toBe(20);
+    // Refused ids are free again (a held id would close the socket with 4409).
+    sendBurst(client, 20, 40);
+    await until(() => openedIds(client).size >= 40, 20_000);
+    expect(refusalsOf(client)).toHaveLength(40);
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+    client.socket.close();
+  });
+
+  it("gateway: one principal's sockets, each within its rate, all open though they share one upstream connection", async () => {
+    // Subscriptions of one principal to one subgraph share the gateway's upstream connection,
+    // so the subgraph's per-socket rate must leave room for all of that principal's sockets.
+    const token = alice();
+    const sockets = [
+      await openSocket(url('gateway'), { ...from(), token }),
+      await openSocket(url('gateway'), { ...from(), token }),
+      await openSocket(url('gateway'), { ...from(), token }),
+    ];
+    for (const client of sockets) sendBurst(client, 0, 20);
+    await until(
+      () =>
+        sockets.every(
+          (client) =>
+            openedIds(client).size + failedEvents(client).length + refusalsOf(client).length >= 20,
+        ),
+      20_000,
+    );
+    for (const client of sockets) {
+      expect(refusalsOf(client)).toEqual([]);
+      expect(failedEvents(client)).toEqual([]);
+      expect(openedIds(client).size).toBe(20);
+      client.socket.close();
+    }
+  });
+});
+
+describe('subscribe is authorized', () => {
   it('the shield refuses an anonymous subscriber at subscribe time (no stream opens)', async () => {
     const client = await openSocket(url('order'), from());
     client.send({

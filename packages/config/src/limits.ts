@@ -34,15 +34,27 @@ export interface RequestLimits {
     idleTimeoutMs: number;
     /** Every socket is pinged this often; one that did not answer the previous ping is dropped. */
     pingIntervalMs: number;
+    /**
+     * Subscriptions one socket may start per second (a fixed one-second window); a `subscribe`
+     * beyond it is refused with RATE_LIMITED before any parsing, so a burst costs next to nothing.
+     */
+    subscribesPerSecond: number;
   };
+}
+
+/** The limits whose default depends on who the service's WebSocket clients are. */
+export interface ClientDependentLimitDefaults {
+  maxConnectionsPerAddress: number;
+  subscribesPerSecond: number;
 }
 
 /**
  * The limit variables. A subgraph's legitimate WebSocket client is the gateway, which opens one
- * upstream connection per subscribing principal from one address, so subgraphs pass a higher
- * per-address default than the gateway, whose clients are end users.
+ * upstream connection per subscribing principal from one address and carries on it the
+ * subscriptions of all that principal's sockets, so subgraphs pass higher per-address and
+ * per-socket-rate defaults than the gateway, whose clients are end users.
  */
-export const requestLimitsEnv = (defaults: { maxConnectionsPerAddress: number }) => ({
+export const requestLimitsEnv = (defaults: ClientDependentLimitDefaults) => ({
   MAX_TOKENS: positiveInt(5_000),
   MAX_DEPTH: positiveInt(12),
   MAX_INTROSPECTION_DEPTH: positiveInt(24),
@@ -55,6 +67,7 @@ export const requestLimitsEnv = (defaults: { maxConnectionsPerAddress: number })
   WS_CONNECTION_INIT_TIMEOUT_MS: positiveInt(3_000),
   WS_IDLE_TIMEOUT_MS: positiveInt(60_000),
   WS_PING_INTERVAL_MS: positiveInt(30_000),
+  WS_SUBSCRIBES_PER_SECOND: positiveInt(defaults.subscribesPerSecond),
 });
 
 type LimitsEnv = z.infer<z.ZodObject<ReturnType<typeof requestLimitsEnv>>>;
@@ -75,17 +88,37 @@ export function readRequestLimits(parsed: LimitsEnv & { BODY_LIMIT_BYTES: number
       connectionInitTimeoutMs: parsed.WS_CONNECTION_INIT_TIMEOUT_MS,
       idleTimeoutMs: parsed.WS_IDLE_TIMEOUT_MS,
       pingIntervalMs: parsed.WS_PING_INTERVAL_MS,
+      subscribesPerSecond: parsed.WS_SUBSCRIBES_PER_SECOND,
     },
   };
 }
 
+/** The gateway's defaults: its WebSocket clients are end users. */
+export const GATEWAY_LIMIT_DEFAULTS: ClientDependentLimitDefaults = {
+  maxConnectionsPerAddress: 50,
+  subscribesPerSecond: 20,
+};
+
+/**
+ * A subgraph's defaults: its WebSocket client is the gateway, where one principal may hold 50
+ * sockets from one address, each starting 20 subscriptions a second; all of them reach the
+ * subgraph over that principal's one upstream connection, hence 50 × 20.
+ */
+export const SUBGRAPH_LIMIT_DEFAULTS: ClientDependentLimitDefaults = {
+  maxConnectionsPerAddress: 10_000,
+  subscribesPerSecond: 1_000,
+};
+
 /** The limits as configured by `env` (defaults for everything not set): for tests and tools. */
-export function requestLimitsFrom(env: Env = {}, maxConnectionsPerAddress = 50): RequestLimits {
+export function requestLimitsFrom(
+  env: Env = {},
+  defaults: ClientDependentLimitDefaults = GATEWAY_LIMIT_DEFAULTS,
+): RequestLimits {
   return readRequestLimits(
     parseEnv(
       {
         BODY_LIMIT_BYTES: commonEnv.BODY_LIMIT_BYTES,
-        ...requestLimitsEnv({ maxConnectionsPerAddress }),
+        ...requestLimitsEnv(defaults),
       },
       env,
     ),

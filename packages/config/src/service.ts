@@ -9,7 +9,12 @@ import {
   positiveInt,
   type Env,
 } from './env.ts';
-import { readRequestLimits, requestLimitsEnv, type RequestLimits } from './limits.ts';
+import {
+  readRequestLimits,
+  requestLimitsEnv,
+  SUBGRAPH_LIMIT_DEFAULTS,
+  type RequestLimits,
+} from './limits.ts';
 
 /** A PEM value given inline (`X`) or as a file path (`X_FILE`); inline wins. */
 function pem(env: Env, name: string): string | undefined {
@@ -63,7 +68,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
   const parsed = parseEnv(
     {
       ...commonEnv,
-      ...requestLimitsEnv({ maxConnectionsPerAddress: 10_000 }),
+      ...requestLimitsEnv(SUBGRAPH_LIMIT_DEFAULTS),
       TRUST_PROXY: z.string().default('loopback, uniquelocal'),
       SKY_MODE: z.enum(['embedded', 'server']).default('server'),
       HOST: z.string().default('127.0.0.1'),

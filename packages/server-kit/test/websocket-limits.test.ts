@@ -93,6 +93,25 @@ async function open(url: string, init = true): Promise<RawSocket> {
   return { socket, messages, closed };
 }
 
+/** `subscribe` frames with ids `from` .. `to - 1`, all in one burst. */
+function sendBurst(client: RawSocket, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    client.socket.send(
+      JSON.stringify({
+        id: String(i),
+        type: 'subscribe',
+        payload: { query: 'subscription { forever }' },
+      }),
+    );
+  }
+}
+
+/** The first error of every `error` message received so far. */
+const refusals = (client: RawSocket) =>
+  client.messages
+    .filter((m) => m.type === 'error')
+    .map((m) => (m.payload as { extensions: { code: string; retryAfterSeconds?: number } }[])[0]!);
+
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -116,23 +135,45 @@ async function upgradeStatus(url: string): Promise<number | 'open'> {
 
 describe('WebSocket limits and hygiene (subgraph socket)', () => {
   it('reserves the subscription slot at once: 150 subscribe frames in one burst with a limit of 100 open 100', async () => {
-    const { url } = await start({ MAX_SUBSCRIPTIONS_PER_CONNECTION: '100' });
+    // The rate out of the way: this is about the slot limit alone.
+    const { url } = await start({
+      MAX_SUBSCRIPTIONS_PER_CONNECTION: '100',
+      WS_SUBSCRIBES_PER_SECOND: '1000',
+    });
     const client = await open(url);
-    for (let i = 0; i < 150; i++) {
-      client.socket.send(
-        JSON.stringify({
-          id: String(i),
-          type: 'subscribe',
-          payload: { query: 'subscription { forever }' },
-        }),
-      );
-    }
-    await until(() => client.messages.filter((m) => m.type === 'error').length === 50);
+    sendBurst(client, 0, 150);
+    await until(() => refusals(client).length === 50);
     expect(openStreams).toBe(100);
-    const codes = client.messages
-      .filter((m) => m.type === 'error')
-      .map((m) => (m.payload as { extensions: { code: string } }[])[0]!.extensions.code);
-    expect(new Set(codes)).toEqual(new Set(['RATE_LIMITED']));
+    expect(new Set(refusals(client).map((error) => error.extensions.code))).toEqual(
+      new Set(['RATE_LIMITED']),
+    );
+    client.socket.close();
+  });
+
+  it('limits subscription starts per second: 60 frames in one burst at 20/s open 20, refuse 40 with retryAfterSeconds, and 20 more open after the window', async () => {
+    const { url } = await start({
+      MAX_SUBSCRIPTIONS_PER_CONNECTION: '100',
+      WS_SUBSCRIBES_PER_SECOND: '20',
+    });
+    const client = await open(url);
+    sendBurst(client, 0, 60);
+    await until(() => refusals(client).length === 40 && openStreams === 20);
+    const refused = refusals(client);
+    expect(new Set(refused.map((error) => error.extensions.code))).toEqual(
+      new Set(['RATE_LIMITED']),
+    );
+    // Whole seconds, at least 1: the window is one second long.
+    expect(refused.map((error) => error.extensions.retryAfterSeconds)).toEqual(Array(40).fill(1));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Nothing was started for a refused id.
+    expect(openStreams).toBe(20);
+    // After the window, new subscriptions open again, on ids that were refused: graphql-ws
+    // would close the socket (4409) if a refused id still held its slot.
+    sendBurst(client, 20, 40);
+    await until(() => openStreams === 40);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(openStreams).toBe(40);
+    expect(refusals(client)).toHaveLength(40);
     client.socket.close();
   });
 

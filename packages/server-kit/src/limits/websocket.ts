@@ -12,8 +12,10 @@ import {
 } from 'graphql-ws';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { formatError } from '../apollo-plugins.ts';
+import { tooManyAttempts } from '../throttle.ts';
 
 /** The HTTP path's error masking for the socket too: stable codes kept, internals never sent. */
 const formatted = (error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError =>
@@ -38,11 +40,15 @@ export interface GuardedWebSocketOptions<P extends ConnectionInitMessage['payloa
   graphqlWs: ServerOptions<P, E & WebSocketExtra>;
 }
 
-/** Per socket: liveness for the keepalive, the graphql-ws context once the socket is initialised. */
+/**
+ * Per socket: liveness for the keepalive, the graphql-ws context once the socket is initialised,
+ * and the key of its subscription-start rate.
+ */
 interface Session {
   alive: boolean;
   idleSince: number;
   context?: Context<never, unknown>;
+  rateKey: string;
 }
 
 /** The TCP socket under a `ws` WebSocket (a private field of ws 8: absent means "leave it"). */
@@ -58,8 +64,10 @@ export const CLOSE_IDLE = 1000;
  * buffered); connections are capped in total and per client address (the upgrade is answered
  * 503 or 429); a socket that does not initialise in time is closed (4408); every socket is
  * pinged and dropped when it stops answering; a socket without an active subscription for the
- * idle timeout is closed; and a subscription slot is taken the moment its `subscribe` message
- * arrives, so a burst of messages cannot overrun the per-connection limit.
+ * idle timeout is closed; a subscription slot is taken the moment its `subscribe` message
+ * arrives, so a burst of messages cannot overrun the per-connection limit; and a socket starts at
+ * most `subscribesPerSecond` subscriptions a second, so a burst pays for parsing, planning and
+ * upstream subscriptions only up to that rate.
  *
  * This replaces graphql-ws's own `use/ws` glue (which it mirrors) so that these checks and the
  * logging live in one place.
@@ -71,6 +79,31 @@ export function serveGraphQLWebSocket<P extends ConnectionInitMessage['payload']
   const perAddress = new Map<string, number>();
   const sessions = new Map<WebSocket, Session>();
   const inner = options.graphqlWs;
+  // In this process's memory: a socket lives on one instance, so its rate does too.
+  const subscribeRate = new RateLimiterMemory({
+    points: limits.webSocket.subscribesPerSecond,
+    duration: 1,
+  });
+  let sessionsOpened = 0;
+
+  const rateRefusal = (msBeforeNext: number) =>
+    tooManyAttempts(
+      `At most ${limits.webSocket.subscribesPerSecond} new subscriptions per second on one connection.`,
+      msBeforeNext,
+    );
+  /** Takes one subscription start from the socket's rate; a refusal says when to try again. */
+  const refusedByRate = async (socket: WebSocket): Promise<GraphQLError | null> => {
+    const session = sessions.get(socket);
+    // Only a socket that is already closing has no session: it starts nothing more.
+    if (!session) return rateRefusal(1_000);
+    try {
+      await subscribeRate.consume(session.rateKey);
+      return null;
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      return rateRefusal(rejection.msBeforeNext);
+    }
+  };
 
   const server = makeServer<P, E & WebSocketExtra>({
     ...inner,
@@ -82,7 +115,8 @@ export function serveGraphQLWebSocket<P extends ConnectionInitMessage['payload']
     },
     onSubscribe: async (ctx, id, payload) => {
       // graphql-ws registers the id synchronously when the message arrives, before any hook
-      // runs, so this count includes every subscription of the burst that came before.
+      // runs, so this count includes every subscription of the burst that came before. It is
+      // taken before the first await below, which is what makes the reservation race-free.
       if (Object.keys(ctx.subscriptions).length > limits.subscriptionsPerConnection) {
         return [
           new GraphQLError(
@@ -91,6 +125,11 @@ export function serveGraphQLWebSocket<P extends ConnectionInitMessage['payload']
           ),
         ];
       }
+      // Before the inner hook, which parses, validates and (at the gateway) plans: a refusal
+      // costs a counter. Returning errors makes graphql-ws send them as this id's `error`
+      // message, which ends the id, and release its slot.
+      const refusal = await refusedByRate(ctx.extra.socket);
+      if (refusal) return [refusal];
       return inner.onSubscribe?.(ctx, id, payload);
     },
     onNext: async (ctx, id, payload, args, result) => {
@@ -130,7 +169,11 @@ export function serveGraphQLWebSocket<P extends ConnectionInitMessage['payload']
   wsServer.on('connection', (socket, request) => {
     const clientAddress = options.clientAddress(request);
     perAddress.set(clientAddress, (perAddress.get(clientAddress) ?? 0) + 1);
-    const session: Session = { alive: true, idleSince: Date.now() };
+    const session: Session = {
+      alive: true,
+      idleSince: Date.now(),
+      rateKey: String(++sessionsOpened),
+    };
     sessions.set(socket, session);
     socket.on('pong', () => {
       session.alive = true;
@@ -168,6 +211,7 @@ export function serveGraphQLWebSocket<P extends ConnectionInitMessage['payload']
     );
     socket.once('close', (code, reason) => {
       sessions.delete(socket);
+      void subscribeRate.delete(session.rateKey);
       const left = (perAddress.get(clientAddress) ?? 1) - 1;
       if (left > 0) perAddress.set(clientAddress, left);
       else perAddress.delete(clientAddress);
