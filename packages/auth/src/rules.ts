@@ -1,5 +1,5 @@
 import type { allow } from 'graphql-shield';
-import { deny, rule, type IRule } from 'graphql-shield';
+import { deny, rule, shield, type IRule } from 'graphql-shield';
 import { forbidden, unauthenticated } from '@sky/errors';
 import { hasRole, type Role, type Viewer } from './roles.ts';
 
@@ -61,3 +61,14 @@ export function fields(names: string, fieldRule: FieldRule): FieldRules {
  * given a rule here (and the permission coverage test names it until then).
  */
 export const closed = (rules: FieldRules): FieldRules => ({ '*': deny, ...rules });
+
+/**
+ * A subgraph's shield over its rule tree: anything without a rule is denied with FORBIDDEN, and
+ * domain errors thrown by resolvers (with their codes) pass through unchanged.
+ */
+export const denyByDefault = (rules: RuleTree) =>
+  shield(rules, {
+    fallbackRule: deny,
+    fallbackError: () => forbidden(),
+    allowExternalErrors: true,
+  });

@@ -1,4 +1,4 @@
-import { allow, deny, shield } from 'graphql-shield';
+import { allow, deny } from 'graphql-shield';
 import {
   hasAnyRole,
   hasRole,
@@ -8,6 +8,7 @@ import {
   closed,
   fields,
   type RuleTree,
+  denyByDefault,
 } from '@sky/auth';
 import { badUserInput, forbidden, unauthenticated } from '@sky/errors';
 
@@ -164,9 +165,4 @@ export const rules: RuleTree = {
   PageInfo: closed(fields('hasNextPage endCursor', allow)),
 };
 
-export const permissions = shield(rules, {
-  fallbackRule: deny,
-  fallbackError: () => forbidden(),
-  // Domain errors thrown by resolvers (with their codes) pass through unchanged.
-  allowExternalErrors: true,
-});
+export const permissions = denyByDefault(rules);

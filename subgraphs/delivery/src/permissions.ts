@@ -7,9 +7,10 @@ import {
   closed,
   fields,
   type RuleTree,
+  denyByDefault,
 } from '@sky/auth';
 import { forbidden, unauthenticated } from '@sky/errors';
-import { allow, deny, rule, shield } from 'graphql-shield';
+import { allow, deny, rule } from 'graphql-shield';
 import type { DeliveryContext } from './context.ts';
 import type { Delivery, DeliveryStores, Rider } from './stores/index.ts';
 
@@ -197,9 +198,4 @@ export const rules: RuleTree = {
   PageInfo: closed(fields('hasNextPage endCursor', allow)),
 };
 
-export const permissions = shield(rules, {
-  fallbackRule: deny,
-  fallbackError: () => forbidden(),
-  // Domain errors thrown by resolvers (with their codes) pass through unchanged.
-  allowExternalErrors: true,
-});
+export const permissions = denyByDefault(rules);

@@ -9,8 +9,9 @@ import {
   closed,
   fields,
   type RuleTree,
+  denyByDefault,
 } from '@sky/auth';
-import { allow, deny, rule, shield } from 'graphql-shield';
+import { allow, deny, rule } from 'graphql-shield';
 import { forbidden, unauthenticated } from '@sky/errors';
 import type { Cart, Order } from './stores/index.ts';
 
@@ -183,9 +184,4 @@ export const rules: RuleTree = {
   },
 };
 
-export const permissions = shield(rules, {
-  fallbackRule: deny,
-  fallbackError: () => forbidden(),
-  // Domain errors thrown by resolvers (with their codes) pass through unchanged.
-  allowExternalErrors: true,
-});
+export const permissions = denyByDefault(rules);

@@ -7,8 +7,9 @@ import {
   closed,
   fields,
   type RuleTree,
+  denyByDefault,
 } from '@sky/auth';
-import { allow, deny, rule, shield } from 'graphql-shield';
+import { allow, deny, rule } from 'graphql-shield';
 import { forbidden, unauthenticated } from '@sky/errors';
 import type { Payment, Refund } from './stores/index.ts';
 import type { PaymentContext } from './context.ts';
@@ -94,9 +95,4 @@ export const rules: RuleTree = {
   Merchant: closed(fields('id', allow)),
 };
 
-export const permissions = shield(rules, {
-  fallbackRule: deny,
-  fallbackError: () => forbidden(),
-  // Domain errors thrown by resolvers (with their codes) pass through unchanged.
-  allowExternalErrors: true,
-});
+export const permissions = denyByDefault(rules);

@@ -1,4 +1,4 @@
-import { allow, deny, rule, shield } from 'graphql-shield';
+import { allow, deny, rule } from 'graphql-shield';
 import {
   isAdmin,
   isAuthenticated,
@@ -7,6 +7,7 @@ import {
   closed,
   fields,
   type RuleTree,
+  denyByDefault,
 } from '@sky/auth';
 import { forbidden, unauthenticated } from '@sky/errors';
 import type { Address, User } from './stores/index.ts';
@@ -79,9 +80,4 @@ export const rules: RuleTree = {
   DeleteAddressPayload: closed(fields('deletedAddressId defaultAddress', isAuthenticated)),
 };
 
-export const permissions = shield(rules, {
-  fallbackRule: deny,
-  fallbackError: () => forbidden(),
-  // Domain errors thrown by resolvers (with their codes) pass through unchanged.
-  allowExternalErrors: true,
-});
+export const permissions = denyByDefault(rules);
