@@ -45,6 +45,7 @@ export interface RequestLimits {
 /** The limits whose default depends on who the service's WebSocket clients are. */
 export interface ClientDependentLimitDefaults {
   maxConnectionsPerAddress: number;
+  subscriptionsPerConnection: number;
   subscribesPerSecond: number;
 }
 
@@ -61,7 +62,7 @@ export const requestLimitsEnv = (defaults: ClientDependentLimitDefaults) => ({
   MAX_ALIASES: positiveInt(30),
   MAX_DIRECTIVES: positiveInt(50),
   MAX_COST: positiveInt(20_000),
-  MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(100),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(defaults.subscriptionsPerConnection),
   WS_MAX_CONNECTIONS: positiveInt(10_000),
   WS_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(defaults.maxConnectionsPerAddress),
   WS_CONNECTION_INIT_TIMEOUT_MS: positiveInt(3_000),
@@ -96,16 +97,18 @@ export function readRequestLimits(parsed: LimitsEnv & { BODY_LIMIT_BYTES: number
 /** The gateway's defaults: its WebSocket clients are end users. */
 export const GATEWAY_LIMIT_DEFAULTS: ClientDependentLimitDefaults = {
   maxConnectionsPerAddress: 50,
+  subscriptionsPerConnection: 100,
   subscribesPerSecond: 20,
 };
 
 /**
  * A subgraph's defaults: its WebSocket client is the gateway, where one principal may hold 50
- * sockets from one address, each starting 20 subscriptions a second; all of them reach the
- * subgraph over that principal's one upstream connection, hence 50 × 20.
+ * sockets from one address, each with 100 subscriptions started 20 a second; all of them reach
+ * the subgraph over that principal's one upstream connection, hence 50 × 100 and 50 × 20.
  */
 export const SUBGRAPH_LIMIT_DEFAULTS: ClientDependentLimitDefaults = {
   maxConnectionsPerAddress: 10_000,
+  subscriptionsPerConnection: 5_000,
   subscribesPerSecond: 1_000,
 };
 
