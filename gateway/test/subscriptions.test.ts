@@ -5,7 +5,7 @@ import { createLogger } from '@sky/logging';
 import { createGraphQLService, DocumentLimits, type RequestContext } from '@sky/server-kit';
 import { requestLimitsFrom } from '@sky/config';
 import { TEST_ENV, tokenSigner } from '@sky/testkit';
-import { parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { EventEmitter, on } from 'node:events';
@@ -99,6 +99,15 @@ async function startSubgraph(schema: GraphQLSchema) {
   const ws = useServer(
     {
       schema,
+      // A refusal at subscribe time, as a subgraph's limits give it (the id is the switch).
+      onSubscribe: (_ctx, _id, payload) =>
+        payload.variables?.id === 'refused-upstream'
+          ? [
+              new GraphQLError('Too many subscriptions started; retry shortly.', {
+                extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 3 },
+              }),
+            ]
+          : undefined,
       context: (ctx) => ({
         viewer: (() => {
           const header = ctx.connectionParams?.authorization;
@@ -252,6 +261,20 @@ describe('generic subscription layer', () => {
     await expect(iterator.next()).rejects.toMatchObject([
       { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
     ]);
+    await subscriber.dispose();
+  });
+
+  it("passes the owning subgraph's refusal at subscribe time on with its code", async () => {
+    const subscriber = client(token());
+    const iterator = subscriber.iterate({
+      query: 'subscription($id: ID!) { parcelMoved(id: $id) { id } }',
+      variables: { id: 'refused-upstream' },
+    });
+    const first = await iterator.next();
+    expect(first.value).toMatchObject({
+      errors: [{ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 3 } }],
+    });
+    expect((await iterator.next()).done).toBe(true);
     await subscriber.dispose();
   });
 

@@ -234,6 +234,13 @@ function subscribeThroughSupergraph(
         return { done: false, value: await planned.complete(event, context) };
       } catch (error) {
         if (finished) return done;
+        // The owning subgraph refused the subscription when it started (graphql-ws's `error`
+        // message: RATE_LIMITED, BAD_USER_INPUT, ...): its coded errors reach the client as they
+        // are, masked like any other, instead of as an unexplained internal error.
+        if (Array.isArray(error) && error.length > 0) {
+          logger.info({ errors: error }, 'upstream refused the subscription');
+          return last({ errors: error.map(asGraphQLError) });
+        }
         logger.warn({ err: error }, 'upstream subscription failed');
         const closeCode = (error as { code?: number }).code;
         if (closeCode === CLOSE_UNAUTHORIZED) {
