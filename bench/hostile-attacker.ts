@@ -129,11 +129,21 @@ const attacks: Record<string, () => Promise<string>> = {
         }),
       );
     }
-    // Every id is answered: a refusal (`error`), or the first event of an accepted subscription.
+    // Every id is answered: a refusal (`error`), or the first event of an accepted subscription;
+    // or the server closes the socket as a flood (4429) and answers nothing more.
+    let closedAt: number | null = null;
+    let closeCode = 0;
+    socket.once('close', (code: number) => {
+      closedAt = performance.now();
+      closeCode = code;
+    });
     const answered = () => messages.filter((m) => m.type === 'error' || m.type === 'next').length;
-    while (answered() < 1_000) await new Promise((resolve) => setTimeout(resolve, 1));
+    while (answered() < 1_000 && closedAt === null) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
     const refused = messages.filter((m) => m.type === 'error');
-    refusalsAnsweredMs.push(Math.max(...refused.map((m) => m.at)) - started);
+    const lastAnswer = Math.max(closedAt ?? 0, ...refused.map((m) => m.at));
+    refusalsAnsweredMs.push(lastAnswer - started);
     // The start rate's refusals say when to retry; the slot limit's do not.
     const byRate = refused.filter(
       (m) =>
@@ -141,6 +151,10 @@ const attacks: Record<string, () => Promise<string>> = {
           ?.retryAfterSeconds,
     ).length;
     socket.close();
+    const opened = messages.filter((m) => m.type === 'next').length;
+    if (closedAt !== null) {
+      return `${opened} open/${byRate} RATE_LIMITED by rate/${refused.length - byRate} by slot/closed ${closeCode}`;
+    }
     return `${1_000 - refused.length} open/${byRate} RATE_LIMITED by rate/${refused.length - byRate} RATE_LIMITED by slot`;
   },
   'login-flood': () =>

@@ -39,6 +39,11 @@ export interface RequestLimits {
      * beyond it is refused with RATE_LIMITED before any parsing, so a burst costs next to nothing.
      */
     subscribesPerSecond: number;
+    /**
+     * Messages one socket may send per second (a fixed one-second window); a socket beyond it is
+     * flooding and is closed (4429) without its remaining messages being handled.
+     */
+    messagesPerSecond: number;
   };
 }
 
@@ -47,6 +52,7 @@ export interface ClientDependentLimitDefaults {
   maxConnectionsPerAddress: number;
   subscriptionsPerConnection: number;
   subscribesPerSecond: number;
+  messagesPerSecond: number;
 }
 
 /**
@@ -69,6 +75,7 @@ export const requestLimitsEnv = (defaults: ClientDependentLimitDefaults) => ({
   WS_IDLE_TIMEOUT_MS: positiveInt(60_000),
   WS_PING_INTERVAL_MS: positiveInt(30_000),
   WS_SUBSCRIBES_PER_SECOND: positiveInt(defaults.subscribesPerSecond),
+  WS_MESSAGES_PER_SECOND: positiveInt(defaults.messagesPerSecond),
 });
 
 type LimitsEnv = z.infer<z.ZodObject<ReturnType<typeof requestLimitsEnv>>>;
@@ -90,6 +97,7 @@ export function readRequestLimits(parsed: LimitsEnv & { BODY_LIMIT_BYTES: number
       idleTimeoutMs: parsed.WS_IDLE_TIMEOUT_MS,
       pingIntervalMs: parsed.WS_PING_INTERVAL_MS,
       subscribesPerSecond: parsed.WS_SUBSCRIBES_PER_SECOND,
+      messagesPerSecond: parsed.WS_MESSAGES_PER_SECOND,
     },
   };
 }
@@ -99,6 +107,8 @@ export const GATEWAY_LIMIT_DEFAULTS: ClientDependentLimitDefaults = {
   maxConnectionsPerAddress: 50,
   subscriptionsPerConnection: 100,
   subscribesPerSecond: 20,
+  // A client app sends a few messages a second (subscribe, complete, pong); 200 is a flood.
+  messagesPerSecond: 200,
 };
 
 /**
@@ -110,6 +120,7 @@ export const SUBGRAPH_LIMIT_DEFAULTS: ClientDependentLimitDefaults = {
   maxConnectionsPerAddress: 10_000,
   subscriptionsPerConnection: 5_000,
   subscribesPerSecond: 1_000,
+  messagesPerSecond: 10_000,
 };
 
 /** The limits as configured by `env` (defaults for everything not set): for tests and tools. */

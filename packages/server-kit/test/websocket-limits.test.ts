@@ -150,6 +150,27 @@ describe('WebSocket limits and hygiene (subgraph socket)', () => {
     client.socket.close();
   });
 
+  it('closes a flooding socket (4429) and handles none of the messages beyond the limit', async () => {
+    const { url } = await start({
+      MAX_SUBSCRIPTIONS_PER_CONNECTION: '1000',
+      WS_SUBSCRIBES_PER_SECOND: '1000',
+      WS_MESSAGES_PER_SECOND: '50',
+    });
+    const client = await open(url);
+    const before = openStreams;
+    // connection_init was message 1: 49 more are handled, the rest of a 1,000-frame burst is not.
+    sendBurst(client, 0, 1_000);
+    expect((await client.closed).code).toBe(4429);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(client.messages.filter((m) => m.type === 'error')).toHaveLength(0);
+    expect(openStreams - before).toBeLessThanOrEqual(49);
+    // A well-behaved client on another socket is not affected.
+    const other = await open(url);
+    sendBurst(other, 0, 3);
+    await until(() => openStreams - before >= 3);
+    other.socket.close();
+  });
+
   it('limits subscription starts per second: 60 frames in one burst at 20/s open 20, refuse 40 with retryAfterSeconds, and 20 more open after the window', async () => {
     const { url } = await start({
       MAX_SUBSCRIPTIONS_PER_CONNECTION: '100',

@@ -49,11 +49,22 @@ interface Session {
   idleSince: number;
   context?: Context<never, unknown>;
   rateKey: string;
+  /** The message-flood window: when it started and how many messages came in it. */
+  windowStartedAt: number;
+  messagesInWindow: number;
+  /** Set once the socket flooded: nothing it still sends is handled. */
+  flooded: boolean;
 }
 
 /** The TCP socket under a `ws` WebSocket (a private field of ws 8: absent means "leave it"). */
 const rawSocketOf = (socket: WebSocket): Socket | undefined =>
   (socket as unknown as { _socket?: Socket })._socket;
+
+/**
+ * Close code for a socket that sent more messages in a second than allowed (graphql-ws's own
+ * "too many requests" code, which it uses for repeated `connection_init`).
+ */
+export const CLOSE_TOO_MANY_MESSAGES = 4429;
 
 /** Close code for a socket that held no subscription for the idle timeout (a normal closure). */
 export const CLOSE_IDLE = 1000;
@@ -173,6 +184,32 @@ export function serveGraphQLWebSocket<P extends ConnectionInitMessage['payload']
       alive: true,
       idleSince: Date.now(),
       rateKey: String(++sessionsOpened),
+      windowStartedAt: Date.now(),
+      messagesInWindow: 0,
+      flooded: false,
+    };
+    /**
+     * Counted synchronously as each message arrives, before graphql-ws sees it, so a burst of a
+     * thousand frames is cut off after the allowed number instead of each being parsed and
+     * answered. (A counter here rather than rate-limiter-flexible: its check is asynchronous and
+     * could let a message through out of order.)
+     */
+    const floods = (): boolean => {
+      if (session.flooded) return true;
+      const now = Date.now();
+      if (now - session.windowStartedAt >= 1_000) {
+        session.windowStartedAt = now;
+        session.messagesInWindow = 0;
+      }
+      if (++session.messagesInWindow <= limits.webSocket.messagesPerSecond) return false;
+      session.flooded = true;
+      logger.warn({ address: clientAddress }, 'websocket closed: message flood');
+      socket.close(CLOSE_TOO_MANY_MESSAGES, 'Too many messages');
+      // Stop reading what is still buffered and drop the connection once the close frame has
+      // gone out: the client learns at once, and its unread burst costs nothing.
+      setImmediate(() => rawSocketOf(socket)?.pause());
+      setTimeout(() => socket.terminate(), 50).unref();
+      return true;
     };
     sessions.set(socket, session);
     socket.on('pong', () => {
@@ -199,6 +236,7 @@ export function serveGraphQLWebSocket<P extends ConnectionInitMessage['payload']
         onMessage: (handle) =>
           socket.on('message', async (data) => {
             session.alive = true;
+            if (floods()) return;
             try {
               await handle(String(data));
             } catch (error) {
