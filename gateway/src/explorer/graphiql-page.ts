@@ -1,13 +1,5 @@
-import {
-  css,
-  editorWorkerService,
-  favicon,
-  graphqlWorker,
-  js,
-  jsonWorker,
-} from '@graphql-yoga/render-graphiql/graphiql';
 import type { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -19,10 +11,8 @@ const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** graphql-ws's own browser build (a UMD file defining `graphqlWs`), inlined into the page. */
-const graphqlWsBrowserClient = readFileSync(
-  join(dirname(require.resolve('graphql-ws')), '..', 'umd', 'graphql-ws.min.js'),
-  'utf8',
-);
+const readGraphqlWsBrowserClient = () =>
+  readFile(join(dirname(require.resolve('graphql-ws')), '..', 'umd', 'graphql-ws.min.js'), 'utf8');
 
 /**
  * GraphiQL's fetcher for this gateway. Yoga's built-in fetcher sends the Headers tab over HTTP
@@ -104,7 +94,16 @@ export interface GraphiQLPageOptions {
  * graphql-ws's browser client and our fetcher, all in one HTML document with no external script,
  * style or font, so it works on a machine without internet.
  */
-export function renderGraphiQLPage(options: GraphiQLPageOptions): string {
+export async function renderGraphiQLPage(options: GraphiQLPageOptions): Promise<string> {
+  // Loaded here, on the first request for the page, not when the gateway starts: Yoga's GraphiQL
+  // build is about 49 MiB of resident strings, which a gateway with the explorer off never needs.
+  const [
+    { css, editorWorkerService, favicon, graphqlWorker, js, jsonWorker },
+    graphqlWsBrowserClient,
+  ] = await Promise.all([
+    import('@graphql-yoga/render-graphiql/graphiql'),
+    readGraphqlWsBrowserClient(),
+  ]);
   // Yoga's options travel as JSON; the fetcher is a function, so the page attaches it.
   const yogaOptions: GraphiQLOptions = {
     title: options.title,

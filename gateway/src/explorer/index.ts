@@ -44,9 +44,9 @@ export function sandboxLandingPage(): ApolloServerPlugin<RequestContext> {
 }
 
 /** The page is large (GraphiQL with its editor, about 9 MB): built once, served compressed. */
-function graphiqlResponse() {
+async function graphiqlResponse() {
   const html = Buffer.from(
-    renderGraphiQLPage({
+    await renderGraphiQLPage({
       title: 'Sky Take-out GraphiQL',
       endpoint: '/graphql',
       defaultQuery: WELCOME_DOCUMENT,
@@ -64,8 +64,9 @@ function graphiqlResponse() {
  * `/graphql` on the same origin and subscriptions to the same path over graphql-ws.
  */
 export function mountGraphiQL(app: Express, enabled: boolean): void {
+  // Built on the first request; concurrent first requests share the one build.
   let page: ReturnType<typeof graphiqlResponse> | undefined;
-  app.get(GRAPHIQL_PATH, (req: Request, res: Response) => {
+  app.get(GRAPHIQL_PATH, async (req: Request, res: Response) => {
     if (!enabled) {
       return sendGraphQLError(
         res,
@@ -76,9 +77,10 @@ export function mountGraphiQL(app: Express, enabled: boolean): void {
       );
     }
     page ??= graphiqlResponse();
+    const { html, gzipped, etag } = await page;
     res.setHeader('content-security-policy', GRAPHIQL_CONTENT_SECURITY_POLICY);
     res.setHeader('cache-control', 'no-cache');
-    res.setHeader('etag', page.etag);
+    res.setHeader('etag', etag);
     res.vary('Accept-Encoding');
     res.type('html');
     if (req.fresh) {
@@ -87,9 +89,9 @@ export function mountGraphiQL(app: Express, enabled: boolean): void {
     }
     if (req.acceptsEncodings('gzip') === 'gzip') {
       res.setHeader('content-encoding', 'gzip');
-      res.send(page.gzipped);
+      res.send(gzipped);
     } else {
-      res.send(page.html);
+      res.send(html);
     }
   });
 }
