@@ -1,14 +1,5 @@
-import { createGateway, loadConfig as loadGatewayConfig } from '@sky/gateway';
-import {
-  createTestDatabase,
-  graphql,
-  postRaw,
-  type GraphQLResponse,
-  type TestDatabase,
-} from '@sky/testkit';
-import { startTestSupergraph, type TestSupergraph } from './supergraph.ts';
-import { TEST_ENV } from '@sky/testkit';
-import { createUserSubgraph, loadConfig as loadUserConfig } from '@sky/subgraph-user';
+import { graphql, postRaw, type GraphQLResponse } from '@sky/testkit';
+import { startProductionEdges, startTestSupergraph, type TestSupergraph } from './supergraph.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leaksInternals } from './helpers.ts';
 
@@ -19,34 +10,10 @@ const endpoints: Record<string, string> = {};
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph();
-  const keys = {
-    JWT_PUBLIC_KEY: supergraph.keys.publicKeyPem,
-    JWT_PRIVATE_KEY: supergraph.keys.privateKeyPem,
-  };
-  const overrides = Object.fromEntries(
-    Object.entries(supergraph.subgraphUrls).map(([name, url]) => [
-      `SUBGRAPH_${name.toUpperCase()}_URL`,
-      url,
-    ]),
-  );
-  const productionGateway = await createGateway(
-    loadGatewayConfig({ ...TEST_ENV, ...keys, ...overrides, NODE_ENV: 'production' }),
-  );
-  const { url: productionGatewayUrl } = await productionGateway.listen(0);
-  cleanup.push(productionGateway.stop);
-
-  const database: TestDatabase = await createTestDatabase('user');
-  const productionUser = await createUserSubgraph(
-    loadUserConfig({
-      ...TEST_ENV,
-      ...keys,
-      NODE_ENV: 'production',
-      DATABASE_URL: database.url,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-    }),
-  );
-  const { url: productionUserUrl } = await productionUser.listen(0);
-  cleanup.push(productionUser.close, database.drop);
+  const production = await startProductionEdges(supergraph);
+  cleanup.push(production.stop);
+  const productionGatewayUrl = production.gatewayUrl;
+  const productionUserUrl = production.userUrl;
 
   Object.assign(endpoints, {
     'gateway (development)': supergraph.gatewayUrl,

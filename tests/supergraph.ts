@@ -1,6 +1,8 @@
 import type { Role } from '@sky/auth';
 import type { Env } from '@sky/config';
 import { startPlatform, type Platform } from '@sky/embedded';
+import { createGateway, loadConfig as loadGatewayConfig } from '@sky/gateway';
+import { createUserSubgraph, loadConfig as loadUserConfig } from '@sky/subgraph-user';
 import { createLogger } from '@sky/logging';
 import {
   createTestDatabase,
@@ -51,6 +53,54 @@ export async function startTestSupergraph(
     };
   } catch (error) {
     for (const db of Object.values(databases)) await db.drop();
+    throw error;
+  }
+}
+
+/**
+ * Beside a running (development) supergraph: a gateway in production mode over the same
+ * subgraphs, and a user subgraph in production mode with a fresh database of its own, for what
+ * only production does (no introspection, no `_service`, masked errors).
+ */
+export async function startProductionEdges(
+  supergraph: TestSupergraph,
+): Promise<{ gatewayUrl: string; userUrl: string; stop: () => Promise<void> }> {
+  const keys = {
+    JWT_PUBLIC_KEY: supergraph.keys.publicKeyPem,
+    JWT_PRIVATE_KEY: supergraph.keys.privateKeyPem,
+  };
+  const overrides = Object.fromEntries(
+    Object.entries(supergraph.subgraphUrls).map(([name, url]) => [
+      `SUBGRAPH_${name.toUpperCase()}_URL`,
+      url,
+    ]),
+  );
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step();
+  };
+  try {
+    const gateway = await createGateway(
+      loadGatewayConfig({ ...TEST_ENV, ...keys, ...overrides, NODE_ENV: 'production' }),
+    );
+    const gatewayUrl = (await gateway.listen(0)).url;
+    stops.push(gateway.stop);
+    const database = await createTestDatabase('user');
+    stops.push(database.drop);
+    const user = await createUserSubgraph(
+      loadUserConfig({
+        ...TEST_ENV,
+        ...keys,
+        NODE_ENV: 'production',
+        DATABASE_URL: database.url,
+        REDIS_URL: testSettings.TEST_REDIS_URL,
+      }),
+    );
+    const userUrl = (await user.listen(0)).url;
+    stops.push(user.close);
+    return { gatewayUrl, userUrl, stop };
+  } catch (error) {
+    await stop();
     throw error;
   }
 }

@@ -1,11 +1,9 @@
 import { findDemoUser, orders } from '@sky/demo-data';
-import { createGateway, loadConfig as loadGatewayConfig } from '@sky/gateway';
-import { createUserSubgraph, loadConfig as loadUserConfig } from '@sky/subgraph-user';
-import { createTestDatabase, graphql, TEST_ENV, testSettings } from '@sky/testkit';
+import { graphql } from '@sky/testkit';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribe } from '../live.ts';
-import type { TestSupergraph } from '../supergraph.ts';
+import { startProductionEdges, type TestSupergraph } from '../supergraph.ts';
 import { openSocket, startHostileSupergraph } from './harness.ts';
 
 /**
@@ -18,33 +16,10 @@ const production: { gateway?: string; user?: string } = {};
 const cleanup: (() => Promise<void>)[] = [];
 beforeAll(async () => {
   supergraph = await startHostileSupergraph({ PAYMENT_TIMEOUT_SECONDS: '86400' });
-  const keys = {
-    JWT_PUBLIC_KEY: supergraph.keys.publicKeyPem,
-    JWT_PRIVATE_KEY: supergraph.keys.privateKeyPem,
-  };
-  const overrides = Object.fromEntries(
-    Object.entries(supergraph.subgraphUrls).map(([name, url]) => [
-      `SUBGRAPH_${name.toUpperCase()}_URL`,
-      url,
-    ]),
-  );
-  const gateway = await createGateway(
-    loadGatewayConfig({ ...TEST_ENV, ...keys, ...overrides, NODE_ENV: 'production' }),
-  );
-  production.gateway = (await gateway.listen(0)).url;
-  cleanup.push(gateway.stop);
-  const database = await createTestDatabase('user');
-  const user = await createUserSubgraph(
-    loadUserConfig({
-      ...TEST_ENV,
-      ...keys,
-      NODE_ENV: 'production',
-      DATABASE_URL: database.url,
-      REDIS_URL: testSettings.TEST_REDIS_URL,
-    }),
-  );
-  production.user = (await user.listen(0)).url;
-  cleanup.push(user.close, database.drop);
+  const edges = await startProductionEdges(supergraph);
+  cleanup.push(edges.stop);
+  production.gateway = edges.gatewayUrl;
+  production.user = edges.userUrl;
 });
 afterAll(async () => {
   for (const step of cleanup.reverse()) await step();
