@@ -74,11 +74,19 @@ interface AppTab {
 
 const tabs: AppTab[] = [];
 
+/**
+ * Reading a finished request's body is asynchronous, and the page may be closed before it is
+ * read (a poll that finishes as the test ends). Every read is kept, so the test awaits them all
+ * before it checks the traffic, and one that fails on a closed page is dropped, never left as an
+ * unhandled rejection.
+ */
+const pendingReads: Promise<void>[] = [];
+
 function recordGatewayTraffic(page: Page, gatewayUrl: string): GatewayExchange[] {
   const exchanges: GatewayExchange[] = [];
   page.on('requestfinished', (request: Request) => {
     if (request.url() !== gatewayUrl || request.method() !== 'POST') return;
-    void (async () => {
+    const read = (async () => {
       const response = await request.response();
       if (!response) return;
       exchanges.push({
@@ -87,7 +95,8 @@ function recordGatewayTraffic(page: Page, gatewayUrl: string): GatewayExchange[]
         allowOrigin: response.headers()['access-control-allow-origin'],
         answer: (await response.json()) as GatewayExchange['answer'],
       });
-    })();
+    })().catch(() => undefined);
+    pendingReads.push(read);
   });
   return exchanges;
 }
@@ -223,6 +232,7 @@ async function orderPayTrackAndDeliver() {
   await timelineReached(page, 'COMPLETED');
   await saveScreenshot(page, 'tracking-view-delivered');
 
+  await Promise.all(pendingReads);
   const traffic = tabs.flatMap((tab) => tab.traffic);
   // Every answer was readable cross-origin, and no operation was refused as untrusted.
   expect(traffic.length).toBeGreaterThan(10);
