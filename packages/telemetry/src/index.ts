@@ -1,0 +1,2 @@
+// Telemetry shared by every service: Prometheus metrics, OpenTelemetry tracing, circuit breakers.
+export {};
