@@ -4,10 +4,12 @@ import {
   ConfigError,
   explicitNodeEnvProblems,
   GATEWAY_LIMIT_DEFAULTS,
+  metricsEnv,
   parseEnv,
   port,
   positiveInt,
   readPem,
+  readMetricsSettings,
   readRequestLimits,
   requestLimitsEnv,
   z,
@@ -40,6 +42,7 @@ export function loadConfig(env: Env) {
       JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
       // Request limits: the defaults pass every operation documented in the README.
       ...requestLimitsEnv(GATEWAY_LIMIT_DEFAULTS),
+      ...metricsEnv,
       // The gateway is the edge: X-Forwarded-For is believed only behind a configured proxy.
       TRUST_PROXY: z.string().default('false'),
       // Browsers: unset means the loopback origins in development and none in production.
@@ -102,6 +105,8 @@ export function loadConfig(env: Env) {
       publicKeyPem: parsed.JWT_PUBLIC_KEY,
     },
     limits: readRequestLimits(parsed),
+    /** Prometheus metrics on `/metrics` of the gateway's port (never under `/graphql`). */
+    metrics: readMetricsSettings(parsed),
     trustProxy: parsed.TRUST_PROXY,
     cors: {
       origins: corsOrigins.origins,

@@ -5,9 +5,13 @@ import { createLogger, type Logger } from '@sky/logging';
 import {
   clientAddressResolver,
   createGraphQLService,
+  createServiceMetrics,
   DocumentLimits,
   isClientFacing,
+  isServerFault,
+  trackWebSockets,
   type RequestContext,
+  type ServiceMetrics,
 } from '@sky/server-kit';
 import { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config.ts';
@@ -34,8 +38,39 @@ function fetchWithTimeout(timeoutMs: number): Fetcher {
     fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
 }
 
-/** Forwards the caller's token and the request id to every subgraph call. */
+type DataSourceConfig = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>;
+
+/**
+ * Forwards the caller's token and the request id to every subgraph call, and counts and times
+ * each fetch per subgraph.
+ */
 class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
+  private readonly subgraphName: string;
+  private readonly metrics: ServiceMetrics;
+
+  constructor(config: DataSourceConfig & { subgraphName: string; metrics: ServiceMetrics }) {
+    const { subgraphName, metrics, ...dataSource } = config;
+    super(dataSource);
+    this.subgraphName = subgraphName;
+    this.metrics = metrics;
+  }
+
+  /**
+   * A fetch fails when it gets no answer, an answer that is not a coded refusal, or errors with
+   * a server-side code (INTERNAL_SERVER_ERROR, SERVICE_UNAVAILABLE) inside a 200 response.
+   */
+  override process(options: Parameters<RemoteGraphQLDataSource<RequestContext>['process']>[0]) {
+    return this.metrics.subgraphFetches.measure(
+      { subgraph: this.subgraphName },
+      () => super.process(options),
+      {
+        failed: (response) =>
+          response.errors?.some((error) => isServerFault(error.extensions?.code)) ?? false,
+        refusal: (error) => error instanceof GraphQLError && !isServerFault(error.extensions.code),
+      },
+    );
+  }
+
   /**
    * A subgraph that refuses a request as a whole answers 4xx with a coded GraphQL error (a
    * variable its scalar rejects, a limit): pass that refusal on with its code instead of the
@@ -72,11 +107,14 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
 /** A general federation gateway: any composed supergraph file, subgraph URLs overridable by name. */
 export async function createGateway(config: GatewayConfig, logger?: Logger) {
   const log = logger ?? createLogger('gateway', config.logLevel);
+  const metrics = createServiceMetrics('gateway', config.metrics);
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   const subgraphUrl = (name: string, url?: string) =>
     config.subgraphUrlOverrides[name] ?? url ?? '';
   const buildService = ({ name, url }: { name: string; url?: string }) =>
     new ForwardingDataSource({
+      subgraphName: name,
+      metrics,
       url: subgraphUrl(name, url),
       fetcher: fetchWithTimeout(config.subgraphTimeoutMs),
     });
@@ -110,6 +148,12 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     production: config.production,
     gateway,
     plugins: [trustedDocumentsPlugin(config.trustedDocuments.mode, manifest)],
+    // In enforce mode only manifest operations run, so only their names are label values.
+    metrics: {
+      registry: metrics,
+      settings: config.metrics,
+      trustedOperationNames: manifest?.operationNames() ?? null,
+    },
     limits,
     trustProxy: config.trustProxy,
     createContext: (state) => state,
@@ -146,8 +190,10 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     subgraphUrl: (name) => subgraphUrl(name, recordedUrls[name]),
     isAllowedOrigin: websocketOriginCheck(config.cors),
   });
+  trackWebSockets(metrics, subscriptions);
   return {
     ...service,
+    metrics,
     /** Where a browser finds the explorers, when they are on. */
     explorerUrls: (graphqlUrl: string) =>
       config.explorer

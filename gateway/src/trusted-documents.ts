@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { printExecutableGraphQLDocument } from '@graphql-tools/documents';
 import type { NextFunction, Request, Response } from 'express';
-import { GraphQLError, type DocumentNode } from 'graphql';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '@sky/config';
@@ -56,6 +56,19 @@ export class TrustedDocumentManifest {
 
   get size(): number {
     return this.documents.size;
+  }
+
+  /** The names of the manifest's operations (the bounded set of operation label values). */
+  operationNames(): Set<string> {
+    const names = new Set<string>();
+    for (const document of this.documents.values()) {
+      for (const definition of parse(document).definitions) {
+        if (definition.kind === 'OperationDefinition' && definition.name) {
+          names.add(definition.name.value);
+        }
+      }
+    }
+    return names;
   }
 
   /** The document for an id or hash in either spelling, if the manifest has it. */

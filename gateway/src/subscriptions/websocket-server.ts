@@ -153,7 +153,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
       execute: () => errorResult(ErrorCode.BAD_REQUEST, 'Send queries and mutations over HTTP.'),
     },
   });
-  return { close: server.close, connectionCount: server.connectionCount };
+  return {
+    close: server.close,
+    connectionCount: server.connectionCount,
+    subscriptionCount: server.subscriptionCount,
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   positiveInt,
   type Env,
 } from './env.ts';
+import { metricsEnv, readMetricsSettings, type MetricsSettings } from './metrics.ts';
 import {
   readRequestLimits,
   requestLimitsEnv,
@@ -50,6 +51,8 @@ export interface SubgraphConfig {
     /** Other subgraphs' GraphQL URLs by name, from `SUBGRAPH_<NAME>_URL`. */
     subgraphUrls: Record<string, string>;
   };
+  /** Prometheus metrics on `/metrics` (see @sky/config's metrics settings). */
+  metrics: MetricsSettings;
   /** Outbox relay, event consumers and durable timers. */
   events: {
     /** Separates event streams of platforms sharing one Redis (tests); default "sky". */
@@ -69,6 +72,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
     {
       ...commonEnv,
       ...requestLimitsEnv(SUBGRAPH_LIMIT_DEFAULTS),
+      ...metricsEnv,
       TRUST_PROXY: z.string().default('loopback, uniquelocal'),
       SKY_MODE: z.enum(['embedded', 'server']).default('server'),
       HOST: z.string().default('127.0.0.1'),
@@ -128,6 +132,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
       timeoutMs: parsed.INTERNAL_CALL_TIMEOUT_MS,
       subgraphUrls,
     },
+    metrics: readMetricsSettings(parsed),
     events: {
       namespace: parsed.EVENT_NAMESPACE,
       pollIntervalMs: parsed.EVENT_POLL_INTERVAL_MS,

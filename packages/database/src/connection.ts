@@ -17,8 +17,19 @@ export interface SqlSession {
   exec(sql: string): Promise<void>;
 }
 
+/** What the connection pool holds now (for metrics). */
+export interface PoolStats {
+  /** Connections open; `idle` of them free (null where the driver does not say: PGlite). */
+  total: number;
+  idle: number | null;
+  /** Queries waiting for a connection; null where the driver does not say. */
+  waiting: number | null;
+  max: number;
+}
+
 export interface Database {
   target: DatabaseTarget;
+  poolStats(): PoolStats;
   /** Hand this to the subgraph's generated PrismaClient. */
   adapter: SqlMigrationAwareDriverAdapterFactory;
   /** Runs `work` on one dedicated session (advisory locks need the same session). */
@@ -42,6 +53,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     return {
       target,
       adapter: new PrismaPg(pool),
+      poolStats: () => ({
+        total: pool.totalCount,
+        idle: pool.idleCount,
+        waiting: pool.waitingCount,
+        max: pool.options.max ?? 10,
+      }),
       async withSession(work) {
         const client = await pool.connect();
         try {
@@ -64,6 +81,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return {
     target,
     adapter: new PrismaPGlite(pglite),
+    // PGlite is one connection inside this process; it queues queries without saying how many.
+    poolStats: () => ({ total: 1, idle: null, waiting: null, max: 1 }),
     withSession: (work) =>
       work({
         query: async <Row>(sql: string, params?: unknown[]) =>

@@ -7,3 +7,4 @@ export * from './transport.ts';
 export * from './workers.ts';
 export * from './live-pubsub.ts';
 export * from './versioned-stream.ts';
+export * from './metrics.ts';

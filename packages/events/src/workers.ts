@@ -1,5 +1,6 @@
 import { EVENT_CONTRACTS, eventEnvelope, isEventType, type SubgraphName } from '@sky/contracts';
 import type { Logger } from '@sky/logging';
+import type { EventMetrics } from '@sky/telemetry';
 import type { DomainEvent, EventPayload, EventsConsumedBy, EventType } from './routes.ts';
 import type { SqlClient } from './sql.ts';
 import type { RunInTransaction, TransactionScope } from './transaction.ts';
@@ -85,6 +86,8 @@ export interface EventWorkerOptions<Tx> {
   relay: boolean;
   handlers?: AnyEventHandlers<Tx>;
   jobs?: Record<string, JobHandler>;
+  /** Counts publications, consumptions and job runs (the service's metrics). */
+  metrics?: EventMetrics;
 }
 
 /**
@@ -158,7 +161,7 @@ function poller(intervalMs: number, tick: () => Promise<void>, logger: Logger, n
 export function startEventWorkers<Tx extends SqlClient>(
   options: EventWorkerOptions<Tx>,
 ): EventWorkers {
-  const { client, transaction, transport, logger, subgraph } = options;
+  const { client, transaction, transport, logger, subgraph, metrics } = options;
   const abort = new AbortController();
   const loops: Promise<void>[] = [];
   const pollers: ReturnType<typeof poller>[] = [];
@@ -186,6 +189,7 @@ export function startEventWorkers<Tx extends SqlClient>(
             createdAt: new Date(row.createdAt).toISOString(),
           };
           await transport.append(EVENTS_STREAM, JSON.stringify(event));
+          metrics?.published.inc();
         }
         await tx.$executeRawUnsafe(
           `UPDATE outbox_events SET "publishedAt" = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`,
@@ -193,7 +197,15 @@ export function startEventWorkers<Tx extends SqlClient>(
         );
       });
     };
-    relay = poller(options.pollIntervalMs, publishDue, logger, 'outbox relay');
+    const publishCounted = async () => {
+      try {
+        await publishDue();
+      } catch (error) {
+        metrics?.publishFailures.inc();
+        throw error;
+      }
+    };
+    relay = poller(options.pollIntervalMs, publishCounted, logger, 'outbox relay');
     pollers.push(relay);
     loops.push(
       transport.consume(
@@ -246,6 +258,7 @@ export function startEventWorkers<Tx extends SqlClient>(
       await runHandler(handlers, parsed.event, scope);
       return 'handled';
     });
+    metrics?.consumed.inc({ type: event.type, outcome });
     if (outcome === 'parked') {
       logger.error(
         { eventId: event.id, type: event.type, problems: parsed.ok ? null : parsed.problems },
@@ -280,7 +293,13 @@ export function startEventWorkers<Tx extends SqlClient>(
         subgraph,
         async (body) => {
           const event = readMessage(body);
-          if (event) await consume(event);
+          if (!event) return;
+          try {
+            await consume(event);
+          } catch (error) {
+            metrics?.consumeFailures.inc();
+            throw error;
+          }
         },
         abort.signal,
       ),
@@ -308,7 +327,9 @@ export function startEventWorkers<Tx extends SqlClient>(
             job.id,
             job.dueAt,
           );
+          metrics?.jobRuns.inc({ kind: job.kind, outcome: 'done' });
         } catch (error) {
+          metrics?.jobRuns.inc({ kind: job.kind, outcome: 'failed' });
           logger.warn({ err: error, job: job.kind, key: job.key }, 'job failed; will retry');
           const backoffSeconds = Math.min(300, 2 ** Math.min(job.attempts, 8));
           await client.$executeRawUnsafe(

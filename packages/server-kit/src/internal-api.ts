@@ -10,7 +10,9 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { GraphQLError } from 'graphql';
 import { timingSafeEqual } from 'node:crypto';
 import { badUserInput, ErrorCode, isKnownErrorCode } from '@sky/errors';
+import type { ServiceMetrics } from '@sky/telemetry';
 import { jsonBody, sendGraphQLError } from './http-app.ts';
+import { isServerFault } from './metrics.ts';
 
 /** Internal requests carry an order's lines at most: far below this. */
 const INTERNAL_BODY_LIMIT_BYTES = 1_000_000;
@@ -114,12 +116,16 @@ export interface InternalClientOptions {
   baseUrl: string;
   token: string;
   timeoutMs: number;
+  /** The callee's name and the caller's metrics: each call is counted and timed. */
+  target?: SubgraphName;
+  metrics?: ServiceMetrics;
 }
 
 /** Where a subgraph calls `callee` from its settings (`SUBGRAPH_<NAME>_URL`, the service token). */
 export function internalClientOptions(
   settings: { token: string; timeoutMs: number; subgraphUrls: Record<string, string> },
   callee: SubgraphName,
+  metrics?: ServiceMetrics,
 ): InternalClientOptions {
   const baseUrl = settings.subgraphUrls[callee];
   if (!baseUrl) {
@@ -127,7 +133,7 @@ export function internalClientOptions(
       `SUBGRAPH_${callee.toUpperCase()}_URL is not configured; ${callee} cannot be called.`,
     );
   }
-  return { baseUrl, token: settings.token, timeoutMs: settings.timeoutMs };
+  return { baseUrl, token: settings.token, timeoutMs: settings.timeoutMs, target: callee, metrics };
 }
 
 /**
@@ -178,6 +184,22 @@ export async function requestInternal(
  * an internal error, never passed on). Refusals come back as GraphQLErrors with their codes.
  */
 export async function callInternal<E extends InternalEndpoint>(
+  endpoint: E,
+  options: InternalClientOptions,
+  body: EndpointRequest<E>,
+  requestId?: string,
+): Promise<ParsedEndpointResponse<E>> {
+  const call = () => callUnmeasured(endpoint, options, body, requestId);
+  if (!options.metrics) return call();
+  // A domain refusal (SOLD_OUT, NOT_FOUND, ...) is an answer, not a failure of the call.
+  return options.metrics.internalCalls.measure(
+    { target: options.target ?? 'unknown', endpoint: endpoint.name },
+    call,
+    { refusal: (error) => error instanceof GraphQLError && !isServerFault(error.extensions.code) },
+  );
+}
+
+async function callUnmeasured<E extends InternalEndpoint>(
   endpoint: E,
   options: InternalClientOptions,
   body: EndpointRequest<E>,

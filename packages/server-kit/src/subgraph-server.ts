@@ -12,7 +12,14 @@ import type { ValidationRule } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { TokenVerifier } from '@sky/auth';
+import type { MetricsSettings } from '@sky/config';
 import type { Logger } from '@sky/logging';
+import {
+  inFlightRequests,
+  metricsEndpoint,
+  OperationNameFolder,
+  type ServiceMetrics,
+} from '@sky/telemetry';
 import {
   authenticate,
   jsonBody,
@@ -29,6 +36,7 @@ import {
   type RequestContext,
 } from './apollo-plugins.ts';
 import { refuseCrossSiteRequests } from './csrf.ts';
+import { graphqlMetricsPlugin } from './metrics.ts';
 import { clientAddressResolver } from './limits/client-address.ts';
 import { costLimitPlugin } from './limits/cost-plugin.ts';
 import type { DocumentLimits } from './limits/document-limits.ts';
@@ -64,6 +72,16 @@ export interface GraphQLServiceOptions<Context extends RequestContext> {
   persistedQueries?: ApolloServerOptions<Context>['persistedQueries'];
   /** Runs on /graphql after the body is parsed and before the request is checked. */
   beforeGraphQLRequest?: RequestHandler[];
+  /**
+   * Prometheus metrics: `/metrics` on this port (never under `/graphql`), the GraphQL request
+   * plugin and the in-flight gauge. `trustedOperationNames` (the gateway's manifest) bounds the
+   * operation label to those names.
+   */
+  metrics?: {
+    registry: ServiceMetrics;
+    settings: MetricsSettings;
+    trustedOperationNames?: ReadonlySet<string> | null;
+  };
 }
 
 export interface RunningService {
@@ -89,6 +107,7 @@ export async function createGraphQLService<Context extends RequestContext>(
   // Keep-alive connections from the gateway outlive a request; a short timeout would reset them.
   httpServer.keepAliveTimeout = 65_000;
 
+  const metrics = options.metrics?.settings.enabled ? options.metrics : null;
   const landingPage =
     options.landingPage ?? (options.production ? false : landingPagePlugin(false));
   const apolloOptions = {
@@ -108,6 +127,17 @@ export async function createGraphQLService<Context extends RequestContext>(
       requestIdPlugin(),
       errorLoggingPlugin(),
       costLimitPlugin(options.limits),
+      ...(metrics
+        ? [
+            graphqlMetricsPlugin(
+              metrics.registry,
+              new OperationNameFolder({
+                maxNames: metrics.settings.maxOperationNames,
+                trustedNames: metrics.trustedOperationNames,
+              }),
+            ),
+          ]
+        : []),
       ...(options.plugins ?? []),
     ] as ApolloServerPlugin<Context>[],
   };
@@ -131,6 +161,11 @@ export async function createGraphQLService<Context extends RequestContext>(
       res.status(503).json({ status: 'unavailable', service: options.name });
     }
   });
+  if (metrics) {
+    // Beside the probes and before request logging: a scrape every few seconds is not traffic.
+    app.get('/metrics', metricsEndpoint(metrics.registry, { token: metrics.settings.token }));
+    app.use(inFlightRequests(metrics.registry.httpInFlight));
+  }
   app.use(requestContext(options.logger, clientAddressResolver(options.trustProxy)));
   options.extraRoutes?.(app);
   app.use(

@@ -119,7 +119,11 @@ export function attachSubgraphSubscriptions<Context>(options: {
       },
     },
   });
-  return { close: server.close, connectionCount: server.connectionCount };
+  return {
+    close: server.close,
+    connectionCount: server.connectionCount,
+    subscriptionCount: server.subscriptionCount,
+  };
 }
 
 /** Maps a source stream to results; `return()` reaches the source at once. */

@@ -8,6 +8,8 @@ import {
   producesEvents,
   RedisStreamTransport,
   parseEvent,
+  sampleJobs,
+  sampleOutbox,
   runHandler,
   startEventWorkers,
   transactionRunner,
@@ -22,6 +24,7 @@ import {
   type TransactionalClient,
 } from '@sky/events';
 import { createLogger, type Logger } from '@sky/logging';
+import type { ServiceMetrics } from '@sky/telemetry';
 import type { Express } from 'express';
 import type { IMiddlewareGenerator } from 'graphql-middleware';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +32,7 @@ import type { RequestContext } from './apollo-plugins.ts';
 import type { RequestState } from './http-app.ts';
 import { mountInternalApi, type InternalRoute } from './internal-api.ts';
 import { DocumentLimits } from './limits/document-limits.ts';
+import { createServiceMetrics, trackDatabasePool, trackWebSockets } from './metrics.ts';
 import { readSubgraphSchema } from './schema-files.ts';
 import { attachSubgraphSubscriptions } from './subgraph-subscriptions.ts';
 import { buildProtectedSubgraphSchema } from './subgraph-schema.ts';
@@ -47,6 +51,8 @@ export interface PrismaClientLike<Tx> extends SqlClient, TransactionalClient<Tx>
 export interface SubgraphRuntime<Prisma, Tx> {
   config: SubgraphConfig;
   logger: Logger;
+  /** This subgraph's Prometheus registry and families (internal calls record into it). */
+  metrics: ServiceMetrics;
   prisma: Prisma;
   /** Real-time fan-out for subscriptions (Redis pub/sub in server mode, in process embedded). */
   live: LivePubSub;
@@ -67,6 +73,11 @@ export interface SubgraphRuntime<Prisma, Tx> {
 export interface SubgraphDefinition<Prisma extends PrismaClientLike<Tx>, Tx, Context> {
   config: SubgraphConfig;
   logger?: Logger;
+  /**
+   * The subgraph's metrics, when its own code needs them before it is built (the internal clients
+   * it hands its services); made here otherwise.
+   */
+  metrics?: ServiceMetrics;
   /** `(adapter) => new PrismaClient({ adapter, ... })`, from the subgraph's stores. */
   createPrisma: (adapter: SqlMigrationAwareDriverAdapterFactory) => Prisma;
   resolvers: object;
@@ -94,6 +105,7 @@ export type Subgraph<Prisma, Tx> = GraphQLService & {
   prisma: Prisma;
   database: Database;
   logger: Logger;
+  metrics: ServiceMetrics;
   runtime: SubgraphRuntime<Prisma, Tx>;
   /**
    * Runs this subgraph's handler of an event in a transaction (after-commit work included), the
@@ -127,6 +139,7 @@ export async function createSubgraph<
 >(definition: SubgraphDefinition<Prisma, Tx, Context>): Promise<Subgraph<Prisma, Tx>> {
   const { config } = definition;
   const logger = definition.logger ?? createLogger(config.name, config.logLevel);
+  const metrics = definition.metrics ?? createServiceMetrics(config.name, config.metrics);
   const database = await openSubgraphDatabase(config.name, config.database, logger);
   const prisma = definition.createPrisma(database.adapter);
   const live = createLivePubSub({ redisUrl: config.redisUrl, namespace: config.events.namespace });
@@ -138,6 +151,7 @@ export async function createSubgraph<
   const runtime: SubgraphRuntime<Prisma, Tx> = {
     config,
     logger,
+    metrics,
     prisma,
     live,
     transaction: transactionRunner<Tx>(prisma, { kickRelay, logger }),
@@ -165,6 +179,7 @@ export async function createSubgraph<
     limits,
     trustProxy: config.trustProxy,
     schema,
+    metrics: { registry: metrics, settings: config.metrics },
     createContext: (state) => definition.createContext(state, runtime),
     checkReadiness: async () => {
       await database.withSession((session) => session.query('SELECT 1'));
@@ -192,7 +207,14 @@ export async function createSubgraph<
       relay,
       handlers: eventHandlers,
       jobs,
+      metrics: metrics.events,
     });
+  }
+  trackDatabasePool(metrics, database);
+  if (relay)
+    metrics.sampleOnScrape('outbox', () => sampleOutbox(prisma, config.name, metrics.events));
+  if (Object.keys(jobs).length > 0) {
+    metrics.sampleOnScrape('jobs', () => sampleJobs(prisma, metrics.events));
   }
   const subscriptions = attachSubgraphSubscriptions({
     httpServer: service.httpServer,
@@ -203,12 +225,14 @@ export async function createSubgraph<
     trustProxy: config.trustProxy,
     createContext: (state) => definition.createContext(state, runtime),
   });
+  trackWebSockets(metrics, subscriptions);
   const built = service;
   return {
     ...built,
     prisma,
     database,
     logger,
+    metrics,
     runtime,
     handleEvent: async (event, transaction = runtime.transaction) => {
       const parsed = parseEvent(event);

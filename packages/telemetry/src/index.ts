@@ -1,2 +1,3 @@
 // Telemetry shared by every service: Prometheus metrics, OpenTelemetry tracing, circuit breakers.
-export {};
+export * from './metrics.ts';
+export * from './operation-names.ts';

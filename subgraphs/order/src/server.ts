@@ -1,5 +1,5 @@
 import type { Logger } from '@sky/logging';
-import { createSubgraph } from '@sky/server-kit';
+import { createServiceMetrics, createSubgraph } from '@sky/server-kit';
 import { createInternalClients, type InternalClients } from './clients/internal-clients.ts';
 import type { OrderSubgraphConfig } from './config.ts';
 import type { OrderContext } from './context.ts';
@@ -28,11 +28,15 @@ import {
 export function createOrderSubgraph(
   config: OrderSubgraphConfig,
   logger?: Logger,
-  clients: InternalClients = createInternalClients(config),
+  replacedClients?: InternalClients,
 ) {
+  // Made first: the internal clients count their calls in it.
+  const metrics = createServiceMetrics(config.name, config.metrics);
+  const clients = replacedClients ?? createInternalClients(config, metrics);
   return createSubgraph<OrderPrisma, OrderTx, OrderContext>({
     config,
     logger,
+    metrics,
     createPrisma: createOrderPrisma,
     resolvers,
     permissions,

@@ -25,7 +25,6 @@ import { mountSandboxWebhook, WEBHOOK_PATH } from './routes/sandbox-webhook.ts';
 export async function createPaymentSubgraph(config: PaymentSubgraphConfig, logger?: Logger) {
   const { provider } = config.payment;
   const providerClient = provider ? new PaymentProviderClient(provider) : null;
-  const fetchOrder = orderClient(config);
 
   /** What the payment domain needs, from the subgraph's runtime (all of it stateless). */
   const depsOf = (runtime: SubgraphRuntime<PaymentPrisma, PaymentTx>): PaymentDeps => ({
@@ -33,7 +32,7 @@ export async function createPaymentSubgraph(config: PaymentSubgraphConfig, logge
     provider: providerClient,
     logger: runtime.logger,
     callbackUrl: () => provider?.callbackUrl ?? `${runtime.localOrigin()}${WEBHOOK_PATH}`,
-    fetchOrder,
+    fetchOrder: orderClient(config, runtime.metrics),
     allowTestOutcome: config.payment.allowTestOutcome,
     reconcileAfterSeconds: config.payment.reconcileAfterSeconds,
   });

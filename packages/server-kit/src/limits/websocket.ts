@@ -290,6 +290,14 @@ export function serveGraphQLWebSocket<P extends ConnectionInitMessage['payload']
     wsServer,
     /** Open sockets (tests and metrics). */
     connectionCount: () => sessions.size,
+    /** Subscriptions active on all sockets (metrics). */
+    subscriptionCount: () => {
+      let active = 0;
+      for (const session of sessions.values()) {
+        if (session.context) active += Object.keys(session.context.subscriptions).length;
+      }
+      return active;
+    },
     close: async () => {
       clearInterval(pinger);
       clearInterval(sweeper);

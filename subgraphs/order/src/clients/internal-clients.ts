@@ -6,7 +6,7 @@ import {
   type EndpointRequest,
   type ParsedEndpointResponse,
 } from '@sky/contracts';
-import { callInternal, internalClientOptions } from '@sky/server-kit';
+import { callInternal, internalClientOptions, type ServiceMetrics } from '@sky/server-kit';
 import type { OrderSubgraphConfig } from '../config.ts';
 
 /**
@@ -39,9 +39,13 @@ export interface InternalClients {
   user: UserClient;
 }
 
-export function createInternalClients(config: OrderSubgraphConfig): InternalClients {
+export function createInternalClients(
+  config: OrderSubgraphConfig,
+  metrics?: ServiceMetrics,
+): InternalClients {
   // Looked up per call, so a subgraph started before its siblings' URLs are known still starts.
-  const target = (callee: 'catalog' | 'user') => internalClientOptions(config.internal, callee);
+  const target = (callee: 'catalog' | 'user') =>
+    internalClientOptions(config.internal, callee, metrics);
   return {
     catalog: {
       quoteItem: (input, requestId) => callInternal(quoteItem, target('catalog'), input, requestId),
