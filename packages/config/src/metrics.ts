@@ -9,8 +9,10 @@ import { booleanFlag, positiveInt } from './env.ts';
 export const metricsEnv = {
   /** Off: no `/metrics`, no GraphQL plugin, no in-flight counting (benchmarks of the cost). */
   METRICS_ENABLED: booleanFlag(true),
-  /** When set, a scrape needs `Authorization: Bearer <token>`. */
-  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN needs at least 16 characters').optional(),
+  /** When set (not empty), a scrape needs `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z
+    .union([z.literal(''), z.string().min(16, 'METRICS_TOKEN needs at least 16 characters')])
+    .optional(),
   /** Distinct operation names kept as label values before new ones fold into `(other)`. */
   METRICS_MAX_OPERATION_NAMES: positiveInt(200),
 };
@@ -28,7 +30,7 @@ export function readMetricsSettings(parsed: {
 }): MetricsSettings {
   return {
     enabled: parsed.METRICS_ENABLED,
-    token: parsed.METRICS_TOKEN ?? null,
+    token: parsed.METRICS_TOKEN || null,
     maxOperationNames: parsed.METRICS_MAX_OPERATION_NAMES,
   };
 }
