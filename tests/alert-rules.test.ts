@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +46,32 @@ describe('alert rules', () => {
       // A firing case names the alert with expected alerts; a quiet one with none.
       expect(tests, alert).toMatch(new RegExp(`alertname: ${alert}\\n\\s+exp_alerts: \\[\\]`));
       expect(tests, alert).toMatch(new RegExp(`alertname: ${alert}\\n\\s+exp_alerts:\\n`));
+    }
+  });
+
+  it('and the Grafana dashboard ask Prometheus only valid PromQL', async () => {
+    const dashboard = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '..', 'deploy', 'grafana', 'dashboards', 'golden-signals.json'),
+        'utf8',
+      ),
+    ) as { panels: { targets?: { expr: string }[] }[] };
+    // Grafana's variables made concrete, each query a recording rule promtool parses.
+    const rules = dashboard.panels
+      .flatMap((panel) => panel.targets ?? [])
+      .map((target, i) => ({
+        record: `dashboard:query_${i}`,
+        expr: target.expr.replaceAll('$__rate_interval', '5m').replaceAll('$service', '.*'),
+      }));
+    expect(rules.length).toBeGreaterThan(10);
+    const directory = mkdtempSync(join(tmpdir(), 'dashboard-queries-'));
+    try {
+      const file = join(directory, 'queries.yml');
+      writeFileSync(file, JSON.stringify({ groups: [{ name: 'dashboard', rules }] }));
+      const { stdout } = await promtool('check', 'rules', file);
+      expect(stdout).toContain(`SUCCESS: ${rules.length} rules found`);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 });
