@@ -4,14 +4,14 @@ import type { Database } from '@sky/database';
 import { ErrorCode } from '@sky/errors';
 import {
   INVALID_OPERATION,
-  OperationNameFolder,
   secondsSince,
   ServiceMetrics,
+  type OperationNameFolder,
 } from '@sky/telemetry';
 import type { GraphQLFormattedError } from 'graphql';
+import { isClientFacing, type RequestContext } from './apollo-plugins.ts';
 
 export type { ServiceMetrics } from '@sky/telemetry';
-import { isClientFacing, type RequestContext } from './apollo-plugins.ts';
 
 /**
  * Codes that mean the service (or one it depends on) failed, not that the caller was refused:
