@@ -103,4 +103,26 @@ describe('embedded mode', () => {
       await tracking.stop();
     }
   });
+
+  it('serves each service its own /metrics in one process, PGlite readings included', async () => {
+    const platform = running!;
+    const services = { gateway: platform.gatewayUrl, ...platform.subgraphUrls };
+    for (const [service, url] of Object.entries(services)) {
+      const text = await (await fetch(new URL('/metrics', url))).text();
+      // Its own registry: its name on its samples, no other service's.
+      expect(text).toMatch(
+        new RegExp(`^nodejs_heap_size_used_bytes\\{service="${service}"\\} \\d`, 'm'),
+      );
+      expect(text).not.toMatch(new RegExp(`service="(?!${service}")`));
+      // No scrape-time reading failed (the outbox and job queries run on PGlite too).
+      expect(text).not.toMatch(/^sky_metrics_sampler_failures_total\{/m);
+      if (service !== 'gateway') {
+        expect(text).toContain(`sky_db_pool_connections{state="total",service="${service}"} 1`);
+      }
+    }
+    const gateway = await (await fetch(new URL('/metrics', platform.gatewayUrl))).text();
+    expect(gateway).toMatch(/^sky_graphql_requests_total\{.*operation_type="mutation".*\} [1-9]/m);
+    const order = await (await fetch(new URL('/metrics', platform.subgraphUrls.order!))).text();
+    expect(order).toMatch(/^sky_outbox_oldest_pending_age_seconds\{service="order"\} \d/m);
+  });
 });
