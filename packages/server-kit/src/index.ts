@@ -11,3 +11,5 @@ export * from './subgraph-subscriptions.ts';
 export * from './limits/index.ts';
 export * from './throttle.ts';
 export * from './permission-coverage.ts';
+export * from './resilience/index.ts';
+export * from './shutdown.ts';

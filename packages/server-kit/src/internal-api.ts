@@ -9,8 +9,15 @@ import type {
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { timingSafeEqual } from 'node:crypto';
-import { badUserInput, ErrorCode, isKnownErrorCode } from '@sky/errors';
-import { jsonBody, sendGraphQLError } from './http-app.ts';
+import { badUserInput, deadlineExceeded, ErrorCode, isKnownErrorCode } from '@sky/errors';
+import { enterRequestDeadline, jsonBody, sendGraphQLError } from './http-app.ts';
+import { currentDeadline, DEADLINE_HEADER } from './resilience/deadline.ts';
+import {
+  attemptBudgetMs,
+  outageError,
+  UpstreamStatusError,
+  type RemoteCalls,
+} from './resilience/remote-calls.ts';
 
 /** Internal requests carry an order's lines at most: far below this. */
 const INTERNAL_BODY_LIMIT_BYTES = 1_000_000;
@@ -83,6 +90,7 @@ export function mountInternalApi(
   });
   // Oversized and malformed bodies are the caller's fault (413, 400), not an internal error.
   router.use(jsonBody(INTERNAL_BODY_LIMIT_BYTES));
+  router.use(enterRequestDeadline);
   for (const { name, handle } of routes) {
     router.post(`/${name}`, async (req, res) => {
       try {
@@ -113,13 +121,21 @@ export interface InternalClientOptions {
   /** The other subgraph's GraphQL URL (`.../graphql`); internal endpoints live beside it. */
   baseUrl: string;
   token: string;
+  /** The longest one attempt may take (the request's remaining budget may be shorter). */
   timeoutMs: number;
+  /**
+   * The circuit breakers and retry policy of this process's remote calls, and the callee's name
+   * (whose breaker). Without them (tests sending what a contract forbids) a call is one attempt.
+   */
+  calls?: RemoteCalls;
+  callee?: SubgraphName;
 }
 
 /** Where a subgraph calls `callee` from its settings (`SUBGRAPH_<NAME>_URL`, the service token). */
 export function internalClientOptions(
   settings: { token: string; timeoutMs: number; subgraphUrls: Record<string, string> },
   callee: SubgraphName,
+  calls?: RemoteCalls,
 ): InternalClientOptions {
   const baseUrl = settings.subgraphUrls[callee];
   if (!baseUrl) {
@@ -127,49 +143,66 @@ export function internalClientOptions(
       `SUBGRAPH_${callee.toUpperCase()}_URL is not configured; ${callee} cannot be called.`,
     );
   }
-  return { baseUrl, token: settings.token, timeoutMs: settings.timeoutMs };
+  return { baseUrl, token: settings.token, timeoutMs: settings.timeoutMs, calls, callee };
 }
 
+/** Refusals whose code the callee meant for the public caller (a domain rule, a spent budget). */
+const PASSED_ON_STATUSES = new Set([422, 504]);
+
 /**
- * Posts a body to another subgraph's internal endpoint with a deadline and answers its `data`
- * unchecked; refusals come back as GraphQLErrors. Code calls `callInternal` with a contract;
- * this is for tests that send what a contract forbids.
+ * Posts a body to another subgraph's internal endpoint and answers its `data` unchecked;
+ * refusals come back as GraphQLErrors. The remaining budget of the request being served (if
+ * any) goes with it as `x-request-timeout-ms` and cuts the call off when spent. Code calls
+ * `callInternal` with a contract; this is for tests that send what a contract forbids.
  */
 export async function requestInternal(
   options: InternalClientOptions,
   name: string,
   body: unknown,
   requestId?: string,
+  { idempotent = false }: { idempotent?: boolean } = {},
 ): Promise<unknown> {
   const url = options.baseUrl.replace(/\/graphql\/?$/, '') + `/internal/${name}`;
-  let response: globalThis.Response;
-  try {
-    response = await fetch(url, {
+  const target = options.callee ?? new URL(url).host;
+  const attempt = async (timeoutMs: number): Promise<unknown> => {
+    const response = await fetch(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         authorization: `Bearer ${options.token}`,
+        [DEADLINE_HEADER]: String(timeoutMs),
         ...(requestId ? { 'x-request-id': requestId } : {}),
       },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
-  } catch (error) {
-    throw new Error(`internal call ${name} failed: ${(error as Error).message}`, { cause: error });
-  }
-  const payload: unknown = await response.json().catch(() => ({}));
-  const answer = (typeof payload === 'object' && payload !== null ? payload : {}) as {
-    data?: unknown;
-    error?: { code?: unknown; message?: unknown; extensions?: Record<string, unknown> };
+    const payload: unknown = await response.json().catch(() => ({}));
+    const answer = (typeof payload === 'object' && payload !== null ? payload : {}) as {
+      data?: unknown;
+      error?: { code?: unknown; message?: unknown; extensions?: Record<string, unknown> };
+    };
+    if (response.ok && 'data' in answer) return answer.data;
+    const refusal = answer.error;
+    if (refusal && isKnownErrorCode(refusal.code) && PASSED_ON_STATUSES.has(response.status)) {
+      throw new GraphQLError(String(refusal.message), {
+        extensions: { ...refusal.extensions, code: refusal.code },
+      });
+    }
+    throw new UpstreamStatusError(`internal call ${name}`, response.status);
   };
-  if (response.ok && 'data' in answer) return answer.data;
-  const refusal = answer.error;
-  if (refusal && isKnownErrorCode(refusal.code) && response.status === 422) {
-    throw new GraphQLError(String(refusal.message), {
-      extensions: { ...refusal.extensions, code: refusal.code },
-    });
+  const deadline = currentDeadline();
+  if (options.calls) {
+    return options.calls.call(
+      { target, idempotent, deadline, timeoutMs: options.timeoutMs },
+      attempt,
+    );
   }
-  throw new Error(`internal call ${name} answered HTTP ${response.status}`);
+  if (deadline?.expired) throw deadlineExceeded();
+  try {
+    return await attempt(attemptBudgetMs(options.timeoutMs, deadline));
+  } catch (error) {
+    throw outageError(error, deadline);
+  }
 }
 
 /**
@@ -183,7 +216,9 @@ export async function callInternal<E extends InternalEndpoint>(
   body: EndpointRequest<E>,
   requestId?: string,
 ): Promise<ParsedEndpointResponse<E>> {
-  const data = await requestInternal(options, endpoint.name, body, requestId);
+  const data = await requestInternal(options, endpoint.name, body, requestId, {
+    idempotent: endpoint.idempotent,
+  });
   const result = endpoint.response.safeParse(data);
   if (!result.success) {
     const problems = result.error.issues

@@ -1,5 +1,5 @@
 import type { Logger } from '@sky/logging';
-import { createSubgraph, type SubgraphRuntime } from '@sky/server-kit';
+import { createRemoteCalls, createSubgraph, type SubgraphRuntime } from '@sky/server-kit';
 import { orderClient } from './clients/order-client.ts';
 import type { PaymentSubgraphConfig } from './config.ts';
 import type { PaymentContext } from './context.ts';
@@ -24,8 +24,11 @@ import { mountSandboxWebhook, WEBHOOK_PATH } from './routes/sandbox-webhook.ts';
  */
 export async function createPaymentSubgraph(config: PaymentSubgraphConfig, logger?: Logger) {
   const { provider } = config.payment;
-  const providerClient = provider ? new PaymentProviderClient(provider) : null;
-  const fetchOrder = orderClient(config);
+  // One breaker per target (the order subgraph, the provider); the metrics registry is the seam
+  // where the service's breakers become visible (createRemoteCalls' `registry` option).
+  const calls = createRemoteCalls(config.resilience, { logger });
+  const providerClient = provider ? new PaymentProviderClient(provider, calls.breakers) : null;
+  const fetchOrder = orderClient(config, calls);
 
   /** What the payment domain needs, from the subgraph's runtime (all of it stateless). */
   const depsOf = (runtime: SubgraphRuntime<PaymentPrisma, PaymentTx>): PaymentDeps => ({

@@ -6,7 +6,12 @@ import {
   type EndpointRequest,
   type ParsedEndpointResponse,
 } from '@sky/contracts';
-import { callInternal, internalClientOptions } from '@sky/server-kit';
+import {
+  callInternal,
+  createRemoteCalls,
+  internalClientOptions,
+  type RemoteCalls,
+} from '@sky/server-kit';
 import type { OrderSubgraphConfig } from '../config.ts';
 
 /**
@@ -39,9 +44,17 @@ export interface InternalClients {
   user: UserClient;
 }
 
-export function createInternalClients(config: OrderSubgraphConfig): InternalClients {
+/**
+ * `calls` holds one circuit breaker per callee and retries the contracts marked idempotent; pass
+ * one built with the service's metrics registry to export the breakers' state.
+ */
+export function createInternalClients(
+  config: OrderSubgraphConfig,
+  calls: RemoteCalls = createRemoteCalls(config.resilience),
+): InternalClients {
   // Looked up per call, so a subgraph started before its siblings' URLs are known still starts.
-  const target = (callee: 'catalog' | 'user') => internalClientOptions(config.internal, callee);
+  const target = (callee: 'catalog' | 'user') =>
+    internalClientOptions(config.internal, callee, calls);
   return {
     catalog: {
       quoteItem: (input, requestId) => callInternal(quoteItem, target('catalog'), input, requestId),

@@ -1,16 +1,16 @@
 import { orderForPayment, type OrderForPayment } from '@sky/contracts';
-import { callInternal, internalClientOptions } from '@sky/server-kit';
+import { callInternal, internalClientOptions, type RemoteCalls } from '@sky/server-kit';
 import type { PaymentSubgraphConfig } from '../config.ts';
 
 /**
  * The order subgraph's `order-for-payment`, under its contract: what payment charges for an order
  * it has no snapshot of yet. Refusals (NOT_FOUND) come back as GraphQLErrors.
  */
-export function orderClient(config: PaymentSubgraphConfig) {
+export function orderClient(config: PaymentSubgraphConfig, calls: RemoteCalls) {
   return (orderId: string, requestId?: string): Promise<OrderForPayment> =>
     callInternal(
       orderForPayment,
-      internalClientOptions(config.internal, 'order'),
+      internalClientOptions(config.internal, 'order', calls),
       { orderId },
       requestId,
     );
