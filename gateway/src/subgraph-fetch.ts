@@ -12,6 +12,7 @@ import {
   getOperationAST,
   GraphQLError,
   Kind,
+  parse,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLFormattedError,
@@ -59,7 +60,7 @@ export class SubgraphFetch extends RemoteGraphQLDataSource<RequestContext> {
       return await this.calls.call(
         {
           target: this.subgraph,
-          idempotent: isRead(options.document, options.request.query),
+          idempotent: isRead(options.request.query),
           deadline: options.context.deadline,
           timeoutMs: this.timeoutMs,
         },
@@ -74,7 +75,14 @@ export class SubgraphFetch extends RemoteGraphQLDataSource<RequestContext> {
       // Answered as the subgraph's own errors, Apollo places each on the data it belongs to
       // (an entity's index becomes that item's path), keeps the rest of the plan's data, and
       // passes the code through.
-      return { errors: errorsOnFetchedFields(options.document, options.request.variables, error) };
+      return {
+        errors: errorsOnFetchedFields(
+          // Apollo hands over the parsed fetch only when configured to; parsing a failed one is cheap.
+          options.document ?? parse(options.request.query ?? '{ __typename }'),
+          options.request.variables,
+          error,
+        ),
+      };
     }
   }
 
@@ -125,12 +133,10 @@ export class SubgraphFetch extends RemoteGraphQLDataSource<RequestContext> {
 
 /**
  * A fetch the planner built as a query reads only (a query's fetches, and the entity fetches that
- * follow a mutation's root field): sending it twice is harmless. A mutation fetch never is.
+ * follow a mutation's root field): sending it twice is harmless. A mutation fetch never is. The
+ * planner writes the operation keyword first, so the text says which it is without a parse.
  */
-function isRead(document: DocumentNode | undefined, query: string | undefined): boolean {
-  if (document) return getOperationAST(document)?.operation === 'query';
-  return /^\s*(query\b|\{)/.test(query ?? '');
-}
+const isRead = (query: string | undefined): boolean => /^\s*(query\b|\{)/.test(query ?? '');
 
 /**
  * One error per field the failed fetch would have answered, with the path Apollo expects from a
@@ -139,13 +145,13 @@ function isRead(document: DocumentNode | undefined, query: string | undefined): 
  * root fields. Clients then see which fields are missing and why, beside the data that arrived.
  */
 function errorsOnFetchedFields(
-  document: DocumentNode | undefined,
+  document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   error: GraphQLError,
 ): GraphQLFormattedError[] {
   const formatted = { message: error.message, extensions: error.extensions };
-  const operation = document && getOperationAST(document);
-  if (!document || !operation) return [formatted];
+  const operation = getOperationAST(document);
+  if (!operation) return [formatted];
   const fragments = new Map(
     document.definitions
       .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)

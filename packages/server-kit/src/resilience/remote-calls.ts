@@ -71,7 +71,7 @@ export function outageError(error: unknown, deadline: Deadline | undefined): unk
   if (isAbort(error)) {
     return deadline?.expired
       ? deadlineExceeded()
-      : serviceUnavailable(unavailable, TRANSIENT_RETRY_AFTER_SECONDS, 'TIMEOUT');
+      : serviceUnavailable(unavailable, TRANSIENT_RETRY_AFTER_SECONDS, 'TOO_SLOW');
   }
   if (isTransportFailure(error)) {
     return serviceUnavailable(unavailable, TRANSIENT_RETRY_AFTER_SECONDS, 'UNREACHABLE');
