@@ -11,7 +11,9 @@ import {
   readPem,
   readMetricsSettings,
   readRequestLimits,
+  readResilienceSettings,
   requestLimitsEnv,
+  resilienceEnv,
   z,
   type Env,
 } from '@sky/config';
@@ -38,7 +40,9 @@ export function loadConfig(env: Env) {
       HOST: z.string().default('127.0.0.1'),
       PORT: port(4000),
       SUPERGRAPH_PATH: z.string().default(join(repositoryRoot, 'schema', 'supergraph.graphql')),
+      // The longest one subgraph fetch may take; REQUEST_TIMEOUT_MS bounds the whole request.
       SUBGRAPH_TIMEOUT_MS: positiveInt(10_000),
+      ...resilienceEnv,
       JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
       // Request limits: the defaults pass every operation documented in the README.
       ...requestLimitsEnv(GATEWAY_LIMIT_DEFAULTS),
@@ -99,6 +103,8 @@ export function loadConfig(env: Env) {
     supergraphPath: parsed.SUPERGRAPH_PATH,
     subgraphUrlOverrides,
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
+    /** Request deadlines, a circuit breaker per subgraph, retries of subgraph reads. */
+    resilience: readResilienceSettings(parsed),
     jwt: {
       issuer: parsed.JWT_ISSUER,
       audience: parsed.JWT_AUDIENCE,

@@ -1,4 +1,5 @@
 import { runMain } from '@sky/config';
+import { stopOnSignals } from '@sky/server-kit';
 import { loadConfig } from './config.ts';
 import { createGateway } from './server.ts';
 
@@ -12,7 +13,8 @@ await runMain(async () => {
     console.log(`Apollo Sandbox (needs internet): ${explorers.sandbox} in a browser`);
     console.log(`GraphiQL (works offline): ${explorers.graphiql}`);
   }
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void gateway.stop().then(() => process.exit(0)));
-  }
+  stopOnSignals(gateway.stop, {
+    logger: gateway.logger,
+    graceMs: config.resilience.shutdownGraceMs,
+  });
 });

@@ -1,19 +1,16 @@
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { readFileSync } from 'node:fs';
 import { TokenVerifier } from '@sky/auth';
 import { createLogger, type Logger } from '@sky/logging';
 import {
   clientAddressResolver,
   createGraphQLService,
+  createRemoteCalls,
   createServiceMetrics,
   DocumentLimits,
-  isClientFacing,
-  isServerFault,
   trackWebSockets,
   type RequestContext,
-  type ServiceMetrics,
 } from '@sky/server-kit';
-import { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config.ts';
 import { corsMiddleware, websocketOriginCheck } from './cors.ts';
 import { GRAPHIQL_PATH, mountGraphiQL, sandboxLandingPage } from './explorer/index.ts';
@@ -26,98 +23,23 @@ import {
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
 import { UpstreamConnections } from './subscriptions/upstream.ts';
 import { attachSubscriptionServer } from './subscriptions/websocket-server.ts';
-
-type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
-
-/**
- * Node's fetch keeps connections to each subgraph alive (undici's pool); every call gets a
- * deadline so a stuck subgraph fails the request instead of holding it.
- */
-function fetchWithTimeout(timeoutMs: number): Fetcher {
-  return ((url: string, init?: RequestInit) =>
-    fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
-}
-
-type DataSourceConfig = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>;
-
-/**
- * Forwards the caller's token and the request id to every subgraph call, and counts and times
- * each fetch per subgraph.
- */
-class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
-  private readonly subgraphName: string;
-  private readonly metrics: ServiceMetrics;
-
-  constructor(config: DataSourceConfig & { subgraphName: string; metrics: ServiceMetrics }) {
-    const { subgraphName, metrics, ...dataSource } = config;
-    super(dataSource);
-    this.subgraphName = subgraphName;
-    this.metrics = metrics;
-  }
-
-  /**
-   * A fetch fails when it gets no answer, an answer that is not a coded refusal, or errors with
-   * a server-side code (INTERNAL_SERVER_ERROR, SERVICE_UNAVAILABLE) inside a 200 response.
-   */
-  override process(options: Parameters<RemoteGraphQLDataSource<RequestContext>['process']>[0]) {
-    return this.metrics.subgraphFetches.measure(
-      { subgraph: this.subgraphName },
-      () => super.process(options),
-      {
-        failed: (response) =>
-          response.errors?.some((error) => isServerFault(error.extensions?.code)) ?? false,
-        refusal: (error) => error instanceof GraphQLError && !isServerFault(error.extensions.code),
-      },
-    );
-  }
-
-  /**
-   * A subgraph that refuses a request as a whole answers 4xx with a coded GraphQL error (a
-   * variable its scalar rejects, a limit): pass that refusal on with its code instead of the
-   * data source's generic "400: Bad Request", which the client would only see as an internal
-   * error. Anything else stays an opaque failure.
-   */
-  override async errorFromResponse(
-    response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0],
-  ) {
-    const generic = await super.errorFromResponse(response);
-    const body = (generic.extensions.response as { body?: unknown } | undefined)?.body;
-    const first = (
-      body as { errors?: { message?: unknown; extensions?: Record<string, unknown> }[] }
-    )?.errors?.[0];
-    const code = first?.extensions?.code;
-    if (!first || typeof first.message !== 'string' || !isClientFacing(code)) return generic;
-    const { requestId: _requestId, ...extensions } = first.extensions ?? {};
-    return new GraphQLError(first.message, { extensions: { ...extensions, code } });
-  }
-
-  override willSendRequest({
-    request,
-    context,
-  }: Parameters<NonNullable<RemoteGraphQLDataSource<RequestContext>['willSendRequest']>>[0]) {
-    const headers = request.http?.headers;
-    if (!headers || !('requestId' in context)) return;
-    headers.set('x-request-id', context.requestId);
-    // Subgraphs trust this header from the gateway's network only (their TRUST_PROXY).
-    if (context.clientAddress) headers.set('x-forwarded-for', context.clientAddress);
-    if (context.viewer) headers.set('authorization', `Bearer ${context.viewer.token}`);
-  }
-}
+import { SubgraphFetch } from './subgraph-fetch.ts';
 
 /** A general federation gateway: any composed supergraph file, subgraph URLs overridable by name. */
 export async function createGateway(config: GatewayConfig, logger?: Logger) {
   const log = logger ?? createLogger('gateway', config.logLevel);
   const metrics = createServiceMetrics('gateway', config.metrics);
+  // One circuit breaker per subgraph, shared by HTTP operations and live events' entity fetches;
+  // their state is exported with the gateway's metrics.
+  const calls = createRemoteCalls(config.resilience, {
+    logger: log,
+    registry: metrics.registry,
+  });
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   const subgraphUrl = (name: string, url?: string) =>
     config.subgraphUrlOverrides[name] ?? url ?? '';
   const buildService = ({ name, url }: { name: string; url?: string }) =>
-    new ForwardingDataSource({
-      subgraphName: name,
-      metrics,
-      url: subgraphUrl(name, url),
-      fetcher: fetchWithTimeout(config.subgraphTimeoutMs),
-    });
+    new SubgraphFetch(name, subgraphUrl(name, url), calls, config.subgraphTimeoutMs, metrics);
   const gateway = new ApolloGateway({ supergraphSdl, logger: log, buildService });
   // Subscriptions: planned over the same supergraph, entity fetches through the same kind of
   // data source; the subgraph owning the root field is subscribed to over graphql-ws.
@@ -156,6 +78,8 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     },
     limits,
     trustProxy: config.trustProxy,
+    requestTimeoutMs: config.resilience.requestTimeoutMs,
+    shutdownGraceMs: config.resilience.shutdownGraceMs,
     createContext: (state) => state,
     // An explorer needs the schema, so turning one on in production turns introspection on too.
     introspection: config.explorer || !config.production,
@@ -188,6 +112,7 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     limits,
     clientAddress: clientAddressResolver(config.trustProxy),
     subgraphUrl: (name) => subgraphUrl(name, recordedUrls[name]),
+    requestTimeoutMs: config.resilience.requestTimeoutMs,
     isAllowedOrigin: websocketOriginCheck(config.cors),
   });
   trackWebSockets(metrics, subscriptions);
@@ -199,11 +124,18 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
       config.explorer
         ? { sandbox: graphqlUrl, graphiql: new URL(GRAPHIQL_PATH, graphqlUrl).href }
         : null,
+    logger: log,
+    /** Which subgraphs' breakers are open (tests, diagnostics). */
+    breakers: calls.breakers,
+    /**
+     * Graceful shutdown: readiness turns false, HTTP drains (in-flight requests finish within
+     * the grace) while WebSocket clients are told 1001; then upstream sockets and Redis close.
+     */
     stop: async () => {
-      await subscriptions.close();
+      await Promise.all([service.stop(), subscriptions.close()]);
       await upstream.close();
-      await service.stop();
       await persistedQueries.close();
+      calls.breakers.shutdown();
     },
   };
 }

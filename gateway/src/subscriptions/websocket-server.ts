@@ -1,7 +1,7 @@
 import { InvalidTokenError, type TokenVerifier, type Viewer } from '@sky/auth';
 import { ErrorCode } from '@sky/errors';
 import type { Logger } from '@sky/logging';
-import { serveGraphQLWebSocket, type DocumentLimits } from '@sky/server-kit';
+import { Deadline, serveGraphQLWebSocket, type DocumentLimits } from '@sky/server-kit';
 import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -33,6 +33,8 @@ export interface SubscriptionServerOptions {
   clientAddress: (request: IncomingMessage) => string;
   /** Subgraph URL by name (the supergraph's, with configured overrides). */
   subgraphUrl: (name: string) => string;
+  /** The budget of each event's entity fetches (REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
   /** The handshake's Origin check (browsers let any page open a socket to any host). */
   isAllowedOrigin: (request: IncomingMessage) => boolean;
 }
@@ -235,7 +237,9 @@ function subscribeThroughSupergraph(
         const event = next.value;
         // A refusal from the owning subgraph (FORBIDDEN, UNAUTHENTICATED, ...) ends the stream.
         if (!event.data) return last({ errors: (event.errors ?? []).map(asGraphQLError) });
-        return { done: false, value: await planned.complete(event, context) };
+        // Each event is a new piece of work with a budget of its own.
+        const eventContext = { ...context, deadline: new Deadline(options.requestTimeoutMs) };
+        return { done: false, value: await planned.complete(event, eventContext) };
       } catch (error) {
         if (finished) return done;
         // The owning subgraph refused the subscription when it started (graphql-ws's `error`

@@ -10,6 +10,7 @@ import {
   type Env,
 } from './env.ts';
 import { metricsEnv, readMetricsSettings, type MetricsSettings } from './metrics.ts';
+import { readResilienceSettings, resilienceEnv, type ResilienceSettings } from './resilience.ts';
 import {
   readRequestLimits,
   requestLimitsEnv,
@@ -26,7 +27,14 @@ function pem(env: Env, name: string): string | undefined {
 }
 
 export type DatabaseSetting =
-  { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string | null };
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize: number;
+      /** How long a query waits for a free pooled connection before SERVICE_UNAVAILABLE. */
+      poolTimeoutMs: number;
+    }
+  | { kind: 'pglite'; dataDir: string | null };
 
 export interface SubgraphConfig {
   name: string;
@@ -42,6 +50,8 @@ export interface SubgraphConfig {
    */
   trustProxy: string;
   database: DatabaseSetting;
+  /** Deadlines, circuit breakers and retries of the calls this subgraph makes. */
+  resilience: ResilienceSettings;
   redisUrl: string | null;
   jwt: { issuer: string; audience: string; publicKeyPem: string };
   /** Service-to-service calls between subgraphs (internal endpoints). */
@@ -73,12 +83,14 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
       ...commonEnv,
       ...requestLimitsEnv(SUBGRAPH_LIMIT_DEFAULTS),
       ...metricsEnv,
+      ...resilienceEnv,
       TRUST_PROXY: z.string().default('loopback, uniquelocal'),
       SKY_MODE: z.enum(['embedded', 'server']).default('server'),
       HOST: z.string().default('127.0.0.1'),
       PORT: port(defaultPort),
       DATABASE_URL: z.string().url().optional(),
       DATABASE_POOL_SIZE: positiveInt(10),
+      DATABASE_POOL_TIMEOUT_MS: positiveInt(5_000),
       DATA_DIR: z.string().optional(),
       REDIS_URL: z.string().url().optional(),
       JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
@@ -119,8 +131,14 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
     trustProxy: parsed.TRUST_PROXY,
     database:
       parsed.SKY_MODE === 'server'
-        ? { kind: 'postgres', url: parsed.DATABASE_URL!, poolSize: parsed.DATABASE_POOL_SIZE }
+        ? {
+            kind: 'postgres',
+            url: parsed.DATABASE_URL!,
+            poolSize: parsed.DATABASE_POOL_SIZE,
+            poolTimeoutMs: parsed.DATABASE_POOL_TIMEOUT_MS,
+          }
         : { kind: 'pglite', dataDir: parsed.DATA_DIR || null },
+    resilience: readResilienceSettings(parsed),
     redisUrl: parsed.REDIS_URL ?? null,
     jwt: {
       issuer: parsed.JWT_ISSUER,

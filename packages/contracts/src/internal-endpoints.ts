@@ -22,6 +22,11 @@ export interface InternalEndpoint<
   /** The subgraph that serves it. */
   subgraph: SubgraphName;
   name: string;
+  /**
+   * Safe to send again when an answer was lost: a read, or a write made idempotent by a key.
+   * Callers retry only these, after a transport failure and within the request's deadline.
+   */
+  idempotent: boolean;
   request: Request;
   response: Response;
 }
@@ -63,6 +68,7 @@ const pricedItem = z.object({
 export const quoteItem = endpoint({
   subgraph: 'catalog',
   name: 'quote-item',
+  idempotent: true,
   request: z.object({ merchantId: uuid, ...itemReference, flavor }),
   response: pricedItem.extend({ merchantId: uuid, unitPrice: money }),
 });
@@ -114,6 +120,7 @@ const quotedOrder = z
 export const quoteOrder = endpoint({
   subgraph: 'catalog',
   name: 'quote-order',
+  idempotent: true,
   request: z.object({
     merchantId: uuid,
     items: z
@@ -134,6 +141,8 @@ export const quoteOrder = endpoint({
 export const reserveStock = endpoint({
   subgraph: 'catalog',
   name: 'reserve-stock',
+  // A repeat with the same orderId finds the reservation made and answers it again.
+  idempotent: true,
   request: z.object({
     orderId: uuid,
     merchantId: uuid,
@@ -149,6 +158,7 @@ export const reserveStock = endpoint({
 export const addressForOrder = endpoint({
   subgraph: 'user',
   name: 'address-for-order',
+  idempotent: true,
   request: z.object({ addressId: z.string().min(1), userId: z.string().min(1) }),
   response: z.object({
     id: uuid,
@@ -169,6 +179,7 @@ export type AddressSnapshot = z.infer<typeof addressForOrder.response>;
 export const orderForPayment = endpoint({
   subgraph: 'order',
   name: 'order-for-payment',
+  idempotent: true,
   request: z.object({ orderId: z.string() }),
   response: z.object({
     orderId: uuid,

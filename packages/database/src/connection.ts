@@ -7,7 +7,14 @@ import { mkdirSync } from 'node:fs';
 
 /** Server mode: a PostgreSQL URL. Embedded mode: a PGlite data directory (or memory for tests). */
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number; statementTimeoutMs?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      /** How long a query waits for a free connection when all are in use. */
+      poolTimeoutMs?: number;
+      statementTimeoutMs?: number;
+    }
   | { kind: 'pglite'; dataDir: string | null };
 
 /** One session on the database, for the migration runner and tests (not for domain code). */
@@ -42,7 +49,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
+      // Past this wait pg-pool rejects with "timeout exceeded when trying to connect", which the
+      // server kit answers as SERVICE_UNAVAILABLE (reason DATABASE_POOL_EXHAUSTED).
+      connectionTimeoutMillis: target.poolTimeoutMs ?? 5_000,
       // A runaway statement must not hold a connection forever.
       statement_timeout: target.statementTimeoutMs ?? 15_000,
     });

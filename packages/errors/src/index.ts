@@ -30,6 +30,11 @@ export const ErrorCode = {
   TRUSTED_DOCUMENT_REQUIRED: 'TRUSTED_DOCUMENT_REQUIRED',
   /** A part the request needs is not configured or not reachable now (HTTP 503): retry later. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /**
+   * The request's time budget (the gateway's REQUEST_TIMEOUT_MS, carried between services as
+   * `x-request-timeout-ms`) ran out before this part was done: retrying at once rarely helps.
+   */
+  DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -57,6 +62,15 @@ export const notFound = (what: string) => domainError(ErrorCode.NOT_FOUND, `${wh
 export const badUserInput = (message: string, field?: string) =>
   domainError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
 export const conflict = (message: string) => domainError(ErrorCode.CONFLICT, message);
+/**
+ * A part the request needs is down, overloaded or behind an open circuit breaker. `reason` says
+ * which kind (`SUBGRAPH_DOWN`, `CIRCUIT_OPEN`, `DATABASE_POOL_EXHAUSTED`, ...) for dashboards and
+ * for a client that wants to tell them apart; `retryAfterSeconds` is when trying again may help.
+ */
+export const serviceUnavailable = (message: string, retryAfterSeconds: number, reason: string) =>
+  domainError(ErrorCode.SERVICE_UNAVAILABLE, message, { reason, retryAfterSeconds });
+export const deadlineExceeded = (message = 'The request ran out of time.') =>
+  domainError(ErrorCode.DEADLINE_EXCEEDED, message);
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   domainError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
 export * from './text.ts';

@@ -1,9 +1,10 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode, isKnownErrorCode } from '@sky/errors';
+import { deadlineExceeded, ErrorCode, isKnownErrorCode } from '@sky/errors';
+import { databaseOutage } from './resilience/database-outage.ts';
 import type { RequestState } from './http-app.ts';
 
 export type RequestContext = BaseContext & RequestState;
@@ -28,7 +29,24 @@ export const isClientFacing = (code: unknown): code is string =>
  * Keeps refusals with a stable code as they are and masks everything else: internals are only in
  * the logs (see `errorLoggingPlugin`), never in a response, in any mode.
  */
-export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error?: unknown,
+): GraphQLFormattedError {
+  // A busy or unreachable database is an outage with a retry hint, not a defect to mask.
+  const outage =
+    formatted.extensions?.code === undefined ||
+    formatted.extensions.code === ErrorCode.INTERNAL_SERVER_ERROR
+      ? databaseOutage(unwrapResolverError(error))
+      : null;
+  if (outage) {
+    return {
+      message: outage.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: outage.extensions,
+    };
+  }
   const code = formatted.extensions?.code;
   const {
     stacktrace: _stacktrace,
@@ -75,7 +93,7 @@ export function errorLoggingPlugin(): ApolloServerPlugin<RequestContext> {
         async didEncounterErrors({ errors, contextValue, operationName }) {
           for (const error of errors) {
             const code = error.extensions?.code;
-            if (isClientFacing(code)) {
+            if (isClientFacing(code) || databaseOutage(unwrapResolverError(error))) {
               contextValue.logger.debug({ code, message: error.message, operationName }, 'refused');
             } else {
               contextValue.logger.error(
@@ -84,6 +102,26 @@ export function errorLoggingPlugin(): ApolloServerPlugin<RequestContext> {
               );
             }
           }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Refuses to execute an operation whose budget ran out while it was parsed, validated or waiting:
+ * its caller has stopped waiting, so the work would only load the service.
+ */
+export function deadlinePlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async responseForOperation({ contextValue }) {
+          if (!contextValue.deadline?.expired) return null;
+          return {
+            http: { status: 504, headers: new HeaderMap() },
+            body: { kind: 'single', singleResult: { errors: [deadlineExceeded().toJSON()] } },
+          };
         },
       };
     },

@@ -2,7 +2,9 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@sky/logging';
 import { InvalidTokenError, type TokenVerifier, type Viewer } from '@sky/auth';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '@sky/config';
 import { ErrorCode } from '@sky/errors';
+import { Deadline, DEADLINE_HEADER, runWithDeadline } from './resilience/deadline.ts';
 
 /** What the HTTP layer attaches to each request before GraphQL sees it. */
 export interface RequestState {
@@ -11,6 +13,12 @@ export interface RequestState {
   viewer: Viewer | null;
   /** The caller's address (through trusted proxies only): throttles key on it. */
   clientAddress: string;
+  /**
+   * When the request must be done: this service's budget, shortened by the caller's
+   * `x-request-timeout-ms`. Every call to another service passes on what is left. Absent for a
+   * subscription, which lives as long as the client wants (each gateway event gets its own).
+   */
+  deadline?: Deadline;
 }
 
 declare module 'express-serve-static-core' {
@@ -35,17 +43,40 @@ export function sendGraphQLError(
     .send(JSON.stringify({ errors: [{ message, extensions: { code, requestId } }] }));
 }
 
-/** Assigns the request id (trusting a well-formed incoming `x-request-id`) and logs each request. */
+/**
+ * Assigns the request id (trusting a well-formed incoming `x-request-id`) and the deadline, and
+ * logs each request. A request whose caller's budget is already spent is refused with 504
+ * DEADLINE_EXCEEDED before any work: nobody is waiting for its answer.
+ */
 export function requestContext(
   logger: Logger,
   clientAddress: (req: Request) => string = (req) => req.socket.remoteAddress ?? 'unknown',
+  requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
 ) {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     const requestLogger = logger.child({ requestId });
-    req.sky = { requestId, logger: requestLogger, viewer: null, clientAddress: clientAddress(req) };
+    const deadline = Deadline.fromHeader(req.header(DEADLINE_HEADER), requestTimeoutMs);
+    req.sky = {
+      requestId,
+      logger: requestLogger,
+      viewer: null,
+      clientAddress: clientAddress(req),
+      ...(deadline ? { deadline } : {}),
+    };
     res.setHeader('x-request-id', requestId);
+    if (!deadline) {
+      requestLogger.info({ path: req.path }, 'refused: the caller spent the budget already');
+      sendGraphQLError(
+        res,
+        504,
+        ErrorCode.DEADLINE_EXCEEDED,
+        'The request ran out of time.',
+        requestId,
+      );
+      return;
+    }
     const started = process.hrtime.bigint();
     // Read now: routers mounted on a path rewrite req.path while they handle the request.
     const path = req.path;
@@ -218,6 +249,16 @@ export function authenticate(verifier: TokenVerifier) {
       );
     }
   };
+}
+
+/**
+ * Makes the request's deadline the current one for everything the next handlers start (resolvers,
+ * services, internal calls). Mounted after body parsing: a stream's events would not keep it.
+ */
+export function enterRequestDeadline(req: Request, _res: Response, next: NextFunction): void {
+  const deadline = req.sky.deadline;
+  if (deadline) runWithDeadline(deadline, next);
+  else next();
 }
 
 /** Last-resort handler: a failure outside GraphQL still answers JSON without internals. */

@@ -12,3 +12,5 @@ export * from './limits/index.ts';
 export * from './throttle.ts';
 export * from './permission-coverage.ts';
 export * from './metrics.ts';
+export * from './resilience/index.ts';
+export * from './shutdown.ts';

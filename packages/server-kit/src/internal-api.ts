@@ -9,10 +9,17 @@ import type {
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { timingSafeEqual } from 'node:crypto';
-import { badUserInput, ErrorCode, isKnownErrorCode } from '@sky/errors';
+import { badUserInput, deadlineExceeded, ErrorCode, isKnownErrorCode } from '@sky/errors';
 import type { ServiceMetrics } from '@sky/telemetry';
-import { jsonBody, sendGraphQLError } from './http-app.ts';
+import { enterRequestDeadline, jsonBody, sendGraphQLError } from './http-app.ts';
 import { isServerFault } from './metrics.ts';
+import { currentDeadline, DEADLINE_HEADER } from './resilience/deadline.ts';
+import {
+  attemptBudgetMs,
+  outageError,
+  UpstreamStatusError,
+  type RemoteCalls,
+} from './resilience/remote-calls.ts';
 
 /** Internal requests carry an order's lines at most: far below this. */
 const INTERNAL_BODY_LIMIT_BYTES = 1_000_000;
@@ -85,6 +92,7 @@ export function mountInternalApi(
   });
   // Oversized and malformed bodies are the caller's fault (413, 400), not an internal error.
   router.use(jsonBody(INTERNAL_BODY_LIMIT_BYTES));
+  router.use(enterRequestDeadline);
   for (const { name, handle } of routes) {
     router.post(`/${name}`, async (req, res) => {
       try {
@@ -115,9 +123,15 @@ export interface InternalClientOptions {
   /** The other subgraph's GraphQL URL (`.../graphql`); internal endpoints live beside it. */
   baseUrl: string;
   token: string;
+  /** The longest one attempt may take (the request's remaining budget may be shorter). */
   timeoutMs: number;
-  /** The callee's name and the caller's metrics: each call is counted and timed. */
-  target?: SubgraphName;
+  /**
+   * The circuit breakers and retry policy of this process's remote calls, and the callee's name
+   * (whose breaker). Without them (tests sending what a contract forbids) a call is one attempt.
+   */
+  calls?: RemoteCalls;
+  callee?: SubgraphName;
+  /** The caller's metrics: each call is counted and timed per callee and endpoint. */
   metrics?: ServiceMetrics;
 }
 
@@ -125,7 +139,7 @@ export interface InternalClientOptions {
 export function internalClientOptions(
   settings: { token: string; timeoutMs: number; subgraphUrls: Record<string, string> },
   callee: SubgraphName,
-  metrics?: ServiceMetrics,
+  { calls, metrics }: { calls?: RemoteCalls; metrics?: ServiceMetrics } = {},
 ): InternalClientOptions {
   const baseUrl = settings.subgraphUrls[callee];
   if (!baseUrl) {
@@ -133,49 +147,66 @@ export function internalClientOptions(
       `SUBGRAPH_${callee.toUpperCase()}_URL is not configured; ${callee} cannot be called.`,
     );
   }
-  return { baseUrl, token: settings.token, timeoutMs: settings.timeoutMs, target: callee, metrics };
+  return { baseUrl, token: settings.token, timeoutMs: settings.timeoutMs, calls, callee, metrics };
 }
 
+/** Refusals whose code the callee meant for the public caller (a domain rule, a spent budget). */
+const PASSED_ON_STATUSES = new Set([422, 504]);
+
 /**
- * Posts a body to another subgraph's internal endpoint with a deadline and answers its `data`
- * unchecked; refusals come back as GraphQLErrors. Code calls `callInternal` with a contract;
- * this is for tests that send what a contract forbids.
+ * Posts a body to another subgraph's internal endpoint and answers its `data` unchecked;
+ * refusals come back as GraphQLErrors. The remaining budget of the request being served (if
+ * any) goes with it as `x-request-timeout-ms` and cuts the call off when spent. Code calls
+ * `callInternal` with a contract; this is for tests that send what a contract forbids.
  */
 export async function requestInternal(
   options: InternalClientOptions,
   name: string,
   body: unknown,
   requestId?: string,
+  { idempotent = false }: { idempotent?: boolean } = {},
 ): Promise<unknown> {
   const url = options.baseUrl.replace(/\/graphql\/?$/, '') + `/internal/${name}`;
-  let response: globalThis.Response;
-  try {
-    response = await fetch(url, {
+  const target = options.callee ?? new URL(url).host;
+  const attempt = async (timeoutMs: number): Promise<unknown> => {
+    const response = await fetch(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         authorization: `Bearer ${options.token}`,
+        [DEADLINE_HEADER]: String(timeoutMs),
         ...(requestId ? { 'x-request-id': requestId } : {}),
       },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
-  } catch (error) {
-    throw new Error(`internal call ${name} failed: ${(error as Error).message}`, { cause: error });
-  }
-  const payload: unknown = await response.json().catch(() => ({}));
-  const answer = (typeof payload === 'object' && payload !== null ? payload : {}) as {
-    data?: unknown;
-    error?: { code?: unknown; message?: unknown; extensions?: Record<string, unknown> };
+    const payload: unknown = await response.json().catch(() => ({}));
+    const answer = (typeof payload === 'object' && payload !== null ? payload : {}) as {
+      data?: unknown;
+      error?: { code?: unknown; message?: unknown; extensions?: Record<string, unknown> };
+    };
+    if (response.ok && 'data' in answer) return answer.data;
+    const refusal = answer.error;
+    if (refusal && isKnownErrorCode(refusal.code) && PASSED_ON_STATUSES.has(response.status)) {
+      throw new GraphQLError(String(refusal.message), {
+        extensions: { ...refusal.extensions, code: refusal.code },
+      });
+    }
+    throw new UpstreamStatusError(`internal call ${name}`, response.status);
   };
-  if (response.ok && 'data' in answer) return answer.data;
-  const refusal = answer.error;
-  if (refusal && isKnownErrorCode(refusal.code) && response.status === 422) {
-    throw new GraphQLError(String(refusal.message), {
-      extensions: { ...refusal.extensions, code: refusal.code },
-    });
+  const deadline = currentDeadline();
+  if (options.calls) {
+    return options.calls.call(
+      { target, idempotent, deadline, timeoutMs: options.timeoutMs },
+      attempt,
+    );
   }
-  throw new Error(`internal call ${name} answered HTTP ${response.status}`);
+  if (deadline?.expired) throw deadlineExceeded();
+  try {
+    return await attempt(attemptBudgetMs(options.timeoutMs, deadline));
+  } catch (error) {
+    throw outageError(error, deadline);
+  }
 }
 
 /**
@@ -193,7 +224,7 @@ export async function callInternal<E extends InternalEndpoint>(
   if (!options.metrics) return call();
   // A domain refusal (SOLD_OUT, NOT_FOUND, ...) is an answer, not a failure of the call.
   return options.metrics.internalCalls.measure(
-    { target: options.target ?? 'unknown', endpoint: endpoint.name },
+    { target: options.callee ?? 'unknown', endpoint: endpoint.name },
     call,
     { refusal: (error) => error instanceof GraphQLError && !isServerFault(error.extensions.code) },
   );
@@ -205,7 +236,9 @@ async function callUnmeasured<E extends InternalEndpoint>(
   body: EndpointRequest<E>,
   requestId?: string,
 ): Promise<ParsedEndpointResponse<E>> {
-  const data = await requestInternal(options, endpoint.name, body, requestId);
+  const data = await requestInternal(options, endpoint.name, body, requestId, {
+    idempotent: endpoint.idempotent,
+  });
   const result = endpoint.response.safeParse(data);
   if (!result.success) {
     const problems = result.error.issues

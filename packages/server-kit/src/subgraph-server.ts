@@ -22,6 +22,7 @@ import {
 } from '@sky/telemetry';
 import {
   authenticate,
+  enterRequestDeadline,
   jsonBody,
   requestContext,
   requireGraphQLRequest,
@@ -29,6 +30,7 @@ import {
   type RequestState,
 } from './http-app.ts';
 import {
+  deadlinePlugin,
   errorLoggingPlugin,
   formatError,
   landingPagePlugin,
@@ -70,6 +72,13 @@ export interface GraphQLServiceOptions<Context extends RequestContext> {
   landingPage?: ApolloServerPlugin<Context> | false;
   /** Automatic persisted queries: Apollo's bounded in-memory cache unless given another. */
   persistedQueries?: ApolloServerOptions<Context>['persistedQueries'];
+  /**
+   * Each request's time budget (REQUEST_TIMEOUT_MS), shortened by a caller's smaller one;
+   * the configuration's default when not given (tests).
+   */
+  requestTimeoutMs?: number;
+  /** How long `stop` lets in-flight HTTP requests finish before it cuts their connections. */
+  shutdownGraceMs?: number;
   /** Runs on /graphql after the body is parsed and before the request is checked. */
   beforeGraphQLRequest?: RequestHandler[];
   /**
@@ -119,13 +128,18 @@ export async function createGraphQLService<Context extends RequestContext>(
     parseOptions: options.limits.parseOptions,
     persistedQueries: options.persistedQueries,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // On stop: no new connections, idle ones closed, in-flight requests finish (up to the grace).
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: options.shutdownGraceMs,
+      }),
       // No Apollo Studio reporting from anywhere unless a later issue asks for it.
       ApolloServerPluginUsageReportingDisabled(),
       ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       landingPage || landingPagePlugin(true),
       requestIdPlugin(),
       errorLoggingPlugin(),
+      deadlinePlugin(),
       costLimitPlugin(options.limits),
       ...(metrics
         ? [
@@ -152,7 +166,13 @@ export async function createGraphQLService<Context extends RequestContext>(
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
+  // Set first when stopping, so a load balancer stops routing here while requests drain.
+  let draining = false;
   app.get('/health/ready', async (_req, res) => {
+    if (draining) {
+      res.status(503).json({ status: 'draining', service: options.name });
+      return;
+    }
     try {
       await options.checkReadiness();
       res.json({ status: 'ready', service: options.name });
@@ -166,7 +186,13 @@ export async function createGraphQLService<Context extends RequestContext>(
     app.get('/metrics', metricsEndpoint(metrics.registry, { token: metrics.settings.token }));
     app.use(inFlightRequests(metrics.registry.httpInFlight));
   }
-  app.use(requestContext(options.logger, clientAddressResolver(options.trustProxy)));
+  app.use(
+    requestContext(
+      options.logger,
+      clientAddressResolver(options.trustProxy),
+      options.requestTimeoutMs,
+    ),
+  );
   options.extraRoutes?.(app);
   app.use(
     '/graphql',
@@ -175,6 +201,7 @@ export async function createGraphQLService<Context extends RequestContext>(
     ...(options.beforeGraphQLRequest ?? []),
     requireGraphQLRequest({ landingPage: landingPage !== false }),
     authenticate(options.verifier),
+    enterRequestDeadline,
     expressMiddleware(apollo, { context: async ({ req }) => options.createContext(req.sky) }),
   );
   app.use(unexpectedErrorHandler);
@@ -183,6 +210,7 @@ export async function createGraphQLService<Context extends RequestContext>(
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    draining = true;
     await apollo.stop();
     if (httpServer.listening) {
       httpServer.closeAllConnections();

@@ -178,6 +178,8 @@ export async function createSubgraph<
     production: config.production,
     limits,
     trustProxy: config.trustProxy,
+    requestTimeoutMs: config.resilience.requestTimeoutMs,
+    shutdownGraceMs: config.resilience.shutdownGraceMs,
     schema,
     metrics: { registry: metrics, settings: config.metrics },
     createContext: (state) => definition.createContext(state, runtime),
@@ -245,12 +247,17 @@ export async function createSubgraph<
     },
     events: workers,
     live,
+    /**
+     * Graceful shutdown, in dependency order: readiness turns false, HTTP stops accepting and
+     * in-flight requests finish (within the grace) while WebSocket clients are told 1001 (going
+     * away, reconnect elsewhere); then the event workers finish the event or job in hand; only
+     * then are Redis and the database closed.
+     */
     close: async () => {
-      await subscriptions.close();
+      await Promise.all([built.stop(), subscriptions.close()]);
       await workers?.stop();
       await live.close();
       await transport?.close();
-      await built.stop();
       await prisma.$disconnect();
       await database.close();
     },

@@ -1,4 +1,5 @@
 import { runMain } from '@sky/config';
+import { stopOnSignals } from '@sky/server-kit';
 import { loadConfig } from './config.ts';
 import { createDeliverySubgraph } from './server.ts';
 
@@ -6,7 +7,8 @@ await runMain(async () => {
   const config = loadConfig(process.env);
   const subgraph = await createDeliverySubgraph(config);
   await subgraph.listen(config.port, config.host);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void subgraph.close().then(() => process.exit(0)));
-  }
+  stopOnSignals(subgraph.close, {
+    logger: subgraph.logger,
+    graceMs: config.resilience.shutdownGraceMs,
+  });
 });

@@ -1,5 +1,5 @@
 import type { Logger } from '@sky/logging';
-import { createServiceMetrics, createSubgraph } from '@sky/server-kit';
+import { createRemoteCalls, createServiceMetrics, createSubgraph } from '@sky/server-kit';
 import { createInternalClients, type InternalClients } from './clients/internal-clients.ts';
 import type { OrderSubgraphConfig } from './config.ts';
 import type { OrderContext } from './context.ts';
@@ -30,9 +30,14 @@ export function createOrderSubgraph(
   logger?: Logger,
   replacedClients?: InternalClients,
 ) {
-  // Made first: the internal clients count their calls in it.
+  // Made first: the internal clients count their calls, and their breakers report, in it.
   const metrics = createServiceMetrics(config.name, config.metrics);
-  const clients = replacedClients ?? createInternalClients(config, metrics);
+  const clients =
+    replacedClients ??
+    createInternalClients(config, {
+      metrics,
+      calls: createRemoteCalls(config.resilience, { logger, registry: metrics.registry }),
+    });
   return createSubgraph<OrderPrisma, OrderTx, OrderContext>({
     config,
     logger,

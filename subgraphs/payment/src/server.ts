@@ -1,5 +1,10 @@
 import type { Logger } from '@sky/logging';
-import { createSubgraph, type SubgraphRuntime } from '@sky/server-kit';
+import {
+  createRemoteCalls,
+  createServiceMetrics,
+  createSubgraph,
+  type SubgraphRuntime,
+} from '@sky/server-kit';
 import { orderClient } from './clients/order-client.ts';
 import type { PaymentSubgraphConfig } from './config.ts';
 import type { PaymentContext } from './context.ts';
@@ -24,7 +29,11 @@ import { mountSandboxWebhook, WEBHOOK_PATH } from './routes/sandbox-webhook.ts';
  */
 export async function createPaymentSubgraph(config: PaymentSubgraphConfig, logger?: Logger) {
   const { provider } = config.payment;
-  const providerClient = provider ? new PaymentProviderClient(provider) : null;
+  // Made first: the order client and the breakers (order subgraph, provider) report in it.
+  const metrics = createServiceMetrics(config.name, config.metrics);
+  const calls = createRemoteCalls(config.resilience, { logger, registry: metrics.registry });
+  const providerClient = provider ? new PaymentProviderClient(provider, calls.breakers) : null;
+  const fetchOrder = orderClient(config, calls, metrics);
 
   /** What the payment domain needs, from the subgraph's runtime (all of it stateless). */
   const depsOf = (runtime: SubgraphRuntime<PaymentPrisma, PaymentTx>): PaymentDeps => ({
@@ -32,7 +41,7 @@ export async function createPaymentSubgraph(config: PaymentSubgraphConfig, logge
     provider: providerClient,
     logger: runtime.logger,
     callbackUrl: () => provider?.callbackUrl ?? `${runtime.localOrigin()}${WEBHOOK_PATH}`,
-    fetchOrder: orderClient(config, runtime.metrics),
+    fetchOrder,
     allowTestOutcome: config.payment.allowTestOutcome,
     reconcileAfterSeconds: config.payment.reconcileAfterSeconds,
   });
@@ -40,6 +49,7 @@ export async function createPaymentSubgraph(config: PaymentSubgraphConfig, logge
   const subgraph = await createSubgraph<PaymentPrisma, PaymentTx, PaymentContext>({
     config,
     logger,
+    metrics,
     createPrisma: createPaymentPrisma,
     resolvers,
     permissions,

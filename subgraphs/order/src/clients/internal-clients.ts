@@ -6,7 +6,13 @@ import {
   type EndpointRequest,
   type ParsedEndpointResponse,
 } from '@sky/contracts';
-import { callInternal, internalClientOptions, type ServiceMetrics } from '@sky/server-kit';
+import {
+  callInternal,
+  createRemoteCalls,
+  internalClientOptions,
+  type RemoteCalls,
+  type ServiceMetrics,
+} from '@sky/server-kit';
 import type { OrderSubgraphConfig } from '../config.ts';
 
 /**
@@ -39,13 +45,21 @@ export interface InternalClients {
   user: UserClient;
 }
 
+/**
+ * `calls` holds one circuit breaker per callee and retries the contracts marked idempotent (build
+ * it with the service's metrics registry to export the breakers' state); `metrics` counts and
+ * times each call.
+ */
 export function createInternalClients(
   config: OrderSubgraphConfig,
-  metrics?: ServiceMetrics,
+  {
+    calls = createRemoteCalls(config.resilience),
+    metrics,
+  }: { calls?: RemoteCalls; metrics?: ServiceMetrics } = {},
 ): InternalClients {
   // Looked up per call, so a subgraph started before its siblings' URLs are known still starts.
   const target = (callee: 'catalog' | 'user') =>
-    internalClientOptions(config.internal, callee, metrics);
+    internalClientOptions(config.internal, callee, { calls, metrics });
   return {
     catalog: {
       quoteItem: (input, requestId) => callInternal(quoteItem, target('catalog'), input, requestId),

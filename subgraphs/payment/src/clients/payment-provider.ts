@@ -1,4 +1,8 @@
+import { CircuitOpenError, type CircuitBreakers } from '@sky/server-kit';
 import type { PaymentProviderSettings } from '../config.ts';
+
+/** The breaker (and metrics label) of the provider's API. */
+export const PROVIDER_TARGET = 'payment-provider';
 
 /**
  * The payment provider's HTTP API as the payment subgraph uses it (the sandbox provider's
@@ -35,9 +39,33 @@ export class ProviderRefusedError extends Error {
 }
 
 export class PaymentProviderClient {
-  constructor(private readonly settings: Pick<PaymentProviderSettings, 'url' | 'timeoutMs'>) {}
+  /**
+   * `breakers` (optional for tests) stop calling a provider that keeps failing: calls fail fast
+   * as ProviderUnavailableError, which every caller already treats as "try again later".
+   */
+  constructor(
+    private readonly settings: Pick<PaymentProviderSettings, 'url' | 'timeoutMs'>,
+    private readonly breakers?: CircuitBreakers,
+  ) {}
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    if (!this.breakers) return this.send<T>(method, path, body);
+    try {
+      return await this.breakers.run(
+        PROVIDER_TARGET,
+        () => this.send<T>(method, path, body),
+        // A refusal is the provider working as meant.
+        (error) => !(error instanceof ProviderRefusedError),
+      );
+    } catch (error) {
+      if (error instanceof CircuitOpenError) {
+        throw new ProviderUnavailableError(`payment provider ${method} ${path}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  private async send<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
       response = await fetch(this.settings.url + path, {
