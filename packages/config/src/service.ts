@@ -141,10 +141,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
  * so the Job's pod holds no token, key or Redis address it does not use.
  */
 export function loadMigrationConfig(name: string, env: Env) {
-  const parsed = parseEnv(
-    { LOG_LEVEL: commonEnv.LOG_LEVEL, DATABASE_URL: z.string().url() },
-    env,
-  );
+  const parsed = parseEnv({ LOG_LEVEL: commonEnv.LOG_LEVEL, DATABASE_URL: z.string().url() }, env);
   return {
     name,
     logLevel: parsed.LOG_LEVEL,
