@@ -3,9 +3,11 @@
  * valid against the Kubernetes schemas, and every workload passes the policy check. Then the
  * check itself is shown to bite: a deliberately broken manifest fails it, rule by rule.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   kustomizeBuild,
@@ -113,6 +115,48 @@ describe('what differs between the overlays', () => {
       const peers = spec.ingress.flatMap((rule) => rule.from.map((peer) => peer.podSelector));
       expect(peers).toEqual([{ matchLabels: { 'app.kubernetes.io/name': subgraph } }]);
     }
+  });
+});
+
+describe("the dev overlay's secrets", () => {
+  it('are written by make-secrets.sh from what `npm run keys` makes, and reach the pods', async () => {
+    const password = (name: string) => `${name}-password-0123456789abcdef`;
+    const objects = await renderOverlay('dev', async (root) => {
+      // What `npm run keys` writes (.env and .secrets/), in the copy's root.
+      mkdirSync(join(root, '.secrets'));
+      writeFileSync(join(root, '.secrets', 'jwt-public.pem'), 'PUBLIC KEY');
+      writeFileSync(join(root, '.secrets', 'jwt-private.pem'), 'PRIVATE KEY');
+      writeFileSync(
+        join(root, '.env'),
+        [
+          'INTERNAL_API_TOKEN=internal-token',
+          'PAYMENT_WEBHOOK_SECRET=webhook-secret',
+          ...SUBGRAPHS.map((name) => `${name.toUpperCase()}_DB_PASSWORD=${password(name)}`),
+        ].join('\n'),
+      );
+      const script = join(root, 'deploy', 'k8s', 'overlays', 'dev', 'make-secrets.sh');
+      await promisify(execFile)('bash', [script]);
+    });
+    const secrets = [...named(objects, 'Secret').values()] as (KubernetesObject & {
+      data: Record<string, string>;
+    })[];
+    const value = (prefix: string, key: string) => {
+      const secret = secrets.find((s) => s.metadata.name.startsWith(`${prefix}-`))!;
+      return Buffer.from(secret.data[key]!, 'base64').toString();
+    };
+    expect(value('sky-internal-api', 'INTERNAL_API_TOKEN')).toBe('internal-token');
+    expect(value('sky-jwt-private', 'jwt-private.pem')).toBe('PRIVATE KEY');
+    for (const name of SUBGRAPHS) {
+      expect(value(`sky-${name}-database`, 'DATABASE_URL')).toBe(
+        `postgres://sky_${name}:${password(name)}@${name}-postgres:5432/sky_${name}`,
+      );
+      expect(value(`sky-${name}-database`, 'POSTGRES_PASSWORD')).toBe(password(name));
+    }
+    // Only the user subgraph's pods mount the signing key.
+    const mounting = [...named(objects, 'Deployment').values()].filter((d) =>
+      JSON.stringify(d.spec).includes('sky-jwt-private'),
+    );
+    expect(mounting.map((d) => d.metadata.name)).toEqual(['user']);
   });
 });
 

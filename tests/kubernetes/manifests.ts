@@ -59,20 +59,33 @@ function secretSourceFiles(overlayDir: string): string[] {
   ]);
 }
 
-/** Renders one overlay of deploy/k8s, with placeholders for the Secrets' uncommitted files. */
-export async function renderOverlay(overlay: string): Promise<KubernetesObject[]> {
-  const copy = mkdtempSync(join(tmpdir(), 'sky-k8s-'));
+/** Writes a placeholder for every file the overlay's Secrets are generated from. */
+function writePlaceholderSecrets(overlayDir: string): void {
+  for (const file of secretSourceFiles(overlayDir)) {
+    const path = join(overlayDir, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.endsWith('.env') ? 'PLACEHOLDER=placeholder\n' : 'placeholder\n');
+  }
+}
+
+/**
+ * Renders one overlay of deploy/k8s from a copy laid out as the repository is
+ * (`<copy>/deploy/k8s`), so nothing is written into the real tree. The files its Secrets are
+ * generated from are placeholders, unless `prepareSecrets` writes them into the copy.
+ */
+export async function renderOverlay(
+  overlay: string,
+  prepareSecrets?: (copyRoot: string) => Promise<void>,
+): Promise<KubernetesObject[]> {
+  const copyRoot = mkdtempSync(join(tmpdir(), 'sky-k8s-'));
   try {
-    cpSync(K8S_DIR, copy, { recursive: true });
-    const overlayDir = join(copy, 'overlays', overlay);
-    for (const file of secretSourceFiles(overlayDir)) {
-      const path = join(overlayDir, file);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, file.endsWith('.env') ? 'PLACEHOLDER=placeholder\n' : 'placeholder\n');
-    }
+    cpSync(K8S_DIR, join(copyRoot, 'deploy', 'k8s'), { recursive: true });
+    const overlayDir = join(copyRoot, 'deploy', 'k8s', 'overlays', overlay);
+    if (prepareSecrets) await prepareSecrets(copyRoot);
+    else writePlaceholderSecrets(overlayDir);
     return await kustomizeBuild(overlayDir);
   } finally {
-    rmSync(copy, { recursive: true, force: true });
+    rmSync(copyRoot, { recursive: true, force: true });
   }
 }
 
