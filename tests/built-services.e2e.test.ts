@@ -255,6 +255,8 @@ describe('built embedded launcher', () => {
     await launcher?.stop();
   });
 
+  // The timeout outlasts startBuilt's own 90 s readiness deadline, which stops the launcher: the
+  // test's timeout firing first would leave the launcher running (seen on a loaded machine).
   it('starts every service in one process with PGlite and serves the demo data', async () => {
     launcher = await startBuilt(
       builtIn(root).embedded,
@@ -287,5 +289,5 @@ describe('built embedded launcher', () => {
     );
     expect(merchants.errors).toBeUndefined();
     expect(merchants.data!.merchants.edges.length).toBeGreaterThan(0);
-  });
+  }, 150_000);
 });
