@@ -16,16 +16,21 @@ COPY gateway gateway
 COPY clients clients
 COPY tests/package.json tests/package.json
 COPY schema schema
+COPY deploy/healthcheck.mjs deploy/healthcheck.mjs
 COPY prisma prisma
 RUN npm ci --include=dev --no-audit --no-fund
 RUN npm run generate && npm run build && npm run runtime:collect -- --out /runtime
 
 # Runtime stage: the bundles, the npm package files they load (no dev dependency, no TypeScript
-# source, no npm install), schema/ and the migrations; run as the unprivileged `node` user.
+# source, no npm install), schema/, the migrations and the health check; run as the unprivileged
+# `node` user.
 FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /runtime ./
 USER node
 EXPOSE 4000
+# Whichever service the container runs (deploy/healthcheck.mjs). Kubernetes uses its own probes.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "deploy/healthcheck.mjs"]
 CMD ["node", "gateway/dist/main.js"]

@@ -4,7 +4,8 @@
  *   - each service's `dist/main.js` and `package.json` (gateway, five subgraphs, payment sandbox);
  *   - the files of npm packages those bundles import or read, traced from the bundles by
  *     @vercel/nft (wasm and native addons included, the install's patches applied);
- *   - the repository files services read themselves: `schema/` and `prisma/<name>/migrations`.
+ *   - the repository files services read themselves: `schema/` and `prisma/<name>/migrations`,
+ *     and the image's health check (`deploy/healthcheck.mjs`).
  * Nothing else: no dev dependency, no TypeScript source, no package no service loads. A plain
  * `npm ci --omit=dev` would still bring the Prisma CLI and TypeScript (optional peers of
  * @prisma/client) and the web example's React.
@@ -60,6 +61,8 @@ const repositoryFiles = [
   'clients/kit/src/__generated__/persisted-documents.json',
   // GraphQL documents a service reads beside its source (the explorer's welcome tab).
   'gateway/src/explorer/welcome.graphql',
+  // The image's HEALTHCHECK (Dockerfile).
+  'deploy/healthcheck.mjs',
 ];
 const files = new Set([
   ...fileList,

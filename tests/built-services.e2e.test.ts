@@ -19,7 +19,9 @@ import {
 } from '@sky/testkit';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -100,6 +102,7 @@ describe("built services (server mode, the image's files only)", () => {
   const databases: TestDatabase[] = [];
   const services: BuiltService[] = [];
   let gatewayUrl = '';
+  let sandboxUrl = '';
   const subgraphUrls: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -123,6 +126,7 @@ describe("built services (server mode, the image's files only)", () => {
       listeningUrl,
     );
     services.push(sandbox);
+    sandboxUrl = sandbox.url;
     // Subgraphs start in dependency order on random ports; each learns the URLs of those
     // already running, as the embedded launcher does.
     const urlSettings: Record<string, string> = {};
@@ -171,6 +175,43 @@ describe("built services (server mode, the image's files only)", () => {
     expect(gateway.status).toBe(200);
   });
 
+  it("the image's health check passes for every service it runs, and fails where none listens", async () => {
+    const healthcheck = join(runtimeDir, 'deploy', 'healthcheck.mjs');
+    const check = (env: Record<string, string>) =>
+      promisify(execFile)(process.execPath, [healthcheck], { env: { PATH: '', ...env } }).then(
+        () => 0,
+        (error: { code?: number }) => error.code ?? -1,
+      );
+    const portOf = (url: string) => new URL(url).port;
+    for (const name of SUBGRAPH_NAMES) {
+      expect(await check({ PORT: portOf(subgraphUrls[name]!) }), name).toBe(0);
+    }
+    expect(await check({ PORT: portOf(gatewayUrl) }), 'gateway').toBe(0);
+    expect(await check({ SANDBOX_PORT: portOf(sandboxUrl) }), 'payment sandbox').toBe(0);
+    // A port that was free a moment ago: nothing answers there.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const closed = String((probe.address() as AddressInfo).port);
+    await new Promise((resolve) => probe.close(resolve));
+    expect(await check({ PORT: closed }), 'nothing listening').toBe(1);
+  });
+
+  it('`main.js migrate` migrates a fresh database and exits, and finds nothing to do after', async () => {
+    const database = await createTestDatabase('empty');
+    databases.push(database);
+    const migrate = () =>
+      promisify(execFile)(process.execPath, [built.subgraph('order'), 'migrate'], {
+        cwd: dirname(built.subgraph('order')),
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, LOG_LEVEL: 'info' },
+      });
+    const first = await migrate();
+    expect(first.stdout).toContain('applied migrations');
+    expect(first.stdout).toContain('database schema is up to date');
+    const again = await migrate();
+    expect(again.stdout).not.toContain('applied migrations');
+    expect(again.stdout).toContain('database schema is up to date');
+  });
+
   it('the built gateway answers an operation that crosses subgraphs', async () => {
     const email = `built-${randomUUID()}@example.com`;
     const registered = await graphql<{ register: { accessToken: string } }>(
@@ -214,6 +255,8 @@ describe('built embedded launcher', () => {
     await launcher?.stop();
   });
 
+  // The timeout outlasts startBuilt's own 90 s readiness deadline, which stops the launcher: the
+  // test's timeout firing first would leave the launcher running (seen on a loaded machine).
   it('starts every service in one process with PGlite and serves the demo data', async () => {
     launcher = await startBuilt(
       builtIn(root).embedded,
@@ -246,5 +289,5 @@ describe('built embedded launcher', () => {
     );
     expect(merchants.errors).toBeUndefined();
     expect(merchants.data!.merchants.edges.length).toBeGreaterThan(0);
-  });
+  }, 150_000);
 });

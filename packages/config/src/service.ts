@@ -159,4 +159,19 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
   };
 }
 
+/**
+ * What `main.js migrate` needs (the Kubernetes migration Job): only the subgraph's own database,
+ * so the Job's pod holds no token, key or Redis address it does not use.
+ */
+export function loadMigrationConfig(name: string, env: Env) {
+  const parsed = parseEnv({ LOG_LEVEL: commonEnv.LOG_LEVEL, DATABASE_URL: z.string().url() }, env);
+  return {
+    name,
+    logLevel: parsed.LOG_LEVEL,
+    database: { kind: 'postgres', url: parsed.DATABASE_URL, poolSize: 1 } as const,
+  };
+}
+
+export type MigrationConfig = ReturnType<typeof loadMigrationConfig>;
+
 export { pem as readPem };

@@ -272,6 +272,11 @@ export function createPaymentSandbox(
   app.disable('x-powered-by');
   app.use(express.json({ limit: 100_000 }));
 
+  // For the image's HEALTHCHECK and Kubernetes probes: the process serves HTTP.
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: 'payment-sandbox' });
+  });
+
   app.post('/v1/payments', (req, res) => {
     const input = parseBody(createPaymentBody, req, res);
     if (!input) return;

@@ -6,6 +6,7 @@ export * from './connections.ts';
 export * from './scalars.ts';
 export * from './schema-files.ts';
 export * from './subgraph.ts';
+export * from './migrate.ts';
 export * from './internal-api.ts';
 export * from './subgraph-subscriptions.ts';
 export * from './limits/index.ts';

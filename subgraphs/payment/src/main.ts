@@ -1,9 +1,13 @@
-import { runMain } from '@sky/config';
-import { stopOnSignals } from '@sky/server-kit';
+import { loadMigrationConfig, runMain } from '@sky/config';
+import { MIGRATE_COMMAND, migrateSubgraph, stopOnSignals } from '@sky/server-kit';
 import { loadConfig } from './config.ts';
 import { createPaymentSubgraph } from './server.ts';
 
 await runMain(async () => {
+  // `node main.js migrate`: the deployment's migration step (one Job per release), then exit.
+  if (process.argv[2] === MIGRATE_COMMAND) {
+    return migrateSubgraph(loadMigrationConfig('payment', process.env));
+  }
   const config = loadConfig(process.env);
   const subgraph = await createPaymentSubgraph(config);
   await subgraph.listen(config.port, config.host);
