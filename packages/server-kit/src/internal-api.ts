@@ -59,7 +59,8 @@ export function implement<E extends InternalEndpoint>(
   };
 }
 
-function tokenMatches(expected: string, header: string | undefined): boolean {
+/** Whether an `Authorization` header carries `expected` as its (bearer) token, in constant time. */
+export function tokenMatches(expected: string, header: string | undefined): boolean {
   const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
   const wanted = Buffer.from(expected);
   return given.length === wanted.length && timingSafeEqual(given, wanted);

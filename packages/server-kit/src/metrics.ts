@@ -8,8 +8,10 @@ import {
   ServiceMetrics,
   type OperationNameFolder,
 } from '@sky/telemetry';
+import type { NextFunction, Request, Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { isClientFacing, type RequestContext } from './apollo-plugins.ts';
+import { tokenMatches } from './internal-api.ts';
 
 export type { ServiceMetrics } from '@sky/telemetry';
 
@@ -99,4 +101,18 @@ export function trackDatabasePool(metrics: ServiceMetrics, database: Database): 
     }
     if (stats.waiting !== null) metrics.databaseWaiting.set(stats.waiting);
   });
+}
+
+/**
+ * With `METRICS_TOKEN` set, a scrape without `Authorization: Bearer <token>` gets 401 and nothing
+ * else; without it, `/metrics` relies on the port not being reachable from outside.
+ */
+export function requireMetricsToken(token: string | null) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (token === null || tokenMatches(token, req.header('authorization'))) return next();
+    res
+      .status(401)
+      .set('www-authenticate', 'Bearer realm="metrics"')
+      .send('metrics token required\n');
+  };
 }
