@@ -12,7 +12,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { badUserInput, ErrorCode, isKnownErrorCode } from '@sky/errors';
 import type { ServiceMetrics } from '@sky/telemetry';
 import { jsonBody, sendGraphQLError } from './http-app.ts';
-import { isServerFault } from './metrics.ts';
+import { isServerFault } from './apollo-plugins.ts';
 
 /** Internal requests carry an order's lines at most: far below this. */
 const INTERNAL_BODY_LIMIT_BYTES = 1_000_000;

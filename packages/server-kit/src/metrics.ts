@@ -10,22 +10,10 @@ import {
 } from '@sky/telemetry';
 import type { NextFunction, Request, Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
-import { isClientFacing, type RequestContext } from './apollo-plugins.ts';
+import { isClientFacing, isServerFault, type RequestContext } from './apollo-plugins.ts';
 import { tokenMatches } from './internal-api.ts';
 
 export type { ServiceMetrics } from '@sky/telemetry';
-
-/**
- * Codes that mean the service (or one it depends on) failed, not that the caller was refused:
- * these count as errors in the error-ratio alerts; every other code is a refusal.
- */
-const SERVER_FAULT_CODES = new Set<string>([
-  ErrorCode.INTERNAL_SERVER_ERROR,
-  ErrorCode.SERVICE_UNAVAILABLE,
-]);
-
-export const isServerFault = (code: unknown): boolean =>
-  !isClientFacing(code) || SERVER_FAULT_CODES.has(code);
 
 /** The code label of an error: what the caller sees (masked codes are INTERNAL_SERVER_ERROR). */
 const codeLabel = (error: GraphQLFormattedError): string => {
