@@ -70,7 +70,7 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     production: config.production,
     gateway,
     plugins: [trustedDocumentsPlugin(config.trustedDocuments.mode, manifest)],
-    // In enforce mode only manifest operations run, so only their names are label values.
+    // With a manifest loaded (log or enforce), only its operations' names are label values.
     metrics: {
       registry: metrics,
       settings: config.metrics,

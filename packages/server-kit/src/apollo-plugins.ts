@@ -26,6 +26,20 @@ export const isClientFacing = (code: unknown): code is string =>
   (typeof code === 'string' && APOLLO_CLIENT_CODES.has(code));
 
 /**
+ * Codes that mean the service (or one it depends on) failed, not that the caller was refused:
+ * these count as errors in the error-ratio alerts; every other code is a refusal.
+ */
+const SERVER_FAULT_CODES = new Set<string>([
+  ErrorCode.INTERNAL_SERVER_ERROR,
+  ErrorCode.SERVICE_UNAVAILABLE,
+  // A spent budget: the answer came too late, whoever was slow.
+  ErrorCode.DEADLINE_EXCEEDED,
+]);
+
+export const isServerFault = (code: unknown): boolean =>
+  !isClientFacing(code) || SERVER_FAULT_CODES.has(code);
+
+/**
  * Keeps refusals with a stable code as they are and masks everything else: internals are only in
  * the logs (see `errorLoggingPlugin`), never in a response, in any mode.
  */

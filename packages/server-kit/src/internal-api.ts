@@ -12,7 +12,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { badUserInput, deadlineExceeded, ErrorCode, isKnownErrorCode } from '@sky/errors';
 import type { ServiceMetrics } from '@sky/telemetry';
 import { enterRequestDeadline, jsonBody, sendGraphQLError } from './http-app.ts';
-import { isServerFault } from './metrics.ts';
+import { isServerFault } from './apollo-plugins.ts';
 import { currentDeadline, DEADLINE_HEADER } from './resilience/deadline.ts';
 import {
   attemptBudgetMs,
@@ -66,7 +66,8 @@ export function implement<E extends InternalEndpoint>(
   };
 }
 
-function tokenMatches(expected: string, header: string | undefined): boolean {
+/** Whether an `Authorization` header carries `expected` as its (bearer) token, in constant time. */
+export function tokenMatches(expected: string, header: string | undefined): boolean {
   const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
   const wanted = Buffer.from(expected);
   return given.length === wanted.length && timingSafeEqual(given, wanted);

@@ -8,22 +8,12 @@ import {
   ServiceMetrics,
   type OperationNameFolder,
 } from '@sky/telemetry';
+import type { NextFunction, Request, Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
-import { isClientFacing, type RequestContext } from './apollo-plugins.ts';
+import { isClientFacing, isServerFault, type RequestContext } from './apollo-plugins.ts';
+import { tokenMatches } from './internal-api.ts';
 
 export type { ServiceMetrics } from '@sky/telemetry';
-
-/**
- * Codes that mean the service (or one it depends on) failed, not that the caller was refused:
- * these count as errors in the error-ratio alerts; every other code is a refusal.
- */
-const SERVER_FAULT_CODES = new Set<string>([
-  ErrorCode.INTERNAL_SERVER_ERROR,
-  ErrorCode.SERVICE_UNAVAILABLE,
-]);
-
-export const isServerFault = (code: unknown): boolean =>
-  !isClientFacing(code) || SERVER_FAULT_CODES.has(code);
 
 /** The code label of an error: what the caller sees (masked codes are INTERNAL_SERVER_ERROR). */
 const codeLabel = (error: GraphQLFormattedError): string => {
@@ -99,4 +89,18 @@ export function trackDatabasePool(metrics: ServiceMetrics, database: Database): 
     }
     if (stats.waiting !== null) metrics.databaseWaiting.set(stats.waiting);
   });
+}
+
+/**
+ * With `METRICS_TOKEN` set, a scrape without `Authorization: Bearer <token>` gets 401 and nothing
+ * else; without it, `/metrics` relies on the port not being reachable from outside.
+ */
+export function requireMetricsToken(token: string | null) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (token === null || tokenMatches(token, req.header('authorization'))) return next();
+    res
+      .status(401)
+      .set('www-authenticate', 'Bearer realm="metrics"')
+      .send('metrics token required\n');
+  };
 }

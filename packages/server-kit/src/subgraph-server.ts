@@ -38,7 +38,7 @@ import {
   type RequestContext,
 } from './apollo-plugins.ts';
 import { refuseCrossSiteRequests } from './csrf.ts';
-import { graphqlMetricsPlugin } from './metrics.ts';
+import { graphqlMetricsPlugin, requireMetricsToken } from './metrics.ts';
 import { clientAddressResolver } from './limits/client-address.ts';
 import { costLimitPlugin } from './limits/cost-plugin.ts';
 import type { DocumentLimits } from './limits/document-limits.ts';
@@ -183,7 +183,11 @@ export async function createGraphQLService<Context extends RequestContext>(
   });
   if (metrics) {
     // Beside the probes and before request logging: a scrape every few seconds is not traffic.
-    app.get('/metrics', metricsEndpoint(metrics.registry, { token: metrics.settings.token }));
+    app.get(
+      '/metrics',
+      requireMetricsToken(metrics.settings.token),
+      metricsEndpoint(metrics.registry),
+    );
     app.use(inFlightRequests(metrics.registry.httpInFlight));
   }
   app.use(

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -296,29 +295,9 @@ export class EventMetrics {
   }
 }
 
-export interface MetricsEndpointOptions {
-  /** When set, a scrape must send `Authorization: Bearer <token>`. */
-  token: string | null;
-}
-
-function bearerMatches(expected: string, header: string | undefined): boolean {
-  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
-  const wanted = Buffer.from(expected);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
-/**
- * `GET /metrics` as a plain Node handler (Express mounts it as is). With a token configured, a
- * scrape without it gets 401 and nothing else.
- */
-export function metricsEndpoint(metrics: ServiceMetrics, options: MetricsEndpointOptions) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    if (options.token !== null && !bearerMatches(options.token, req.headers.authorization)) {
-      res.statusCode = 401;
-      res.setHeader('www-authenticate', 'Bearer realm="metrics"');
-      res.end('metrics token required\n');
-      return;
-    }
+/** `GET /metrics` as a plain Node handler (Express mounts it as is; access is checked before). */
+export function metricsEndpoint(metrics: ServiceMetrics) {
+  return (_req: IncomingMessage, res: ServerResponse): void => {
     metrics.render().then(
       (text) => {
         res.setHeader('content-type', metrics.registry.contentType);
