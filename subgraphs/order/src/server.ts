@@ -1,5 +1,5 @@
 import type { Logger } from '@sky/logging';
-import { createSubgraph } from '@sky/server-kit';
+import { createRemoteCalls, createSubgraph } from '@sky/server-kit';
 import { createInternalClients, type InternalClients } from './clients/internal-clients.ts';
 import type { OrderSubgraphConfig } from './config.ts';
 import type { OrderContext } from './context.ts';
@@ -28,7 +28,10 @@ import {
 export function createOrderSubgraph(
   config: OrderSubgraphConfig,
   logger?: Logger,
-  clients: InternalClients = createInternalClients(config),
+  clients: InternalClients = createInternalClients(
+    config,
+    createRemoteCalls(config.resilience, { logger }),
+  ),
 ) {
   return createSubgraph<OrderPrisma, OrderTx, OrderContext>({
     config,
