@@ -107,7 +107,14 @@ export function errorLoggingPlugin(): ApolloServerPlugin<RequestContext> {
         async didEncounterErrors({ errors, contextValue, operationName }) {
           for (const error of errors) {
             const code = error.extensions?.code;
-            if (isClientFacing(code) || databaseOutage(unwrapResolverError(error))) {
+            const outage = databaseOutage(unwrapResolverError(error));
+            if (outage) {
+              // Not a defect, but an operator wants to see it: the database is the bottleneck.
+              contextValue.logger.warn(
+                { reason: outage.extensions.reason, path: error.path, operationName },
+                'database unavailable: answered SERVICE_UNAVAILABLE',
+              );
+            } else if (isClientFacing(code)) {
               contextValue.logger.debug({ code, message: error.message, operationName }, 'refused');
             } else {
               contextValue.logger.error(
