@@ -1,0 +1,42 @@
+import pg from 'pg';
+import { databaseUrl } from '@sky/testkit';
+import { describe, it } from 'vitest';
+import {
+  browseCatalog,
+  DRILL_TIMEOUT_MS,
+  expectSurvived,
+  readOwnAccount,
+  runDrill,
+} from './harness.ts';
+
+describe('drill: PostgreSQL is slow, a lock held on the order table', () => {
+  it(
+    'orders wait or fail, then all go through once; browsing and accounts work throughout',
+    async () => {
+      // A migration or a careless maintenance query: ACCESS EXCLUSIVE blocks reads and writes.
+      let lockHolder: pg.Client | null = null;
+      const result = await runDrill({
+        name: 'order table locked (8 s)',
+        orders: 20,
+        path: (index) => (index % 5 === 4 ? 'refunded' : 'paid'),
+        probePath: 'paid',
+        inject: async ({ platform }) => {
+          lockHolder = new pg.Client({
+            connectionString: databaseUrl(platform.databases.order.name),
+          });
+          await lockHolder.connect();
+          await lockHolder.query('BEGIN');
+          await lockHolder.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
+        },
+        outageSeconds: 8,
+        restore: async () => {
+          await lockHolder!.query('ROLLBACK');
+          await lockHolder!.end();
+        },
+        unaffected: (context) => [browseCatalog(context), readOwnAccount(context)],
+      });
+      expectSurvived(result);
+    },
+    DRILL_TIMEOUT_MS,
+  );
+});

@@ -1,0 +1,23 @@
+import { describe, it } from 'vitest';
+import { browseCatalog, DRILL_TIMEOUT_MS, expectSurvived, runDrill } from './harness.ts';
+
+describe('drill: the payment subgraph is killed while orders are being paid', () => {
+  it(
+    'loses and repeats nothing; browsing works throughout; paying works again after the restart',
+    async () => {
+      const result = await runDrill({
+        name: 'payment subgraph killed during payment',
+        orders: 20,
+        // Every fifth order is cancelled after payment: its refund needs the payment subgraph too.
+        path: (index) => (index % 5 === 4 ? 'refunded' : 'paid'),
+        probePath: 'paid',
+        inject: ({ platform }) => platform.kill('payment'),
+        outageSeconds: 5,
+        restore: ({ platform }) => platform.restart('payment'),
+        unaffected: (context) => [browseCatalog(context)],
+      });
+      expectSurvived(result);
+    },
+    DRILL_TIMEOUT_MS,
+  );
+});
