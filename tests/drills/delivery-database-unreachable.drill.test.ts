@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import {
   browseCatalog,
   browseOwnOrders,
+  DRILL_ORDERS,
   DRILL_TIMEOUT_MS,
   expectSurvived,
   runDrill,
@@ -28,7 +29,7 @@ describe('drill: the delivery database becomes unreachable', () => {
     async () => {
       const result = await runDrill({
         name: 'delivery database unreachable',
-        orders: 20,
+        orders: DRILL_ORDERS,
         path: () => 'dispatched',
         probePath: 'dispatched',
         inject: (context) => deliveryDatabaseReachable(context, false),

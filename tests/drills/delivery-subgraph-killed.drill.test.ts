@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import {
   browseCatalog,
   browseOwnOrders,
+  DRILL_ORDERS,
   DRILL_TIMEOUT_MS,
   expectSurvived,
   runDrill,
@@ -13,7 +14,7 @@ describe('drill: the delivery subgraph is killed while accepted orders are being
     async () => {
       const result = await runDrill({
         name: 'delivery subgraph killed during dispatch',
-        orders: 20,
+        orders: DRILL_ORDERS,
         path: () => 'dispatched',
         probePath: 'dispatched',
         inject: ({ platform }) => platform.kill('delivery'),

@@ -3,6 +3,7 @@ import { databaseUrl } from '@sky/testkit';
 import { describe, it } from 'vitest';
 import {
   browseCatalog,
+  DRILL_ORDERS,
   DRILL_TIMEOUT_MS,
   expectSurvived,
   readOwnAccount,
@@ -17,7 +18,7 @@ describe('drill: PostgreSQL is slow, a lock held on the order table', () => {
       let lockHolder: pg.Client | null = null;
       const result = await runDrill({
         name: 'order table locked (8 s)',
-        orders: 20,
+        orders: DRILL_ORDERS,
         path: (index) => (index % 5 === 4 ? 'refunded' : 'paid'),
         probePath: 'paid',
         inject: async ({ platform }) => {

@@ -1,5 +1,12 @@
 import { describe, it } from 'vitest';
-import { browseCatalog, DRILL_TIMEOUT_MS, expectSurvived, runDrill } from './harness.ts';
+import {
+  browseCatalog,
+  browseOwnOrders,
+  DRILL_ORDERS,
+  DRILL_TIMEOUT_MS,
+  expectSurvived,
+  runDrill,
+} from './harness.ts';
 
 describe('drill: the payment subgraph is killed while orders are being paid', () => {
   it(
@@ -7,14 +14,14 @@ describe('drill: the payment subgraph is killed while orders are being paid', ()
     async () => {
       const result = await runDrill({
         name: 'payment subgraph killed during payment',
-        orders: 20,
+        orders: DRILL_ORDERS,
         // Every fifth order is cancelled after payment: its refund needs the payment subgraph too.
         path: (index) => (index % 5 === 4 ? 'refunded' : 'paid'),
         probePath: 'paid',
         inject: ({ platform }) => platform.kill('payment'),
         outageSeconds: 5,
         restore: ({ platform }) => platform.restart('payment'),
-        unaffected: (context) => [browseCatalog(context)],
+        unaffected: (context) => [browseCatalog(context), browseOwnOrders(context)],
       });
       expectSurvived(result);
     },

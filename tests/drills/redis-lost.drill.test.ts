@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import {
   browseCatalog,
   browseOwnOrders,
+  DRILL_ORDERS,
   DRILL_TIMEOUT_MS,
   expectSurvived,
   runDrill,
@@ -13,7 +14,7 @@ describe('drill: Redis stops and comes back empty', () => {
     async () => {
       const result = await runDrill({
         name: 'Redis stopped, back empty',
-        orders: 20,
+        orders: DRILL_ORDERS,
         // Every fifth order is cancelled after payment: its refund travels as events too.
         path: (index) => (index % 5 === 4 ? 'refunded' : 'paid'),
         probePath: 'paid',
