@@ -1,7 +1,8 @@
 /**
- * Runs the failure drills (tests/drills/, docs/architecture.md §9) and prints one table: per
- * drill the orders placed, what was lost or applied twice, the recovery time and the error codes
- * clients saw during the outage. The drills start the built services, so this builds first.
+ * Runs the failure drills (tests/drills/; docs/architecture.md, "Failure drills") and prints one
+ * table: per drill the orders placed, what was lost or applied twice, the recovery time and the
+ * error codes clients saw during the outage. The drills start the built services, so this builds
+ * first.
  *   npm run drills
  */
 import { spawnSync } from 'node:child_process';
@@ -43,6 +44,7 @@ const rows = results.map((result) => [
   String(result.lost.length),
   String(result.duplicated.length),
   result.recoverySeconds.toFixed(1),
+  result.restoreSeconds.toFixed(1),
   codes(result.outageCodes),
 ]);
 const header = [
@@ -51,6 +53,7 @@ const header = [
   'lost',
   'duplicated',
   'recovery (s)',
+  'of which restart (s)',
   'codes seen during the outage',
 ];
 const widths = header.map((title, column) =>
@@ -62,4 +65,6 @@ console.log(`\nFailure drills, ${new Date().toISOString().slice(0, 10)}\n`);
 console.log(line(header));
 console.log(line(widths.map((width) => '-'.repeat(width))));
 for (const row of rows) console.log(line(row));
+console.log('\nCodes per request during the outage:');
+for (const result of results) console.log(`- ${result.drill}: ${codes(result.outageCodesByField)}`);
 process.exit(status);

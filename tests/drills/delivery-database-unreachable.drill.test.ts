@@ -1,11 +1,9 @@
-import { describe, it } from 'vitest';
+import { describe } from 'vitest';
 import {
   browseCatalog,
   browseOwnOrders,
   DRILL_ORDERS,
-  DRILL_TIMEOUT_MS,
-  expectSurvived,
-  runDrill,
+  drillTest,
   sql,
   type DrillContext,
 } from './harness.ts';
@@ -24,21 +22,14 @@ async function deliveryDatabaseReachable({ platform }: DrillContext, reachable: 
 }
 
 describe('drill: the delivery database becomes unreachable', () => {
-  it(
-    'accepted orders get exactly one delivery once it is back; browsing and orders work throughout',
-    async () => {
-      const result = await runDrill({
-        name: 'delivery database unreachable',
-        orders: DRILL_ORDERS,
-        path: () => 'dispatched',
-        probePath: 'dispatched',
-        inject: (context) => deliveryDatabaseReachable(context, false),
-        outageSeconds: 5,
-        restore: (context) => deliveryDatabaseReachable(context, true),
-        unaffected: (context) => [browseCatalog(context), browseOwnOrders(context)],
-      });
-      expectSurvived(result);
-    },
-    DRILL_TIMEOUT_MS,
-  );
+  drillTest('accepted orders get exactly one delivery once it is back', {
+    name: 'delivery database unreachable',
+    orders: DRILL_ORDERS,
+    path: () => 'dispatched',
+    probePath: 'dispatched',
+    inject: (context) => deliveryDatabaseReachable(context, false),
+    outageSeconds: 5,
+    restore: (context) => deliveryDatabaseReachable(context, true),
+    unaffected: (context) => [browseCatalog(context), browseOwnOrders(context)],
+  });
 });

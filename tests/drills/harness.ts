@@ -11,7 +11,7 @@ import {
 import { appendFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, expect } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { startBuiltPlatform, type BuiltPlatform } from '../built-services.ts';
 import { addToCart, dishNamed, newCustomer, noodleHouse, ok, type Customer } from '../flows.ts';
 import { signIn } from '../helpers.ts';
@@ -96,8 +96,12 @@ export interface DrillResult {
   duplicated: string[];
   /** From the part coming back to the first order through its whole path. */
   recoverySeconds: number;
+  /** From the part coming back to its restart's end (a process's start, a server's). */
+  restoreSeconds: number;
   /** Error codes (with counts) clients saw from the failure until that first order. */
   outageCodes: Record<string, number>;
+  /** The same per request (`INTERNAL_SERVER_ERROR (payOrder)`), for diagnosis. */
+  outageCodesByField: Record<string, number>;
   /** Requests that did not need the failed part and failed anyway. */
   unaffectedFailures: string[];
   unaffectedRequests: number;
@@ -107,6 +111,7 @@ export interface DrillResult {
 export class DrillClient {
   outage = false;
   readonly outageCodes: Record<string, number> = {};
+  readonly outageCodesByField: Record<string, number> = {};
   constructor(readonly gatewayUrl: string) {}
 
   async request<Data>(
@@ -125,9 +130,13 @@ export class DrillClient {
       };
     }
     if (this.outage) {
+      // Which request got it, by its first root field (`payOrder`, `order`, ...).
+      const field = /\{\s*(\w+)/.exec(query)?.[1] ?? 'unknown';
       for (const error of response.errors ?? []) {
         const code = String(error.extensions?.code ?? 'NO_CODE');
         this.outageCodes[code] = (this.outageCodes[code] ?? 0) + 1;
+        const where = `${code} (${field})`;
+        this.outageCodesByField[where] = (this.outageCodesByField[where] ?? 0) + 1;
       }
     }
     return response;
@@ -357,6 +366,7 @@ export async function runDrill(drill: Drill): Promise<DrillResult> {
     const restoredAt = Date.now();
     const probing = runOrder(context, probe);
     await drill.restore(context);
+    const restoreSeconds = (Date.now() - restoredAt) / 1000;
     await probing;
     const recoverySeconds = (Date.now() - restoredAt) / 1000;
     context.client.outage = false;
@@ -373,7 +383,9 @@ export async function runDrill(drill: Drill): Promise<DrillResult> {
       lost,
       duplicated,
       recoverySeconds,
+      restoreSeconds,
       outageCodes: { ...context.client.outageCodes },
+      outageCodesByField: { ...context.client.outageCodesByField },
       unaffectedFailures,
       unaffectedRequests,
     };
@@ -562,8 +574,13 @@ function report(result: DrillResult) {
   if (file) appendFileSync(file, `${JSON.stringify(result)}\n`);
 }
 
+/** A drill as a test: it runs, then asserts what every drill asserts. */
+export function drillTest(description: string, drill: Drill) {
+  it(description, async () => expectSurvived(await runDrill(drill)), DRILL_TIMEOUT_MS);
+}
+
 /** What every drill asserts about its result. */
-export function expectSurvived(result: DrillResult) {
+function expectSurvived(result: DrillResult) {
   expect(result.lost).toEqual([]);
   expect(result.duplicated).toEqual([]);
   expect(result.unaffectedFailures).toEqual([]);
@@ -590,7 +607,7 @@ export const DRILL_ORDERS = 12;
  * A drill starts seven processes, prepares customers and waits out a failure and a restart:
  * far longer than a usual test, above all on a loaded machine.
  */
-export const DRILL_TIMEOUT_MS = 480_000;
+const DRILL_TIMEOUT_MS = 480_000;
 
 /** The bystander's own orders, without their deliveries or payments: the order subgraph alone. */
 export const browseOwnOrders = (context: DrillContext) =>
