@@ -8,102 +8,38 @@
  * answers operations that cross subgraphs. The built embedded launcher (the README's
  * `npm start`) starts too, from the repository, with PGlite and the demo data.
  */
-import { generateKeyPair } from '@sky/auth';
 import {
   createTestDatabase,
   graphql,
   SUBGRAPH_NAMES,
   TEST_ENV,
-  testSettings,
   type TestDatabase,
 } from '@sky/testkit';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  builtIn,
+  startBuilt,
+  startBuiltPlatform,
+  type BuiltPlatform,
+  type BuiltService,
+} from './built-services.ts';
 import { signIn } from './helpers.ts';
 
 const root = join(import.meta.dirname, '..');
-const builtIn = (base: string) => ({
-  gateway: join(base, 'gateway', 'dist', 'main.js'),
-  paymentSandbox: join(base, 'packages', 'payment-sandbox', 'dist', 'main.js'),
-  embedded: join(base, 'packages', 'embedded', 'dist', 'main.js'),
-  subgraph: (name: string) => join(base, 'subgraphs', name, 'dist', 'main.js'),
-});
-
-interface BuiltService {
-  url: string;
-  output: string[];
-  stop(): Promise<void>;
-}
-
-/**
- * Runs a built file with the Node running the tests (the project's Node 24, checked by the
- * Vitest config) and resolves once a line of its output passes `ready`, with what it returned.
- */
-function startBuilt(
-  file: string,
-  env: Record<string, string>,
-  ready: (line: string) => string | undefined,
-): Promise<BuiltService> {
-  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
-  const child: ChildProcess = spawn(process.execPath, [file], {
-    cwd: dirname(file),
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new Error(`${file} did not become ready:\n${output.join('\n')}`));
-    }, 90_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${file} exited with ${code}:\n${output.join('\n')}`));
-    });
-    for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        output.push(line);
-        const url = ready(line);
-        if (url) {
-          clearTimeout(timer);
-          resolve({ url, output, stop });
-        }
-      });
-    }
-  });
-}
-
-/** The `url` of a service's "<name> listening" log line (JSON, one object per line). */
-const listeningUrl = (line: string): string | undefined => {
-  try {
-    const entry = JSON.parse(line) as { msg?: string; url?: string };
-    return entry.msg?.endsWith(' listening') ? entry.url : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 describe("built services (server mode, the image's files only)", () => {
   const runtimeDir = mkdtempSync(join(tmpdir(), 'sky-runtime-'));
   const built = builtIn(runtimeDir);
+  let platform: BuiltPlatform | null = null;
   const databases: TestDatabase[] = [];
-  const services: BuiltService[] = [];
-  let gatewayUrl = '';
-  let sandboxUrl = '';
-  const subgraphUrls: Record<string, string> = {};
 
   beforeAll(async () => {
     await promisify(execFile)(
@@ -111,62 +47,17 @@ describe("built services (server mode, the image's files only)", () => {
       ['--import', 'tsx', join(root, 'scripts', 'collect-runtime.ts'), '--out', runtimeDir],
       { cwd: root },
     );
-    const keys = generateKeyPair();
-    const shared: Record<string, string> = {
-      ...(TEST_ENV as Record<string, string>),
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      JWT_PUBLIC_KEY: keys.publicKeyPem,
-      EVENT_NAMESPACE: `built-${randomBytes(4).toString('hex')}`,
-      PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
-    };
-    const sandbox = await startBuilt(
-      built.paymentSandbox,
-      { ...shared, SANDBOX_PORT: '0' },
-      listeningUrl,
-    );
-    services.push(sandbox);
-    sandboxUrl = sandbox.url;
-    // Subgraphs start in dependency order on random ports; each learns the URLs of those
-    // already running, as the embedded launcher does.
-    const urlSettings: Record<string, string> = {};
-    for (const name of SUBGRAPH_NAMES) {
-      const database = await createTestDatabase(name);
-      databases.push(database);
-      const service = await startBuilt(
-        built.subgraph(name),
-        {
-          ...shared,
-          ...urlSettings,
-          SKY_MODE: 'server',
-          PORT: '0',
-          DATABASE_URL: database.url,
-          REDIS_URL: testSettings.TEST_REDIS_URL,
-          PAYMENT_PROVIDER_URL: sandbox.url,
-          ...(name === 'user' ? { JWT_PRIVATE_KEY: keys.privateKeyPem } : {}),
-        },
-        listeningUrl,
-      );
-      services.push(service);
-      subgraphUrls[name] = service.url;
-      urlSettings[`SUBGRAPH_${name.toUpperCase()}_URL`] = service.url;
-    }
-    const gateway = await startBuilt(
-      built.gateway,
-      { ...shared, ...urlSettings, PORT: '0' },
-      listeningUrl,
-    );
-    services.push(gateway);
-    gatewayUrl = gateway.url;
+    platform = await startBuiltPlatform({ base: runtimeDir });
   });
 
   afterAll(async () => {
-    for (const service of services.reverse()) await service.stop();
-    for (const database of databases) await database.drop();
+    await platform?.stop();
+    await Promise.all(databases.map((database) => database.drop()));
     rmSync(runtimeDir, { recursive: true, force: true });
   });
 
   it('every built subgraph is ready (its database migrated and reachable)', async () => {
+    const { subgraphUrls, gatewayUrl } = platform!;
     for (const name of SUBGRAPH_NAMES) {
       const response = await fetch(new URL('/health/ready', subgraphUrls[name]));
       expect(response.status, name).toBe(200);
@@ -176,6 +67,7 @@ describe("built services (server mode, the image's files only)", () => {
   });
 
   it("the image's health check passes for every service it runs, and fails where none listens", async () => {
+    const { subgraphUrls, gatewayUrl, paymentSandboxUrl } = platform!;
     const healthcheck = join(runtimeDir, 'deploy', 'healthcheck.mjs');
     const check = (env: Record<string, string>) =>
       promisify(execFile)(process.execPath, [healthcheck], { env: { PATH: '', ...env } }).then(
@@ -184,10 +76,10 @@ describe("built services (server mode, the image's files only)", () => {
       );
     const portOf = (url: string) => new URL(url).port;
     for (const name of SUBGRAPH_NAMES) {
-      expect(await check({ PORT: portOf(subgraphUrls[name]!) }), name).toBe(0);
+      expect(await check({ PORT: portOf(subgraphUrls[name]) }), name).toBe(0);
     }
     expect(await check({ PORT: portOf(gatewayUrl) }), 'gateway').toBe(0);
-    expect(await check({ SANDBOX_PORT: portOf(sandboxUrl) }), 'payment sandbox').toBe(0);
+    expect(await check({ SANDBOX_PORT: portOf(paymentSandboxUrl) }), 'payment sandbox').toBe(0);
     // A port that was free a moment ago: nothing answers there.
     const probe = createServer().listen(0, '127.0.0.1');
     await once(probe, 'listening');
@@ -213,6 +105,7 @@ describe("built services (server mode, the image's files only)", () => {
   });
 
   it('the built gateway answers an operation that crosses subgraphs', async () => {
+    const { gatewayUrl } = platform!;
     const email = `built-${randomUUID()}@example.com`;
     const registered = await graphql<{ register: { accessToken: string } }>(
       gatewayUrl,
@@ -255,8 +148,6 @@ describe('built embedded launcher', () => {
     await launcher?.stop();
   });
 
-  // The timeout outlasts startBuilt's own 90 s readiness deadline, which stops the launcher: the
-  // test's timeout firing first would leave the launcher running (seen on a loaded machine).
   it('starts every service in one process with PGlite and serves the demo data', async () => {
     launcher = await startBuilt(
       builtIn(root).embedded,
@@ -289,5 +180,5 @@ describe('built embedded launcher', () => {
     );
     expect(merchants.errors).toBeUndefined();
     expect(merchants.data!.merchants.edges.length).toBeGreaterThan(0);
-  }, 150_000);
+  });
 });

@@ -106,9 +106,66 @@ export async function prepareTemplateDatabases(): Promise<() => Promise<void>> {
     await withAdmin(async (admin) => {
       for (const subgraph of SUBGRAPH_NAMES) {
         await admin.query(`DROP DATABASE IF EXISTS ${templateName(subgraph)} WITH (FORCE)`);
+        for (const variant of await variantsOf(admin, subgraph)) {
+          await admin.query(`DROP DATABASE IF EXISTS ${variant} WITH (FORCE)`);
+        }
       }
     });
   };
+}
+
+async function variantsOf(admin: pg.Client, subgraph: SubgraphName): Promise<string[]> {
+  const { rows } = await admin.query<{ datname: string }>(
+    'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+    [`${templateName(subgraph)}_`],
+  );
+  return rows.map((row) => row.datname);
+}
+
+const variantName = (subgraph: SubgraphName, variant: string) => {
+  if (!/^[a-z][a-z0-9]*$/.test(variant)) throw new Error(`bad template variant ${variant}`);
+  return `${templateName(subgraph)}_${variant}`;
+};
+
+/**
+ * Makes a variant of the templates once per test run, for test files that all need the same
+ * costly contents (the demo dataset, say): the first caller fills fresh copies with `fill`, which
+ * must close its connections; every later one (in any worker) finds the variant ready. Then
+ * `createTestDatabase(subgraph, { variant })` copies it.
+ */
+export async function prepareTemplateVariant(
+  variant: string,
+  fill: (databases: Record<SubgraphName, TestDatabase>) => Promise<void>,
+): Promise<void> {
+  await withAdmin(async (admin) => {
+    // Workers run test files in parallel: one fills, the others wait for it.
+    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [variantName('user', variant)]);
+    try {
+      const ready = await variantsOf(admin, 'user');
+      if (ready.includes(variantName('user', variant))) return;
+      const databases = {} as Record<SubgraphName, TestDatabase>;
+      for (const subgraph of SUBGRAPH_NAMES)
+        databases[subgraph] = await createTestDatabase(subgraph);
+      try {
+        await fill(databases);
+        for (const subgraph of SUBGRAPH_NAMES) {
+          // A pool that `fill` closed may leave a backend behind for a moment.
+          await admin.query(
+            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
+            [databases[subgraph].name],
+          );
+          await admin.query(
+            `ALTER DATABASE ${databases[subgraph].name} RENAME TO ${variantName(subgraph, variant)}`,
+          );
+        }
+      } catch (error) {
+        for (const database of Object.values(databases)) await database.drop();
+        throw error;
+      }
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [variantName('user', variant)]);
+    }
+  });
 }
 
 export interface TestDatabase {
@@ -120,9 +177,13 @@ export interface TestDatabase {
 /**
  * A fresh, migrated database for one subgraph, copied from its template, owned by the subgraph's
  * role and closed to every other role; its URL carries that role's credentials. `empty` is a
- * bare database for the administrator (migration tests).
+ * bare database for the administrator (migration tests); `variant` copies a template variant
+ * (`prepareTemplateVariant`) instead.
  */
-export async function createTestDatabase(subgraph: SubgraphName | 'empty'): Promise<TestDatabase> {
+export async function createTestDatabase(
+  subgraph: SubgraphName | 'empty',
+  options: { variant?: string } = {},
+): Promise<TestDatabase> {
   const name = `sky_test_${process.env[RUN_VARIABLE]}_${subgraph}_${randomBytes(4).toString('hex')}`;
   const role = subgraph === 'empty' ? undefined : databaseRoleOf(subgraph);
   await withAdmin(async (admin) => {
@@ -130,7 +191,10 @@ export async function createTestDatabase(subgraph: SubgraphName | 'empty'): Prom
       await admin.query(`CREATE DATABASE ${name}`);
       return;
     }
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateName(subgraph)} OWNER ${role}`);
+    const template = options.variant
+      ? variantName(subgraph, options.variant)
+      : templateName(subgraph);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} OWNER ${role}`);
     await closeToOthers(admin, name);
   });
   return {

@@ -14,7 +14,8 @@ export interface PrivateRedis {
   start(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nobody listens on right now (for a server that must be told its port). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -46,11 +47,16 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn(
+    const server = spawn(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     );
+    // A test worker that ends (a timed-out test, say) takes its server with it.
+    const killOnExit = () => server.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    server.once('exit', () => process.off('exit', killOnExit));
+    child = server;
     await waitForPort(port, true);
   };
   const stop = async () => {
