@@ -24,15 +24,10 @@ import { signIn } from '../helpers.ts';
  */
 
 /**
- * Whether outages already reach clients with their own code (SERVICE_UNAVAILABLE, from the
- * resilience work of issue 10) instead of INTERNAL_SERVER_ERROR. The lead flips this to true when
- * that work is merged; until then the drills record INTERNAL_SERVER_ERROR without failing.
+ * An outage is not a bug: clients must be told SERVICE_UNAVAILABLE or DEADLINE_EXCEEDED (with a
+ * retry hint), never INTERNAL_SERVER_ERROR, the code a bug gets.
  */
-const OUTAGE_CODES_HARDENED = false;
-
-/** An outage is not a bug: clients must not be told INTERNAL_SERVER_ERROR for it. */
 export function expectNoInternalServerErrorDuringOutage(outageCodes: Record<string, number>) {
-  if (!OUTAGE_CODES_HARDENED) return;
   expect(outageCodes).not.toHaveProperty('INTERNAL_SERVER_ERROR');
 }
 
