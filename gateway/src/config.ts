@@ -9,7 +9,9 @@ import {
   positiveInt,
   readPem,
   readRequestLimits,
+  readTracingSettings,
   requestLimitsEnv,
+  tracingEnv,
   z,
   type Env,
 } from '@sky/config';
@@ -40,6 +42,9 @@ export function loadConfig(env: Env) {
       JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
       // Request limits: the defaults pass every operation documented in the README.
       ...requestLimitsEnv(GATEWAY_LIMIT_DEFAULTS),
+      ...tracingEnv,
+      // The recent-traces page (/debug/traces): unset means on in development, off in production.
+      DEBUG_TRACES: z.enum(['on', 'off']).optional(),
       // The gateway is the edge: X-Forwarded-For is believed only behind a configured proxy.
       TRUST_PROXY: z.string().default('false'),
       // Browsers: unset means the loopback origins in development and none in production.
@@ -110,6 +115,10 @@ export function loadConfig(env: Env) {
     },
     /** Apollo Sandbox on GET /graphql and the offline GraphiQL on GET /graphiql. */
     explorer: parsed.EXPLORER === undefined ? !production : parsed.EXPLORER === 'on',
+    tracing: readTracingSettings(parsed, 'gateway'),
+    /** /debug/traces lists the traces this process keeps in memory (when it keeps any). */
+    debugTracesPage:
+      parsed.DEBUG_TRACES === undefined ? !production : parsed.DEBUG_TRACES === 'on',
     persistedQueries: {
       redisUrl: parsed.REDIS_URL ?? null,
       ttlSeconds: parsed.PERSISTED_QUERIES_TTL_SECONDS,

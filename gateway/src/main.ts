@@ -1,9 +1,11 @@
 import { runMain } from '@sky/config';
+import { startTracing, stopTracing } from '@sky/telemetry';
 import { loadConfig } from './config.ts';
 import { createGateway } from './server.ts';
 
 await runMain(async () => {
   const config = loadConfig(process.env);
+  startTracing(config.tracing);
   const gateway = await createGateway(config);
   const { url } = await gateway.listen(config.port, config.host);
   const explorers = gateway.explorerUrls(url);
@@ -13,6 +15,13 @@ await runMain(async () => {
     console.log(`GraphiQL (works offline): ${explorers.graphiql}`);
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void gateway.stop().then(() => process.exit(0)));
+    process.once(
+      signal,
+      () =>
+        void gateway
+          .stop()
+          .then(stopTracing)
+          .then(() => process.exit(0)),
+    );
   }
 });

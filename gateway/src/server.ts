@@ -10,9 +10,11 @@ import {
   type RequestContext,
 } from '@sky/server-kit';
 import { GraphQLError } from 'graphql';
+import { recentTraces, traceCarrier } from '@sky/telemetry';
 import type { GatewayConfig } from './config.ts';
 import { corsMiddleware, websocketOriginCheck } from './cors.ts';
 import { GRAPHIQL_PATH, mountGraphiQL, sandboxLandingPage } from './explorer/index.ts';
+import { mountRecentTracesPage } from './recent-traces-page.ts';
 import { checkPersistedQueryRequest, createPersistedQueriesCache } from './persisted-queries.ts';
 import {
   resolveDocumentId,
@@ -34,7 +36,7 @@ function fetchWithTimeout(timeoutMs: number): Fetcher {
     fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
 }
 
-/** Forwards the caller's token and the request id to every subgraph call. */
+/** Forwards the caller's token, the request id and the trace context to every subgraph call. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
   /**
    * A subgraph that refuses a request as a whole answers 4xx with a coded GraphQL error (a
@@ -61,7 +63,10 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
     context,
   }: Parameters<NonNullable<RemoteGraphQLDataSource<RequestContext>['willSendRequest']>>[0]) {
     const headers = request.http?.headers;
-    if (!headers || !('requestId' in context)) return;
+    if (!headers) return;
+    // W3C traceparent of the active span (Apollo Gateway's fetch span): the subgraph continues it.
+    for (const [name, value] of Object.entries(traceCarrier())) headers.set(name, value);
+    if (!('requestId' in context)) return;
     headers.set('x-request-id', context.requestId);
     // Subgraphs trust this header from the gateway's network only (their TRUST_PROXY).
     if (context.clientAddress) headers.set('x-forwarded-for', context.clientAddress);
@@ -132,6 +137,8 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
       });
       app.use('/graphql', corsMiddleware(config.cors));
       mountGraphiQL(app, config.explorer);
+      const traces = recentTraces();
+      if (config.debugTracesPage && traces) mountRecentTracesPage(app, traces);
     },
   });
   const subscriptions = attachSubscriptionServer({

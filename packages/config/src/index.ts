@@ -1,3 +1,4 @@
 export * from './env.ts';
 export * from './service.ts';
 export * from './limits.ts';
+export * from './tracing.ts';

@@ -1,4 +1,13 @@
-import { commonEnv, parseEnv, port, runMain, z } from '@sky/config';
+import {
+  commonEnv,
+  parseEnv,
+  port,
+  readTracingSettings,
+  runMain,
+  tracingEnv,
+  z,
+} from '@sky/config';
+import { startTracing, stopTracing } from '@sky/telemetry';
 import { DEMO_PASSWORD, users } from '@sky/demo-data';
 import { createLogger } from '@sky/logging';
 import { join } from 'node:path';
@@ -8,12 +17,15 @@ await runMain(async () => {
   const settings = parseEnv(
     {
       ...commonEnv,
+      ...tracingEnv,
       SKY_DATA_DIR: z.string().default(join(import.meta.dirname, '..', '..', '..', '.data')),
       HOST: z.string().default('127.0.0.1'),
       PORT: port(4000),
     },
     process.env,
   );
+  // One SDK for the six services of this process; spans name their service (sky.service).
+  startTracing(readTracingSettings(settings, 'sky-embedded'));
   const logger = createLogger('embedded', settings.LOG_LEVEL);
   const started = Date.now();
   const platform = await startPlatform({
@@ -40,6 +52,13 @@ ${explorers}  Data directory: ${settings.SKY_DATA_DIR}
 ${accounts}
 `);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void platform.stop().then(() => process.exit(0)));
+    process.once(
+      signal,
+      () =>
+        void platform
+          .stop()
+          .then(stopTracing)
+          .then(() => process.exit(0)),
+    );
   }
 });

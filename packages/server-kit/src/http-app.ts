@@ -3,6 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@sky/logging';
 import { InvalidTokenError, type TokenVerifier, type Viewer } from '@sky/auth';
 import { ErrorCode } from '@sky/errors';
+import {
+  context,
+  contextFromCarrier,
+  recordFailure,
+  SpanKind,
+  trace,
+  tracer,
+  withService,
+} from '@sky/telemetry';
 
 /** What the HTTP layer attaches to each request before GraphQL sees it. */
 export interface RequestState {
@@ -35,28 +44,53 @@ export function sendGraphQLError(
     .send(JSON.stringify({ errors: [{ message, extensions: { code, requestId } }] }));
 }
 
-/** Assigns the request id (trusting a well-formed incoming `x-request-id`) and logs each request. */
+/**
+ * Assigns the request id (trusting a well-formed incoming `x-request-id`), logs each request and
+ * traces it: the server span continues the caller's W3C `traceparent` (the gateway's, another
+ * subgraph's) and is active for everything the request runs, its log lines included.
+ */
 export function requestContext(
   logger: Logger,
   clientAddress: (req: Request) => string = (req) => req.socket.remoteAddress ?? 'unknown',
+  service = 'http',
 ) {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    // Read now: routers mounted on a path rewrite req.path while they handle the request.
+    const path = req.path;
+    const parent = withService(contextFromCarrier(req.headers), service);
+    const span = tracer.startSpan(
+      `${req.method} ${path}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': req.method, 'url.path': path, 'sky.request_id': requestId },
+      },
+      parent,
+    );
+    const active = trace.setSpan(parent, span);
+    // Body parsing resumes in the socket's callbacks, outside this middleware's async context:
+    // listeners on the request and response run in the request's context instead.
+    context.bind(active, req);
+    context.bind(active, res);
     const requestLogger = logger.child({ requestId });
     req.sky = { requestId, logger: requestLogger, viewer: null, clientAddress: clientAddress(req) };
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
-    // Read now: routers mounted on a path rewrite req.path while they handle the request.
-    const path = req.path;
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       requestLogger.info(
         { method: req.method, path, status: res.statusCode, durationMs },
         'request finished',
       );
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) recordFailure(span, new Error(`HTTP ${res.statusCode}`));
+      span.end();
     });
-    next();
+    res.on('close', () => {
+      if (!res.writableFinished) span.end();
+    });
+    context.with(active, next);
   };
 }
 

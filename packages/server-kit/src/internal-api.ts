@@ -10,6 +10,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { GraphQLError } from 'graphql';
 import { timingSafeEqual } from 'node:crypto';
 import { badUserInput, ErrorCode, isKnownErrorCode } from '@sky/errors';
+import { inSpan, SpanKind, traceCarrier } from '@sky/telemetry';
 import { jsonBody, sendGraphQLError } from './http-app.ts';
 
 /** Internal requests carry an order's lines at most: far below this. */
@@ -135,41 +136,52 @@ export function internalClientOptions(
  * unchecked; refusals come back as GraphQLErrors. Code calls `callInternal` with a contract;
  * this is for tests that send what a contract forbids.
  */
-export async function requestInternal(
+export function requestInternal(
   options: InternalClientOptions,
   name: string,
   body: unknown,
   requestId?: string,
 ): Promise<unknown> {
   const url = options.baseUrl.replace(/\/graphql\/?$/, '') + `/internal/${name}`;
-  let response: globalThis.Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${options.token}`,
-        ...(requestId ? { 'x-request-id': requestId } : {}),
-      },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-  } catch (error) {
-    throw new Error(`internal call ${name} failed: ${(error as Error).message}`, { cause: error });
-  }
-  const payload: unknown = await response.json().catch(() => ({}));
-  const answer = (typeof payload === 'object' && payload !== null ? payload : {}) as {
-    data?: unknown;
-    error?: { code?: unknown; message?: unknown; extensions?: Record<string, unknown> };
-  };
-  if (response.ok && 'data' in answer) return answer.data;
-  const refusal = answer.error;
-  if (refusal && isKnownErrorCode(refusal.code) && response.status === 422) {
-    throw new GraphQLError(String(refusal.message), {
-      extensions: { ...refusal.extensions, code: refusal.code },
-    });
-  }
-  throw new Error(`internal call ${name} answered HTTP ${response.status}`);
+  // A client span whose W3C context goes with the call: the callee's server span is its child.
+  return inSpan(
+    `internal ${name}`,
+    { kind: SpanKind.CLIENT, attributes: { 'server.address': url } },
+    async (span) => {
+      let response: globalThis.Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${options.token}`,
+            ...(requestId ? { 'x-request-id': requestId } : {}),
+            ...traceCarrier(),
+          },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+      } catch (error) {
+        throw new Error(`internal call ${name} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      span.setAttribute('http.response.status_code', response.status);
+      const payload: unknown = await response.json().catch(() => ({}));
+      const answer = (typeof payload === 'object' && payload !== null ? payload : {}) as {
+        data?: unknown;
+        error?: { code?: unknown; message?: unknown; extensions?: Record<string, unknown> };
+      };
+      if (response.ok && 'data' in answer) return answer.data;
+      const refusal = answer.error;
+      if (refusal && isKnownErrorCode(refusal.code) && response.status === 422) {
+        throw new GraphQLError(String(refusal.message), {
+          extensions: { ...refusal.extensions, code: refusal.code },
+        });
+      }
+      throw new Error(`internal call ${name} answered HTTP ${response.status}`);
+    },
+  );
 }
 
 /**

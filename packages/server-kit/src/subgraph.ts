@@ -202,6 +202,7 @@ export async function createSubgraph<
     limits,
     trustProxy: config.trustProxy,
     createContext: (state) => definition.createContext(state, runtime),
+    service: config.name,
   });
   const built = service;
   return {

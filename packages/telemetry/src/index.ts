@@ -1,2 +1,4 @@
 // Telemetry shared by every service: Prometheus metrics, OpenTelemetry tracing, circuit breakers.
-export {};
+export * from './context.ts';
+export * from './recent-traces.ts';
+export * from './tracing.ts';

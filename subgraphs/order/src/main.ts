@@ -1,12 +1,21 @@
 import { runMain } from '@sky/config';
+import { startTracing, stopTracing } from '@sky/telemetry';
 import { loadConfig } from './config.ts';
 import { createOrderSubgraph } from './server.ts';
 
 await runMain(async () => {
   const config = loadConfig(process.env);
+  startTracing(config.tracing);
   const subgraph = await createOrderSubgraph(config);
   await subgraph.listen(config.port, config.host);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void subgraph.close().then(() => process.exit(0)));
+    process.once(
+      signal,
+      () =>
+        void subgraph
+          .close()
+          .then(stopTracing)
+          .then(() => process.exit(0)),
+    );
   }
 });
