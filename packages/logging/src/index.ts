@@ -1,7 +1,7 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
-export type { Logger };
+export type { DestinationStream, LevelWithSilent, Logger };
 
 /** Secrets by field name, wherever they sit in a log object (up to two levels deep). */
 const SECRET_FIELDS = [

@@ -1,4 +1,5 @@
-import type { Context } from '@opentelemetry/api';
+import { trace, type Context, type TracerProvider } from '@opentelemetry/api';
+import { createRequire } from 'node:module';
 import type { TracingSettings } from '@sky/config';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -11,8 +12,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
+  InMemorySpanExporter,
   ParentBasedSampler,
   SamplingDecision,
+  SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
   type ReadableSpan,
   type Sampler,
@@ -20,6 +23,8 @@ import {
   type Span,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
+
+export type { ReadableSpan };
 import { PrismaInstrumentation } from '@prisma/instrumentation';
 import { SERVICE_ATTRIBUTE, serviceOf } from './context.ts';
 import { RecentTraces } from './recent-traces.ts';
@@ -81,6 +86,21 @@ interface StartedTracing {
 let started: StartedTracing | null = null;
 
 /**
+ * @opentelemetry/api ships an ES module and a CommonJS build. They share the registered
+ * globals, but each hands out tracers from its own proxy provider, and only the build that
+ * registers the SDK (ours, the ES module) learns of it: a CommonJS library that took its tracer
+ * at load time (Apollo Gateway: gateway.request, gateway.plan, gateway.fetch) would record
+ * nothing. Its proxy is pointed at the registered provider too.
+ */
+function shareWithCommonJsApi(): void {
+  const commonJs = createRequire(import.meta.url)('@opentelemetry/api') as {
+    trace: { _proxyTracerProvider?: { setDelegate(provider: TracerProvider): void } };
+  };
+  if ((commonJs.trace as unknown) === trace) return;
+  commonJs.trace._proxyTracerProvider?.setDelegate(trace.getTracerProvider());
+}
+
+/**
  * The instrumentations that patch libraries. They patch a module when it is loaded after
  * `startTracing` through `require` (pg's client, required inside pg, is), or through a global
  * hook the library looks up (Prisma), or a diagnostics channel (undici, Node's fetch); ES module
@@ -134,6 +154,7 @@ export function startTracing(settings: TracingSettings): boolean {
     instrumentations: instrumentations(),
   });
   sdk.start();
+  shareWithCommonJsApi();
   started = { sdk, processors, recent };
   return true;
 }
@@ -144,6 +165,16 @@ export function addSpanProcessor(processor: SpanProcessor): () => void {
   const { processors } = started;
   processors.processors.add(processor);
   return () => processors.processors.delete(processor);
+}
+
+/**
+ * Every span finished from now on, kept in memory (tests follow a request through them): an
+ * in-memory exporter added to the running SDK, which is otherwise exactly production's.
+ */
+export function collectSpansInMemory(): { spans: () => ReadableSpan[]; stop: () => void } {
+  const exporter = new InMemorySpanExporter();
+  const remove = addSpanProcessor(new SimpleSpanProcessor({ exporter }));
+  return { spans: () => exporter.getFinishedSpans(), stop: remove };
 }
 
 /** The traces kept in memory, or null when they are exported (or tracing is off). */
