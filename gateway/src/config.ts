@@ -117,8 +117,7 @@ export function loadConfig(env: Env) {
     explorer: parsed.EXPLORER === undefined ? !production : parsed.EXPLORER === 'on',
     tracing: readTracingSettings(parsed, 'gateway'),
     /** /debug/traces lists the traces this process keeps in memory (when it keeps any). */
-    debugTracesPage:
-      parsed.DEBUG_TRACES === undefined ? !production : parsed.DEBUG_TRACES === 'on',
+    debugTracesPage: parsed.DEBUG_TRACES === undefined ? !production : parsed.DEBUG_TRACES === 'on',
     persistedQueries: {
       redisUrl: parsed.REDIS_URL ?? null,
       ttlSeconds: parsed.PERSISTED_QUERIES_TTL_SECONDS,

@@ -46,7 +46,10 @@ type TracingEnv = z.infer<z.ZodObject<typeof tracingEnv>>;
  * trace is never cut in half between services; the non-parent-based names are accepted as
  * their parent-based equivalents for that reason.
  */
-export function readTracingSettings(parsed: TracingEnv, defaultServiceName: string): TracingSettings {
+export function readTracingSettings(
+  parsed: TracingEnv,
+  defaultServiceName: string,
+): TracingSettings {
   const sampler = parsed.OTEL_TRACES_SAMPLER;
   const sampleRatio = sampler.endsWith('always_on')
     ? 1

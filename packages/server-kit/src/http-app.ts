@@ -64,7 +64,11 @@ export function requestContext(
       `${req.method} ${path}`,
       {
         kind: SpanKind.SERVER,
-        attributes: { 'http.request.method': req.method, 'url.path': path, 'sky.request_id': requestId },
+        attributes: {
+          'http.request.method': req.method,
+          'url.path': path,
+          'sky.request_id': requestId,
+        },
       },
       parent,
     );

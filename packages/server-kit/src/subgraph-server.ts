@@ -131,9 +131,7 @@ export async function createGraphQLService<Context extends RequestContext>(
       res.status(503).json({ status: 'unavailable', service: options.name });
     }
   });
-  app.use(
-    requestContext(options.logger, clientAddressResolver(options.trustProxy), options.name),
-  );
+  app.use(requestContext(options.logger, clientAddressResolver(options.trustProxy), options.name));
   options.extraRoutes?.(app);
   app.use(
     '/graphql',
