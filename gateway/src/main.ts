@@ -1,5 +1,5 @@
 import { runMain } from '@sky/config';
-import { startTracing, stopTracing } from '@sky/telemetry';
+import { exitOnSignals, startTracing } from '@sky/telemetry';
 import { loadConfig } from './config.ts';
 import { createGateway } from './server.ts';
 
@@ -14,14 +14,5 @@ await runMain(async () => {
     console.log(`Apollo Sandbox (needs internet): ${explorers.sandbox} in a browser`);
     console.log(`GraphiQL (works offline): ${explorers.graphiql}`);
   }
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(
-      signal,
-      () =>
-        void gateway
-          .stop()
-          .then(stopTracing)
-          .then(() => process.exit(0)),
-    );
-  }
+  exitOnSignals(gateway.stop);
 });

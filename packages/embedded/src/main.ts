@@ -7,7 +7,7 @@ import {
   tracingEnv,
   z,
 } from '@sky/config';
-import { startTracing, stopTracing } from '@sky/telemetry';
+import { exitOnSignals, startTracing } from '@sky/telemetry';
 import { DEMO_PASSWORD, users } from '@sky/demo-data';
 import { createLogger } from '@sky/logging';
 import { join } from 'node:path';
@@ -51,14 +51,5 @@ ${explorers}  Data directory: ${settings.SKY_DATA_DIR}
   Demo accounts (password "${DEMO_PASSWORD}"):
 ${accounts}
 `);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(
-      signal,
-      () =>
-        void platform
-          .stop()
-          .then(stopTracing)
-          .then(() => process.exit(0)),
-    );
-  }
+  exitOnSignals(platform.stop);
 });

@@ -188,3 +188,19 @@ export async function stopTracing(): Promise<void> {
   started = null;
   await current?.sdk.shutdown();
 }
+
+/**
+ * On SIGINT or SIGTERM: closes the service, then exports the spans still buffered (a batch not
+ * yet sent to the collector would be lost with the process), then exits.
+ */
+export function exitOnSignals(close: () => Promise<void>): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(
+      signal,
+      () =>
+        void close()
+          .then(stopTracing)
+          .then(() => process.exit(0)),
+    );
+  }
+}

@@ -1,5 +1,5 @@
 import { runMain } from '@sky/config';
-import { startTracing, stopTracing } from '@sky/telemetry';
+import { exitOnSignals, startTracing } from '@sky/telemetry';
 import { loadConfig } from './config.ts';
 import { createCatalogSubgraph } from './server.ts';
 
@@ -8,14 +8,5 @@ await runMain(async () => {
   startTracing(config.tracing);
   const subgraph = await createCatalogSubgraph(config);
   await subgraph.listen(config.port, config.host);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(
-      signal,
-      () =>
-        void subgraph
-          .close()
-          .then(stopTracing)
-          .then(() => process.exit(0)),
-    );
-  }
+  exitOnSignals(subgraph.close);
 });
