@@ -1,6 +1,7 @@
 import { startPlatform, type Platform } from '@sky/embedded';
 import { demoId, orders } from '@sky/demo-data';
 import { createLogger } from '@sky/logging';
+import { startTracing } from '@sky/telemetry';
 import { graphql } from '@sky/testkit';
 import { TEST_ENV } from '@sky/testkit';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +20,15 @@ import {
 } from './flows.ts';
 import { subscribe } from './live.ts';
 import { ORDER_ACROSS_ALL_SUBGRAPHS } from './operations.ts';
+
+// As `npm start` does: one SDK for the process, recent traces kept in memory for /debug/traces.
+startTracing({
+  enabled: true,
+  serviceName: 'sky-embedded',
+  sampleRatio: 1,
+  otlpEndpoint: null,
+  recentTraceLimit: 50,
+});
 
 /** The README's run mode: one process, PGlite on disk per subgraph, demo data on first start. */
 const dataDir = mkdtempSync(join(tmpdir(), 'sky-embedded-'));
@@ -64,7 +74,38 @@ describe('embedded mode', () => {
       const ready = await fetch(url.replace('/graphql', '/health/ready'));
       expect(ready.status).toBe(200);
     }
-  });
+
+    // The development page lists that query's trace; opened, it shows the spans of the gateway
+    // and of every subgraph the query reached, PGlite's SQL included.
+    const tracesUrl = new URL('/debug/traces', running.gatewayUrl).href;
+    const listed = (await (
+      await fetch(tracesUrl, { headers: { accept: 'application/json' } })
+    ).json()) as { traceId: string; root: string }[];
+    const requestId = response.extensions?.requestId;
+    const traces = await Promise.all(
+      listed.map(
+        async ({ traceId }) =>
+          (await (
+            await fetch(`${tracesUrl}/${traceId}`, { headers: { accept: 'application/json' } })
+          ).json()) as {
+            spans: { name: string; service: string; attributes: Record<string, unknown> }[];
+          },
+      ),
+    );
+    const queryTrace = traces.find((trace) =>
+      trace.spans.some((span) => span.attributes['sky.request_id'] === requestId),
+    );
+    expect(queryTrace).toBeDefined();
+    // (The trace starts at this test's own fetch, a client span of the process's default name.)
+    const services = new Set(queryTrace!.spans.map((span) => span.service));
+    expect([...services]).toEqual(
+      expect.arrayContaining(['gateway', 'user', 'catalog', 'order', 'payment', 'delivery']),
+    );
+    expect(queryTrace!.spans.some((span) => span.name === 'prisma:client:db_query')).toBe(true);
+    const page = await fetch(tracesUrl, { headers: { accept: 'text/html' } });
+    expect(await page.text()).toContain(listed[0]!.traceId);
+    // A cold start (migrations and seeding of five PGlite databases) on a loaded machine.
+  }, 180_000);
 
   it('keeps its data and signing keys across a restart, without seeding again', async () => {
     await running!.stop();

@@ -3,7 +3,7 @@ import type { Env } from '@sky/config';
 import { startPlatform, type Platform } from '@sky/embedded';
 import { createGateway, loadConfig as loadGatewayConfig } from '@sky/gateway';
 import { createUserSubgraph, loadConfig as loadUserConfig } from '@sky/subgraph-user';
-import { createLogger } from '@sky/logging';
+import { createLogger, type DestinationStream } from '@sky/logging';
 import {
   createTestDatabase,
   SUBGRAPH_NAMES,
@@ -24,7 +24,12 @@ export interface TestSupergraph extends Platform {
  * templates), the machine's Redis, the demo dataset seeded, random ports.
  */
 export async function startTestSupergraph(
-  options: { env?: Env; seed?: boolean; redisUrl?: string } = {},
+  options: {
+    env?: Env;
+    seed?: boolean;
+    redisUrl?: string;
+    logDestination?: DestinationStream;
+  } = {},
 ): Promise<TestSupergraph> {
   const databases: Record<string, TestDatabase> = {};
   for (const name of SUBGRAPH_NAMES) databases[name] = await createTestDatabase(name);
@@ -40,6 +45,7 @@ export async function startTestSupergraph(
       host: '127.0.0.1',
       env: { ...TEST_ENV, ...options.env },
       logger: createLogger('test', 'silent'),
+      logDestination: options.logDestination,
     });
     const signer = tokenSigner(platform.keys);
     return {

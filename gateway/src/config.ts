@@ -12,8 +12,10 @@ import {
   readMetricsSettings,
   readRequestLimits,
   readResilienceSettings,
+  readTracingSettings,
   requestLimitsEnv,
   resilienceEnv,
+  tracingEnv,
   z,
   type Env,
 } from '@sky/config';
@@ -47,6 +49,9 @@ export function loadConfig(env: Env) {
       // Request limits: the defaults pass every operation documented in the README.
       ...requestLimitsEnv(GATEWAY_LIMIT_DEFAULTS),
       ...metricsEnv,
+      ...tracingEnv,
+      // The recent-traces page (/debug/traces): unset means on in development, off in production.
+      DEBUG_TRACES: z.enum(['on', 'off']).optional(),
       // The gateway is the edge: X-Forwarded-For is believed only behind a configured proxy.
       TRUST_PROXY: z.string().default('false'),
       // Browsers: unset means the loopback origins in development and none in production.
@@ -121,6 +126,9 @@ export function loadConfig(env: Env) {
     },
     /** Apollo Sandbox on GET /graphql and the offline GraphiQL on GET /graphiql. */
     explorer: parsed.EXPLORER === undefined ? !production : parsed.EXPLORER === 'on',
+    tracing: readTracingSettings(parsed, 'gateway'),
+    /** /debug/traces lists the traces this process keeps in memory (when it keeps any). */
+    debugTracesPage: parsed.DEBUG_TRACES === undefined ? !production : parsed.DEBUG_TRACES === 'on',
     persistedQueries: {
       redisUrl: parsed.REDIS_URL ?? null,
       ttlSeconds: parsed.PERSISTED_QUERIES_TTL_SECONDS,

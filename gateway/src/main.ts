@@ -1,10 +1,12 @@
 import { runMain } from '@sky/config';
 import { stopOnSignals } from '@sky/server-kit';
+import { startTracing } from '@sky/telemetry';
 import { loadConfig } from './config.ts';
 import { createGateway } from './server.ts';
 
 await runMain(async () => {
   const config = loadConfig(process.env);
+  startTracing(config.tracing);
   const gateway = await createGateway(config);
   const { url } = await gateway.listen(config.port, config.host);
   const explorers = gateway.explorerUrls(url);

@@ -11,9 +11,11 @@ import {
   trackWebSockets,
   type RequestContext,
 } from '@sky/server-kit';
+import { recentTraces } from '@sky/telemetry';
 import type { GatewayConfig } from './config.ts';
 import { corsMiddleware, websocketOriginCheck } from './cors.ts';
 import { GRAPHIQL_PATH, mountGraphiQL, sandboxLandingPage } from './explorer/index.ts';
+import { mountRecentTracesPage } from './recent-traces-page.ts';
 import { checkPersistedQueryRequest, createPersistedQueriesCache } from './persisted-queries.ts';
 import {
   resolveDocumentId,
@@ -100,6 +102,8 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
       });
       app.use('/graphql', corsMiddleware(config.cors));
       mountGraphiQL(app, config.explorer);
+      const traces = recentTraces();
+      if (config.debugTracesPage && traces) mountRecentTracesPage(app, traces);
     },
   });
   const subscriptions = attachSubscriptionServer({

@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ErrorCode } from '@sky/errors';
+import { traceCarrier } from '@sky/telemetry';
 import {
   attemptBudgetMs,
   DEADLINE_HEADER,
@@ -139,6 +140,8 @@ export class SubgraphFetch extends RemoteGraphQLDataSource<RequestContext> {
   }: Parameters<NonNullable<RemoteGraphQLDataSource<RequestContext>['willSendRequest']>>[0]) {
     const headers = request.http?.headers;
     if (!headers) return;
+    // W3C traceparent of the active span (Apollo Gateway's fetch span): the subgraph continues it.
+    for (const [name, value] of Object.entries(traceCarrier())) headers.set(name, value);
     // Also for the planner's own fetches (no request context): the subgraph timeout alone.
     headers.set(
       DEADLINE_HEADER,

@@ -51,10 +51,10 @@ export class UpstreamConnections {
     httpUrl: string,
     token: string | null,
     request: { query: string; variables: Record<string, unknown>; operationName?: string },
-    headers: { requestId: string },
+    headers: { requestId: string; traceContext?: Record<string, string> },
   ): AsyncIterableIterator<ExecutionResult> {
     const { client, release } = this.acquire(httpUrl, token);
-    const inner = client.iterate({ ...request, extensions: { requestId: headers.requestId } });
+    const inner = client.iterate({ ...request, extensions: { ...headers } });
     let released = false;
     const finish = () => {
       if (!released) {

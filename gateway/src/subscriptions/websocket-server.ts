@@ -5,6 +5,18 @@ import { Deadline, serveGraphQLWebSocket, type DocumentLimits } from '@sky/serve
 import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
+import {
+  context as traceContext,
+  inSpan,
+  linkTo,
+  ROOT_CONTEXT,
+  SpanKind,
+  trace,
+  traceCarrier,
+  tracer,
+  withService,
+  type TraceCarrier,
+} from '@sky/telemetry';
 import type { SubscriptionPlanner } from './subscription-planner.ts';
 import type { UpstreamConnections } from './upstream.ts';
 
@@ -37,6 +49,12 @@ export interface SubscriptionServerOptions {
   requestTimeoutMs: number;
   /** The handshake's Origin check (browsers let any page open a socket to any host). */
   isAllowedOrigin: (request: IncomingMessage) => boolean;
+}
+
+/** The W3C context a subgraph sent with a subscription event (its event span's). */
+function traceContextOf(event: ExecutionResult): TraceCarrier | null {
+  const carrier = event.extensions?.traceContext;
+  return typeof carrier === 'object' && carrier !== null ? (carrier as TraceCarrier) : null;
 }
 
 /** Errors that arrived as JSON from a subgraph, made GraphQLErrors again (codes kept). */
@@ -178,6 +196,14 @@ function subscribeThroughSupergraph(
   const logger = options.logger.child({ requestId, userId: state.viewer?.userId });
   const planned = options.planner.plan(document, operationName, variables);
   const context = { requestId, viewer: state.viewer, logger, clientAddress: state.clientAddress };
+  const operation = operationName ?? 'anonymous';
+  // The subscribe span is short (planning, opening upstream); each event gets a span of its own.
+  const subscribeSpan = tracer.startSpan(
+    `graphql-ws subscribe ${operation}`,
+    { kind: SpanKind.SERVER, attributes: { 'sky.request_id': requestId } },
+    withService(ROOT_CONTEXT, 'gateway'),
+  );
+  const subscribeContext = trace.setSpan(withService(ROOT_CONTEXT, 'gateway'), subscribeSpan);
   // The expiry timer interrupts a pending wait for the next upstream event.
   let interrupt!: (error: GraphQLError) => void;
   const interrupted = new Promise<GraphQLError>((resolve) => {
@@ -192,9 +218,12 @@ function subscribeThroughSupergraph(
       variables: planned.primaryVariables,
       operationName: planned.primary.operationName,
     },
-    { requestId },
+    { requestId, traceContext: traceCarrier(subscribeContext) },
   );
-  logger.info({ subgraph: planned.primary.serviceName }, 'subscription started');
+  traceContext.with(subscribeContext, () =>
+    logger.info({ subgraph: planned.primary.serviceName }, 'subscription started'),
+  );
+  subscribeSpan.end();
   let finished = false;
   const finish = async () => {
     if (finished) return;
@@ -237,9 +266,21 @@ function subscribeThroughSupergraph(
         const event = next.value;
         // A refusal from the owning subgraph (FORBIDDEN, UNAUTHENTICATED, ...) ends the stream.
         if (!event.data) return last({ errors: (event.errors ?? []).map(asGraphQLError) });
-        // Each event is a new piece of work with a budget of its own.
+        // Each event is a new piece of work with a budget of its own, and a span linked to the
+        // subgraph's span for the same event, itself linked to the change.
         const eventContext = { ...context, deadline: new Deadline(options.requestTimeoutMs) };
-        return { done: false, value: await planned.complete(event, eventContext) };
+        const completed = await inSpan(
+          `graphql-ws event ${operation}`,
+          {
+            kind: SpanKind.PRODUCER,
+            parent: ROOT_CONTEXT,
+            service: 'gateway',
+            links: linkTo(traceContextOf(event)),
+            attributes: { 'sky.request_id': requestId },
+          },
+          () => planned.complete(event, eventContext),
+        );
+        return { done: false, value: completed };
       } catch (error) {
         if (finished) return done;
         // The owning subgraph refused the subscription when it started (graphql-ws's `error`

@@ -3,3 +3,4 @@ export * from './service.ts';
 export * from './limits.ts';
 export * from './metrics.ts';
 export * from './resilience.ts';
+export * from './tracing.ts';

@@ -17,6 +17,7 @@ import {
   SUBGRAPH_LIMIT_DEFAULTS,
   type RequestLimits,
 } from './limits.ts';
+import { readTracingSettings, tracingEnv, type TracingSettings } from './tracing.ts';
 
 /** A PEM value given inline (`X`) or as a file path (`X_FILE`); inline wins. */
 function pem(env: Env, name: string): string | undefined {
@@ -71,6 +72,7 @@ export interface SubgraphConfig {
     /** An event not acknowledged by all its consumers within this time is published again. */
     redeliverAfterMs: number;
   };
+  tracing: TracingSettings;
 }
 
 /**
@@ -84,6 +86,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
       ...requestLimitsEnv(SUBGRAPH_LIMIT_DEFAULTS),
       ...metricsEnv,
       ...resilienceEnv,
+      ...tracingEnv,
       TRUST_PROXY: z.string().default('loopback, uniquelocal'),
       SKY_MODE: z.enum(['embedded', 'server']).default('server'),
       HOST: z.string().default('127.0.0.1'),
@@ -156,6 +159,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
       pollIntervalMs: parsed.EVENT_POLL_INTERVAL_MS,
       redeliverAfterMs: parsed.EVENT_REDELIVER_AFTER_MS,
     },
+    tracing: readTracingSettings(parsed, name),
   };
 }
 

@@ -157,4 +157,6 @@ export const eventEnvelope = z.object({
   aggregateId: z.string(),
   payload: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
+  /** W3C `traceparent` / `tracestate` of the producing request: consumers link their span to it. */
+  traceContext: z.record(z.string(), z.string()).optional(),
 });

@@ -1,19 +1,35 @@
-import { commonEnv, parseEnv, port, runMain, z } from '@sky/config';
+import {
+  commonEnv,
+  parseEnv,
+  port,
+  readTracingSettings,
+  runMain,
+  tracingEnv,
+  z,
+} from '@sky/config';
+import { stopOnSignals } from '@sky/server-kit';
+import { startTracing } from '@sky/telemetry';
 import { DEMO_PASSWORD, users } from '@sky/demo-data';
 import { createLogger } from '@sky/logging';
 import { join } from 'node:path';
 import { startPlatform } from './platform.ts';
 
+/** How long in-flight requests get to finish on Ctrl-C (one developer's process). */
+const EMBEDDED_SHUTDOWN_GRACE_MS = 5_000;
+
 await runMain(async () => {
   const settings = parseEnv(
     {
       ...commonEnv,
+      ...tracingEnv,
       SKY_DATA_DIR: z.string().default(join(import.meta.dirname, '..', '..', '..', '.data')),
       HOST: z.string().default('127.0.0.1'),
       PORT: port(4000),
     },
     process.env,
   );
+  // One SDK for the six services of this process; spans name their service (sky.service).
+  startTracing(readTracingSettings(settings, 'sky-embedded'));
   const logger = createLogger('embedded', settings.LOG_LEVEL);
   const started = Date.now();
   const platform = await startPlatform({
@@ -39,7 +55,5 @@ ${explorers}  Data directory: ${settings.SKY_DATA_DIR}
   Demo accounts (password "${DEMO_PASSWORD}"):
 ${accounts}
 `);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void platform.stop().then(() => process.exit(0)));
-  }
+  stopOnSignals(platform.stop, { logger, graceMs: EMBEDDED_SHUTDOWN_GRACE_MS });
 });

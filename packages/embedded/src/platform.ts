@@ -1,7 +1,12 @@
 import { loadOrCreateKeyPair, generateKeyPair, type KeyPair } from '@sky/auth';
 import type { Env } from '@sky/config';
 import { createGateway, loadConfig as loadGatewayConfig, type Gateway } from '@sky/gateway';
-import type { Logger } from '@sky/logging';
+import {
+  createLogger,
+  type DestinationStream,
+  type LevelWithSilent,
+  type Logger,
+} from '@sky/logging';
 import { createPaymentSandbox, loadConfig as loadSandboxConfig } from '@sky/payment-sandbox';
 import * as catalog from '@sky/subgraph-catalog';
 import * as delivery from '@sky/subgraph-delivery';
@@ -15,7 +20,7 @@ import { join } from 'node:path';
 interface SubgraphModule {
   name: string;
   defaultPort: number;
-  start(env: Env): Promise<RunningSubgraph>;
+  start(env: Env, logger?: Logger): Promise<RunningSubgraph>;
 }
 
 export interface RunningSubgraph {
@@ -40,8 +45,8 @@ const subgraphModules: SubgraphModule[] = [
   {
     name: 'user',
     defaultPort: 4001,
-    async start(env) {
-      const subgraph = await user.createUserSubgraph(user.loadConfig(env));
+    async start(env, logger) {
+      const subgraph = await user.createUserSubgraph(user.loadConfig(env), logger);
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
@@ -52,8 +57,8 @@ const subgraphModules: SubgraphModule[] = [
   {
     name: 'catalog',
     defaultPort: 4002,
-    async start(env) {
-      const subgraph = await catalog.createCatalogSubgraph(catalog.loadConfig(env));
+    async start(env, logger) {
+      const subgraph = await catalog.createCatalogSubgraph(catalog.loadConfig(env), logger);
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
@@ -64,8 +69,8 @@ const subgraphModules: SubgraphModule[] = [
   {
     name: 'order',
     defaultPort: 4003,
-    async start(env) {
-      const subgraph = await order.createOrderSubgraph(order.loadConfig(env));
+    async start(env, logger) {
+      const subgraph = await order.createOrderSubgraph(order.loadConfig(env), logger);
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
@@ -76,8 +81,8 @@ const subgraphModules: SubgraphModule[] = [
   {
     name: 'payment',
     defaultPort: 4004,
-    async start(env) {
-      const subgraph = await payment.createPaymentSubgraph(payment.loadConfig(env));
+    async start(env, logger) {
+      const subgraph = await payment.createPaymentSubgraph(payment.loadConfig(env), logger);
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
@@ -88,8 +93,8 @@ const subgraphModules: SubgraphModule[] = [
   {
     name: 'delivery',
     defaultPort: 4005,
-    async start(env) {
-      const subgraph = await delivery.createDeliverySubgraph(delivery.loadConfig(env));
+    async start(env, logger) {
+      const subgraph = await delivery.createDeliverySubgraph(delivery.loadConfig(env), logger);
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
@@ -117,6 +122,11 @@ export interface PlatformOptions {
   /** Extra settings handed to every service (log level, argon2 cost, ...). */
   env: Env;
   logger: Logger;
+  /**
+   * Where every service writes its JSON log lines (tests read them back); default stdout, at
+   * the level in `env.LOG_LEVEL`.
+   */
+  logDestination?: DestinationStream;
 }
 
 export interface Platform {
@@ -179,6 +189,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const stop = async () => {
     for (const service of started.reverse()) await service.close();
   };
+  const serviceLogger = (name: string) =>
+    options.logDestination
+      ? createLogger(
+          name,
+          (options.env.LOG_LEVEL ?? 'info') as LevelWithSilent,
+          options.logDestination,
+        )
+      : undefined;
   try {
     const sandbox = createPaymentSandbox(
       loadSandboxConfig({ ...options.env, PAYMENT_WEBHOOK_SECRET: webhookSecret }),
@@ -199,11 +217,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           url,
         ]),
       );
-      const service = await module.start({
-        ...shared,
-        ...urlsSoFar,
-        ...storageEnv(options.storage, module.name),
-      });
+      const service = await module.start(
+        {
+          ...shared,
+          ...urlsSoFar,
+          ...storageEnv(options.storage, module.name),
+        },
+        serviceLogger(module.name),
+      );
       started.push(service);
       subgraphs[module.name] = service;
       subgraphUrls[module.name] = (await service.listen(port, options.host)).url;
@@ -213,7 +234,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     for (const [name, url] of Object.entries(subgraphUrls)) {
       gatewayEnv[`SUBGRAPH_${name.toUpperCase()}_URL`] = url;
     }
-    const gateway: Gateway = await createGateway(loadGatewayConfig(gatewayEnv));
+    const gateway: Gateway = await createGateway(
+      loadGatewayConfig(gatewayEnv),
+      serviceLogger('gateway'),
+    );
     started.push({ close: gateway.stop });
     const { url: gatewayUrl } = await gateway.listen(options.gatewayPort, options.host);
     if (seeded.length > 0) options.logger.info({ seeded }, 'seeded demo data');

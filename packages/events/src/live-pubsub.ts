@@ -1,6 +1,7 @@
 import { PubSub } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
+import { traceCarrier, type TraceCarrier } from '@sky/telemetry';
 
 /**
  * Real-time fan-out for subscriptions: an event published by any instance reaches the
@@ -16,6 +17,22 @@ export interface LivePubSub {
 
 const inProcess = new Map<string, PubSub>();
 
+/**
+ * A live message carries the trace context of the change that caused it (`traceContext`), so
+ * the span of each event sent to a subscriber links to that change.
+ */
+function withTraceContext(payload: unknown): unknown {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
+  const carrier = traceCarrier();
+  return carrier.traceparent ? { ...payload, traceContext: carrier } : payload;
+}
+
+/** The trace context a live message was published in, if any. */
+export function liveMessageCause(message: unknown): TraceCarrier | null {
+  const carrier = (message as { traceContext?: unknown } | null | undefined)?.traceContext;
+  return typeof carrier === 'object' && carrier !== null ? (carrier as TraceCarrier) : null;
+}
+
 export function createLivePubSub(options: {
   redisUrl: string | null;
   namespace: string;
@@ -29,7 +46,7 @@ export function createLivePubSub(options: {
     }
     const local = pubsub;
     return {
-      publish: (channel, payload) => local.publish(prefix + channel, payload),
+      publish: (channel, payload) => local.publish(prefix + channel, withTraceContext(payload)),
       subscribe: <T>(channel: string) =>
         local.asyncIterableIterator<T>(prefix + channel) as AsyncIterableIterator<T>,
       close: async () => {},
@@ -44,7 +61,7 @@ export function createLivePubSub(options: {
   const subscriber = connection();
   const redis = new RedisPubSub({ publisher, subscriber });
   return {
-    publish: (channel, payload) => redis.publish(prefix + channel, payload),
+    publish: (channel, payload) => redis.publish(prefix + channel, withTraceContext(payload)),
     subscribe: <T>(channel: string) =>
       redis.asyncIterator<T>(prefix + channel) as unknown as AsyncIterableIterator<T>,
     close: async () => {

@@ -21,4 +21,6 @@ export interface DomainEvent<Payload = Record<string, unknown>> {
   aggregateId: string;
   payload: Payload;
   createdAt: string;
+  /** W3C trace context of the request that produced it (absent when it was not traced). */
+  traceContext?: Record<string, string>;
 }

@@ -1,3 +1,6 @@
+import { rememberCause } from '@sky/telemetry';
+import { liveMessageCause } from './live-pubsub.ts';
+
 /**
  * The event stream of one entity followed live: first its current state, then the state again
  * after every message on its live channel, never a version not newer than the last one sent
@@ -82,7 +85,10 @@ export function versionedStream<Row extends { version: number }, Payload>(option
         await finish();
         return { done: false, value: refused };
       }
-      return emit(current);
+      const emitted = emit(current);
+      // The event sent for this message is traced as caused by the change it announced.
+      rememberCause(emitted.value, liveMessageCause(message.value));
+      return emitted;
     }
   };
 

@@ -1,6 +1,6 @@
 import { EVENT_CONTRACTS, eventEnvelope, isEventType, type SubgraphName } from '@sky/contracts';
 import type { Logger } from '@sky/logging';
-import type { EventMetrics } from '@sky/telemetry';
+import { inSpan, linkTo, ROOT_CONTEXT, SpanKind, type EventMetrics } from '@sky/telemetry';
 import type { DomainEvent, EventPayload, EventsConsumedBy, EventType } from './routes.ts';
 import type { SqlClient } from './sql.ts';
 import type { RunInTransaction, TransactionScope } from './transaction.ts';
@@ -108,6 +108,8 @@ export interface EventWorkers {
 }
 
 const EVENTS_STREAM = 'events';
+/** Background work starts traces of its own, whatever context its loop was started in. */
+const ROOT = ROOT_CONTEXT;
 const acksStream = (producer: string) => `acks:${producer}`;
 
 interface OutboxRow {
@@ -117,6 +119,7 @@ interface OutboxRow {
   aggregateId: string;
   payload: Record<string, unknown>;
   createdAt: Date;
+  traceContext: Record<string, string> | null;
 }
 
 /** A loop that runs `tick` every `intervalMs`, never two at once, and on demand. */
@@ -171,26 +174,40 @@ export function startEventWorkers<Tx extends SqlClient>(
     const publishDue = async () => {
       await transaction(async ({ tx }) => {
         const due = await tx.$queryRawUnsafe<OutboxRow[]>(
-          `SELECT id, type, "aggregateType", "aggregateId", payload, "createdAt" FROM outbox_events
+          `SELECT id, type, "aggregateType", "aggregateId", payload, "createdAt", "traceContext" FROM outbox_events
            WHERE "publishedAt" IS NULL
               OR ("deliveredAt" IS NULL AND "publishedAt" < now() - make_interval(secs => $1))
            ORDER BY "createdAt" LIMIT 100 FOR UPDATE SKIP LOCKED`,
           options.redeliverAfterMs / 1000,
         );
         if (due.length === 0) return;
-        for (const row of due) {
-          const event: DomainEvent = {
-            id: row.id,
-            type: row.type,
-            producer: subgraph,
-            aggregateType: row.aggregateType,
-            aggregateId: row.aggregateId,
-            payload: row.payload,
-            createdAt: new Date(row.createdAt).toISOString(),
-          };
-          await transport.append(EVENTS_STREAM, JSON.stringify(event));
-          metrics?.published.inc();
-        }
+        // One span per batch, linked to the requests that wrote its events.
+        await inSpan(
+          'outbox publish',
+          {
+            kind: SpanKind.PRODUCER,
+            parent: ROOT,
+            service: subgraph,
+            links: due.flatMap((row) => linkTo(row.traceContext)),
+            attributes: { 'messaging.batch.message_count': due.length },
+          },
+          async () => {
+            for (const row of due) {
+              const event: DomainEvent = {
+                id: row.id,
+                type: row.type,
+                producer: subgraph,
+                aggregateType: row.aggregateType,
+                aggregateId: row.aggregateId,
+                payload: row.payload,
+                createdAt: new Date(row.createdAt).toISOString(),
+                ...(row.traceContext ? { traceContext: row.traceContext } : {}),
+              };
+              await transport.append(EVENTS_STREAM, JSON.stringify(event));
+              metrics?.published.inc();
+            }
+          },
+        );
         await tx.$executeRawUnsafe(
           `UPDATE outbox_events SET "publishedAt" = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`,
           due.map((row) => row.id),
@@ -232,6 +249,30 @@ export function startEventWorkers<Tx extends SqlClient>(
   const consume = async (event: DomainEvent): Promise<ConsumeOutcome> => {
     // Not an event routed here: nobody waits for this consumer's acknowledgement.
     if (!isEventType(event.type) || !handlers[event.type]) return 'ignored';
+    // A trace of its own, linked to the request that produced the event (which may have ended
+    // long ago, or be redelivered): everything the handler does, SQL and logs, is under it.
+    return inSpan(
+      `consume ${event.type}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: ROOT,
+        service: subgraph,
+        links: linkTo(event.traceContext),
+        attributes: {
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': event.type,
+          'messaging.message.id': event.id,
+          'messaging.consumer.group.name': subgraph,
+        },
+      },
+      async (span) => {
+        const outcome = await handleRouted(event);
+        span.setAttribute('sky.event.outcome', outcome);
+        return outcome;
+      },
+    );
+  };
+  const handleRouted = async (event: DomainEvent): Promise<ConsumeOutcome> => {
     const parsed = parseEvent(event);
     const outcome = await transaction(async (scope): Promise<ConsumeOutcome> => {
       const inserted = await scope.tx.$executeRawUnsafe(
@@ -320,7 +361,11 @@ export function startEventWorkers<Tx extends SqlClient>(
         const handler = jobs[job.kind];
         try {
           if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-          await handler(job);
+          await inSpan(
+            `job ${job.kind}`,
+            { parent: ROOT, service: subgraph, attributes: { 'sky.job.key': job.key } },
+            () => handler(job),
+          );
           // Unless the handler rescheduled the same key (which moves dueAt), the job is done.
           await client.$executeRawUnsafe(
             `DELETE FROM scheduled_jobs WHERE id = $1::uuid AND "dueAt" = $2`,

@@ -1,3 +1,5 @@
+import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './index.ts';
@@ -41,5 +43,29 @@ describe('log redaction', () => {
     const { logger, lines } = capture();
     logger.child({ requestId: 'r-1' }).info('x');
     expect(lines[0]).toMatchObject({ requestId: 'r-1', service: 'test' });
+  });
+});
+
+describe('trace ids', () => {
+  it('puts the active span on each line written within it, and nothing outside one', () => {
+    // A context manager, as the SDK registers one: without it no span is ever active.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const { logger, lines } = capture();
+    const span = trace.wrapSpanContext({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: 1,
+    });
+    context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
+      logger.child({ requestId: 'r-1' }).info('inside'),
+    );
+    logger.info('outside');
+    expect(lines[0]).toMatchObject({
+      requestId: 'r-1',
+      trace_id: '0af7651916cd43dd8448eb211c80319c',
+      span_id: 'b7ad6b7169203331',
+    });
+    expect(lines[1]).not.toHaveProperty('trace_id');
+    context.disable();
   });
 });

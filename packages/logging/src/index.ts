@@ -1,6 +1,7 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
-export type { Logger };
+export type { DestinationStream, LevelWithSilent, Logger };
 
 /** Secrets by field name, wherever they sit in a log object (up to two levels deep). */
 const SECRET_FIELDS = [
@@ -27,7 +28,17 @@ export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [
 ]);
 
 /**
- * JSON logs, one line per event; `service` names the emitter, `requestId` is added per request.
+ * The trace and span a line was written in (the active OpenTelemetry span), so a line leads to
+ * its trace and a trace to its lines. Nothing outside a span; the request id stays either way.
+ */
+function activeTrace(): { trace_id?: string; span_id?: string } {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
+}
+
+/**
+ * JSON logs, one line per event; `service` names the emitter, `requestId` is added per request,
+ * `trace_id` and `span_id` on every line written within a span.
  * `destination` defaults to stdout (tests pass a stream to read the lines back).
  */
 export function createLogger(
@@ -42,6 +53,7 @@ export function createLogger(
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      mixin: activeTrace,
     },
     destination,
   );

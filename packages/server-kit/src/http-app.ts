@@ -5,6 +5,15 @@ import { InvalidTokenError, type TokenVerifier, type Viewer } from '@sky/auth';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '@sky/config';
 import { ErrorCode } from '@sky/errors';
 import { Deadline, DEADLINE_HEADER, runWithDeadline } from './resilience/deadline.ts';
+import {
+  context,
+  contextFromCarrier,
+  recordFailure,
+  SpanKind,
+  trace,
+  tracer,
+  withService,
+} from '@sky/telemetry';
 
 /** What the HTTP layer attaches to each request before GraphQL sees it. */
 export interface RequestState {
@@ -44,18 +53,43 @@ export function sendGraphQLError(
 }
 
 /**
- * Assigns the request id (trusting a well-formed incoming `x-request-id`) and the deadline, and
- * logs each request. A request whose caller's budget is already spent is refused with 504
+ * Assigns the request id (trusting a well-formed incoming `x-request-id`) and the deadline, logs
+ * each request and traces it: the server span continues the caller's W3C `traceparent` (the
+ * gateway's, another subgraph's) and is active for everything the request runs, its log lines
+ * included. A request whose caller's budget is already spent is refused with 504
  * DEADLINE_EXCEEDED before any work: nobody is waiting for its answer.
  */
 export function requestContext(
   logger: Logger,
   clientAddress: (req: Request) => string = (req) => req.socket.remoteAddress ?? 'unknown',
-  requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+  {
+    service = 'http',
+    requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+  }: { service?: string; requestTimeoutMs?: number } = {},
 ) {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    // Read now: routers mounted on a path rewrite req.path while they handle the request.
+    const path = req.path;
+    const parent = withService(contextFromCarrier(req.headers), service);
+    const span = tracer.startSpan(
+      `${req.method} ${path}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': req.method,
+          'url.path': path,
+          'sky.request_id': requestId,
+        },
+      },
+      parent,
+    );
+    const active = trace.setSpan(parent, span);
+    // Body parsing resumes in the socket's callbacks, outside this middleware's async context:
+    // listeners on the request and response run in the request's context instead.
+    context.bind(active, req);
+    context.bind(active, res);
     const requestLogger = logger.child({ requestId });
     const deadline = Deadline.fromHeader(req.header(DEADLINE_HEADER), requestTimeoutMs);
     req.sky = {
@@ -66,8 +100,22 @@ export function requestContext(
       ...(deadline ? { deadline } : {}),
     };
     res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      requestLogger.info(
+        { method: req.method, path, status: res.statusCode, durationMs },
+        'request finished',
+      );
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) recordFailure(span, new Error(`HTTP ${res.statusCode}`));
+      span.end();
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) span.end();
+    });
     if (!deadline) {
-      requestLogger.info({ path: req.path }, 'refused: the caller spent the budget already');
+      requestLogger.info({ path }, 'refused: the caller spent the budget already');
       sendGraphQLError(
         res,
         504,
@@ -77,17 +125,7 @@ export function requestContext(
       );
       return;
     }
-    const started = process.hrtime.bigint();
-    // Read now: routers mounted on a path rewrite req.path while they handle the request.
-    const path = req.path;
-    res.on('finish', () => {
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      requestLogger.info(
-        { method: req.method, path, status: res.statusCode, durationMs },
-        'request finished',
-      );
-    });
-    next();
+    context.with(active, next);
   };
 }
 

@@ -10,7 +10,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { GraphQLError } from 'graphql';
 import { timingSafeEqual } from 'node:crypto';
 import { badUserInput, deadlineExceeded, ErrorCode, isKnownErrorCode } from '@sky/errors';
-import type { ServiceMetrics } from '@sky/telemetry';
+import { inSpan, SpanKind, traceCarrier, type ServiceMetrics } from '@sky/telemetry';
 import { enterRequestDeadline, jsonBody, sendGraphQLError } from './http-app.ts';
 import { isServerFault } from './apollo-plugins.ts';
 import { currentDeadline, DEADLINE_HEADER } from './resilience/deadline.ts';
@@ -160,7 +160,7 @@ const PASSED_ON_STATUSES = new Set([422, 504]);
  * any) goes with it as `x-request-timeout-ms` and cuts the call off when spent. Code calls
  * `callInternal` with a contract; this is for tests that send what a contract forbids.
  */
-export async function requestInternal(
+export function requestInternal(
   options: InternalClientOptions,
   name: string,
   body: unknown,
@@ -169,45 +169,54 @@ export async function requestInternal(
 ): Promise<unknown> {
   const url = options.baseUrl.replace(/\/graphql\/?$/, '') + `/internal/${name}`;
   const target = options.callee ?? new URL(url).host;
-  const attempt = async (timeoutMs: number): Promise<unknown> => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${options.token}`,
-        [DEADLINE_HEADER]: String(timeoutMs),
-        ...(requestId ? { 'x-request-id': requestId } : {}),
-      },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const payload: unknown = await response.json().catch(() => ({}));
-    const answer = (typeof payload === 'object' && payload !== null ? payload : {}) as {
-      data?: unknown;
-      error?: { code?: unknown; message?: unknown; extensions?: Record<string, unknown> };
-    };
-    if (response.ok && 'data' in answer) return answer.data;
-    const refusal = answer.error;
-    if (refusal && isKnownErrorCode(refusal.code) && PASSED_ON_STATUSES.has(response.status)) {
-      throw new GraphQLError(String(refusal.message), {
-        extensions: { ...refusal.extensions, code: refusal.code },
-      });
-    }
-    throw new UpstreamStatusError(`internal call ${name}`, response.status);
-  };
-  const deadline = currentDeadline();
-  if (options.calls) {
-    return options.calls.call(
-      { target, idempotent, deadline, timeoutMs: options.timeoutMs },
-      attempt,
-    );
-  }
-  if (deadline?.expired) throw deadlineExceeded();
-  try {
-    return await attempt(attemptBudgetMs(options.timeoutMs, deadline));
-  } catch (error) {
-    throw outageError(error, deadline);
-  }
+  // A client span whose W3C context goes with every attempt: the callee's server span is its child.
+  return inSpan(
+    `internal ${name}`,
+    { kind: SpanKind.CLIENT, attributes: { 'server.address': url } },
+    async (span) => {
+      const attempt = async (timeoutMs: number): Promise<unknown> => {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${options.token}`,
+            [DEADLINE_HEADER]: String(timeoutMs),
+            ...(requestId ? { 'x-request-id': requestId } : {}),
+            ...traceCarrier(),
+          },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        span.setAttribute('http.response.status_code', response.status);
+        const payload: unknown = await response.json().catch(() => ({}));
+        const answer = (typeof payload === 'object' && payload !== null ? payload : {}) as {
+          data?: unknown;
+          error?: { code?: unknown; message?: unknown; extensions?: Record<string, unknown> };
+        };
+        if (response.ok && 'data' in answer) return answer.data;
+        const refusal = answer.error;
+        if (refusal && isKnownErrorCode(refusal.code) && PASSED_ON_STATUSES.has(response.status)) {
+          throw new GraphQLError(String(refusal.message), {
+            extensions: { ...refusal.extensions, code: refusal.code },
+          });
+        }
+        throw new UpstreamStatusError(`internal call ${name}`, response.status);
+      };
+      const deadline = currentDeadline();
+      if (options.calls) {
+        return options.calls.call(
+          { target, idempotent, deadline, timeoutMs: options.timeoutMs },
+          attempt,
+        );
+      }
+      if (deadline?.expired) throw deadlineExceeded();
+      try {
+        return await attempt(attemptBudgetMs(options.timeoutMs, deadline));
+      } catch (error) {
+        throw outageError(error, deadline);
+      }
+    },
+  );
 }
 
 /**

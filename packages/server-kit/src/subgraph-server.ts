@@ -191,11 +191,10 @@ export async function createGraphQLService<Context extends RequestContext>(
     app.use(inFlightRequests(metrics.registry.httpInFlight));
   }
   app.use(
-    requestContext(
-      options.logger,
-      clientAddressResolver(options.trustProxy),
-      options.requestTimeoutMs,
-    ),
+    requestContext(options.logger, clientAddressResolver(options.trustProxy), {
+      service: options.name,
+      requestTimeoutMs: options.requestTimeoutMs,
+    }),
   );
   options.extraRoutes?.(app);
   app.use(

@@ -12,6 +12,15 @@ import {
 } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import {
+  causeOf,
+  contextFromCarrier,
+  inSpan,
+  linkTo,
+  ROOT_CONTEXT,
+  SpanKind,
+  traceCarrier,
+} from '@sky/telemetry';
 import type { RequestState } from './http-app.ts';
 import { clientAddressResolver } from './limits/client-address.ts';
 import type { DocumentLimits } from './limits/document-limits.ts';
@@ -33,6 +42,8 @@ export function attachSubgraphSubscriptions<Context>(options: {
   limits: DocumentLimits;
   trustProxy: string;
   createContext: (state: RequestState) => Context;
+  /** The service name on this server's spans. */
+  service?: string;
 }) {
   const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
   const server = serveGraphQLWebSocket<
@@ -96,25 +107,63 @@ export function attachSubgraphSubscriptions<Context>(options: {
           typeof payload.extensions?.requestId === 'string'
             ? payload.extensions.requestId
             : randomUUID();
+        // The gateway sends its subscribe span's W3C context beside the request id.
+        const trace = payload.extensions?.traceContext;
         return {
           requestId,
           viewer: ctx.extra.viewer ?? null,
           clientAddress: ctx.extra.clientAddress,
+          traceContext: typeof trace === 'object' && trace !== null ? trace : null,
         } as never;
       },
       subscribe: async (args) => {
-        const { requestId, viewer, clientAddress } = args.contextValue as {
+        const { requestId, viewer, clientAddress, traceContext } = args.contextValue as {
           requestId: string;
           viewer: Viewer | null;
           clientAddress: string;
+          traceContext: Record<string, string> | null;
         };
         const logger = options.logger.child({ requestId, userId: viewer?.userId });
         const freshContext = () =>
           options.createContext({ requestId, viewer, logger, clientAddress });
-        const stream = await createSourceEventStream({ ...args, contextValue: freshContext() });
+        const operation = args.operationName ?? 'anonymous';
+        // Authorizing and starting the subscription: a span under the gateway's subscribe span.
+        const stream = await inSpan(
+          `graphql-ws subscribe ${operation}`,
+          {
+            kind: SpanKind.SERVER,
+            parent: contextFromCarrier(traceContext),
+            service: options.service,
+            attributes: { 'sky.request_id': requestId },
+          },
+          () => createSourceEventStream({ ...args, contextValue: freshContext() }),
+        );
         if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
+        // Each event sent: a trace of its own linked to the change that caused it (the live
+        // message's context); its W3C context goes out in the result's extensions, so the
+        // gateway's span for the same event links to it in turn.
         return mapEvents(stream, (payload) =>
-          execute({ ...args, rootValue: payload, contextValue: freshContext() } as ExecutionArgs),
+          inSpan(
+            `graphql-ws event ${operation}`,
+            {
+              kind: SpanKind.PRODUCER,
+              parent: ROOT_CONTEXT,
+              service: options.service,
+              links: linkTo(causeOf(payload)),
+              attributes: { 'sky.request_id': requestId },
+            },
+            async () => {
+              const result = await execute({
+                ...args,
+                rootValue: payload,
+                contextValue: freshContext(),
+              } as ExecutionArgs);
+              const trace = traceCarrier();
+              return trace.traceparent
+                ? { ...result, extensions: { ...result.extensions, traceContext: trace } }
+                : result;
+            },
+          ),
         );
       },
     },

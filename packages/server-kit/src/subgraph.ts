@@ -226,6 +226,7 @@ export async function createSubgraph<
     limits,
     trustProxy: config.trustProxy,
     createContext: (state) => definition.createContext(state, runtime),
+    service: config.name,
   });
   trackWebSockets(metrics, subscriptions);
   const built = service;

@@ -1,5 +1,6 @@
 import { loadMigrationConfig, runMain } from '@sky/config';
 import { MIGRATE_COMMAND, migrateSubgraph, stopOnSignals } from '@sky/server-kit';
+import { startTracing } from '@sky/telemetry';
 import { loadConfig } from './config.ts';
 import { createDeliverySubgraph } from './server.ts';
 
@@ -9,6 +10,7 @@ await runMain(async () => {
     return migrateSubgraph(loadMigrationConfig('delivery', process.env));
   }
   const config = loadConfig(process.env);
+  startTracing(config.tracing);
   const subgraph = await createDeliverySubgraph(config);
   await subgraph.listen(config.port, config.host);
   stopOnSignals(subgraph.close, {

@@ -1,4 +1,5 @@
-import { stoppableIterator } from '@sky/events';
+import { liveMessageCause, stoppableIterator } from '@sky/events';
+import { rememberCause } from '@sky/telemetry';
 import type { Order } from '../stores/index.ts';
 import type { MerchantOrderEventKind, MerchantOrderMessage } from './channels.ts';
 
@@ -51,7 +52,9 @@ export function merchantOrderStream(options: {
       const order = await read(orderId);
       if (finished) return DONE;
       if (!order || order.merchantId !== merchantId) continue;
-      return { done: false, value: { kind, order, at: when } };
+      const event = { kind, order, at: when };
+      rememberCause(event, liveMessageCause(message.value));
+      return { done: false, value: event };
     }
   };
 
