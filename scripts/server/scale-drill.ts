@@ -11,7 +11,7 @@
  * Every service instance reaches the others only through the balancer: one haproxy frontend per
  * subgraph on that subgraph's usual port (PORT+1..5) and one for the gateways on PORT, each
  * balancing over the instances with health checks. Bounded: it gives up after --timeout seconds.
- *   npm run scale-drill [-- --rounds 3 --orders 40 --concurrency 8 --timeout 900]
+ *   npm run scale-drill [-- --rounds 3 --orders 20 --concurrency 4 --timeout 900]
  */
 import { runMain } from '@sky/config';
 import { graphql } from '@sky/testkit';
@@ -54,8 +54,8 @@ const arg = (name: string, fallback: number) => {
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
 };
 const ROUNDS = arg('rounds', 3);
-const ORDERS = arg('orders', 40);
-const CONCURRENCY = arg('concurrency', 8);
+const ORDERS = arg('orders', 20);
+const CONCURRENCY = arg('concurrency', 4);
 const TIMEOUT_SECONDS = arg('timeout', 900);
 
 /**
