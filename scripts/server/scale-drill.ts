@@ -304,6 +304,44 @@ const FLOW_STATUSES = [
 ];
 
 /**
+ * A customer's live tracking of one order on one gateway instance, as a client does it: when the
+ * subscription ends with an error (the subgraph instance behind it died), it subscribes again;
+ * the first message of a subscription is the order's current state, so nothing is lost for good.
+ */
+function track(url: string, token: string, orderId: string) {
+  const statuses: string[] = [];
+  let resubscribed = 0;
+  let current = subscribe<{ status: string; version: number }>(url, token, TRACK, { orderId });
+  let seen = 0;
+  const poll = async () => {
+    for (const message of current.messages.slice(seen)) {
+      if (statuses.at(-1) !== message.status) statuses.push(message.status);
+    }
+    seen = current.messages.length;
+    if (current.errors.length > 0 || current.completed || current.closeCode !== null) {
+      await current.stop().catch(() => {});
+      resubscribed++;
+      current = subscribe(url, token, TRACK, { orderId });
+      seen = 0;
+    }
+  };
+  return {
+    statuses,
+    resubscribed: () => resubscribed,
+    async until(status: string, timeout = 60_000) {
+      const deadline = Date.now() + timeout;
+      while (!statuses.includes(status)) {
+        if (Date.now() > deadline)
+          throw new Error(`${url} saw ${statuses.join(' > ')}, not ${status}`);
+        await poll();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    stop: () => current.stop(),
+  };
+}
+
+/**
  * One order from placement to delivery; the customer tracks it on both gateway instances, and
  * the steps alternate between them (so each subscription sees changes made through the other).
  * `midway` runs after payment (the drill kills instances there).
@@ -315,21 +353,17 @@ async function deliveredOrder(cluster: Cluster, midway: () => Promise<void> = as
   const rider = await signIn(cluster.gatewayUrl, 'rider-li');
   const customer = await newCustomer(via(0), noodleHouse);
   const orderId = await orderOneDish(via(1), customer, noodleHouse.id, dish.id, '微辣 Mild');
-  const trackers = cluster.gatewayInstanceUrls.map((url) =>
-    subscribe<{ status: string; version: number }>(url, customer.token, TRACK, { orderId }),
-  );
+  const trackers = cluster.gatewayInstanceUrls.map((url) => track(url, customer.token, orderId));
   const mutate = async (
     url: string,
     token: string,
     query: string,
     variables: Record<string, unknown>,
   ) => ok(await graphql<Record<string, unknown>>(url, query, { token, variables }));
-  await Promise.all(trackers.map((t) => t.until((m) => m.length >= 1)));
+  await Promise.all(trackers.map((t) => t.until('PENDING_PAYMENT')));
   const payment = ok(await payOrder(via(2), customer.token, orderId)).payOrder;
   await completePayment(cluster.sandboxUrl, payment.providerPaymentId);
-  await Promise.all(
-    trackers.map((t) => t.until((m) => m.some((x) => x.status === 'TO_BE_CONFIRMED'), 60_000)),
-  );
+  await Promise.all(trackers.map((t) => t.until('TO_BE_CONFIRMED')));
   await midway();
   await mutate(via(3), staff, 'mutation($id: ID!) { acceptOrder(id: $id) { status } }', {
     id: orderId,
@@ -364,17 +398,16 @@ async function deliveredOrder(cluster: Cluster, midway: () => Promise<void> = as
       { id: deliveryId },
     );
   }
-  await Promise.all(
-    trackers.map((t) => t.until((m) => m.some((x) => x.status === 'COMPLETED'), 60_000)),
-  );
-  const seen = trackers.map((t) => [...new Set(t.messages.map((m) => m.status))]);
+  await Promise.all(trackers.map((t) => t.until('COMPLETED')));
+  const seen = trackers.map((t) => t.statuses);
+  const resubscribed = trackers.reduce((sum, t) => sum + t.resubscribed(), 0);
   await Promise.all(trackers.map((t) => t.stop()));
   for (const statuses of seen) {
     if (JSON.stringify(statuses) !== JSON.stringify(FLOW_STATUSES)) {
       throw new Error(`a gateway's subscription saw ${statuses.join(' > ')}`);
     }
   }
-  return { orderId, seen };
+  return { orderId, seen, resubscribed };
 }
 
 /** Queries every subgraph's database as the administrator. */
@@ -482,7 +515,7 @@ await runMain(async () => {
         },
       );
       console.log(
-        `  order ${after.orderId}: completed through the survivors (${after.seen[0]!.join(' > ')})`,
+        `  order ${after.orderId}: completed through the survivors (${after.seen[0]!.join(' > ')}); the live tracking subscribed again ${after.resubscribed} time(s) after its subgraph instance died`,
       );
       console.log(
         `  burst: ${burst!.placed.length} of ${ORDERS} orders placed, ${burst!.failures.length} failed at the kill${burst!.failures[0] ? ` (e.g. ${burst!.failures[0]})` : ''}`,
