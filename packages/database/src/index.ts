@@ -4,3 +4,4 @@ export * from './schema-engine.ts';
 export * from './subgraph-database.ts';
 export * from './loaders.ts';
 export * from './keyset.ts';
+export * from './provision.ts';

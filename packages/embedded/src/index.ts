@@ -3,4 +3,5 @@ export {
   type Platform,
   type PlatformOptions,
   type RunningSubgraph,
+  seedSubgraphDemoData,
 } from './platform.ts';

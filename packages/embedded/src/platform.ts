@@ -104,6 +104,23 @@ const subgraphModules: SubgraphModule[] = [
   },
 ];
 
+/**
+ * Seeds one subgraph's slice of the demo dataset into the database its `env` names (server mode's
+ * `npm run seed`), the way the embedded launcher seeds on first start: the subgraph is built
+ * (which migrates its database), seeded unless it already holds data, and closed. True when it
+ * wrote the data.
+ */
+export async function seedSubgraphDemoData(name: string, env: Env): Promise<boolean> {
+  const module = subgraphModules.find((candidate) => candidate.name === name);
+  if (!module) throw new Error(`no subgraph named ${name}`);
+  const subgraph = await module.start(env);
+  try {
+    return await subgraph.seed();
+  } finally {
+    await subgraph.close();
+  }
+}
+
 export interface PlatformOptions {
   /**
    * Embedded mode: root of the PGlite directories and the key pair (null keeps everything in

@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { migrate, migrationsDirOf, openDatabase } from '@sky/database';
+import {
+  closeDatabaseToOthers,
+  ensureSubgraphRole,
+  migrate,
+  migrationsDirOf,
+  openDatabase,
+} from '@sky/database';
 import { testSettings } from './settings.ts';
 
 export const SUBGRAPH_NAMES = ['user', 'catalog', 'order', 'payment', 'delivery'] as const;
@@ -31,27 +37,6 @@ export function databaseUrl(database: string, role?: string): string {
 /** The role that owns a subgraph's test databases. */
 export const databaseRoleOf = (subgraph: SubgraphName): string =>
   `${testSettings.TEST_DATABASE_ROLE_PREFIX}_${subgraph}`;
-
-const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
-
-/**
- * One login role per subgraph, as in compose: not a superuser, no role or database creation.
- * Roles are shared by concurrent runs on one machine, so creating one that exists is not an error.
- */
-async function ensureRole(admin: pg.Client, role: string): Promise<void> {
-  const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD ${quoteLiteral(
-    testSettings.TEST_DATABASE_PASSWORD,
-  )}`;
-  await admin.query(`DO $$ BEGIN
-      CREATE ROLE ${role} ${attributes};
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN
-      ALTER ROLE ${role} ${attributes};
-    END $$`);
-}
-
-/** Only the owning role may connect (the administrator still can: it is a superuser). */
-const closeToOthers = (admin: pg.Client, database: string) =>
-  admin.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`);
 
 async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: testSettings.TEST_POSTGRES_URL });
@@ -85,10 +70,11 @@ export async function prepareTemplateDatabases(): Promise<() => Promise<void>> {
     const name = templateName(subgraph);
     const role = databaseRoleOf(subgraph);
     await withAdmin(async (admin) => {
-      await ensureRole(admin, role);
+      // One login role per subgraph, as in compose; concurrent runs on one machine share them.
+      await ensureSubgraphRole(admin, role, testSettings.TEST_DATABASE_PASSWORD);
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${name} OWNER ${role}`);
-      await closeToOthers(admin, name);
+      await closeDatabaseToOthers(admin, name);
     });
     // Migrated as the subgraph's role, so every table of every copy belongs to that role.
     const database = await openDatabase({
@@ -195,7 +181,7 @@ export async function createTestDatabase(
       ? variantName(subgraph, options.variant)
       : templateName(subgraph);
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} OWNER ${role}`);
-    await closeToOthers(admin, name);
+    await closeDatabaseToOthers(admin, name);
   });
   return {
     name,
