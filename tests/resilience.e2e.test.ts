@@ -8,6 +8,7 @@ import {
 import { graphql, testSettings, type GraphQLResponse } from '@sky/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dishNamed, newCustomer, noodleHouse, orderOneDish, ORDERING_ENV } from './flows.ts';
+import { subscribe } from './live.ts';
 import { startTestSupergraph, type TestSupergraph } from './supergraph.ts';
 
 /**
@@ -113,6 +114,28 @@ describe('a subgraph that is down', () => {
       }),
     );
     expect(codes(response)).not.toContain('INTERNAL_SERVER_ERROR');
+  });
+
+  it('ends a subscription it owns with SERVICE_UNAVAILABLE and a retry hint, not an internal error', async () => {
+    const live = subscribe<{ status: string }>(
+      gatewayUrl,
+      customer.token,
+      'subscription ($orderId: ID!) { courierLocation(orderId: $orderId) { status } }',
+      { orderId },
+    );
+    try {
+      await live.until(() => live.errors.length > 0 || live.completed);
+      expect(live.errors).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({
+            code: 'SERVICE_UNAVAILABLE',
+            retryAfterSeconds: expect.any(Number),
+          }),
+        }),
+      ]);
+    } finally {
+      await live.stop();
+    }
   });
 
   it('opens its breaker after repeated failures: later calls fail fast, and metrics show it', async () => {

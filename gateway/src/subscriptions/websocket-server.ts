@@ -1,5 +1,5 @@
 import { InvalidTokenError, type TokenVerifier, type Viewer } from '@sky/auth';
-import { ErrorCode } from '@sky/errors';
+import { ErrorCode, serviceUnavailable } from '@sky/errors';
 import type { Logger } from '@sky/logging';
 import { Deadline, serveGraphQLWebSocket, type DocumentLimits } from '@sky/server-kit';
 import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
@@ -70,6 +70,24 @@ const asGraphQLError = (error: {
 const errorResult = (code: string, message: string): ExecutionResult => ({
   errors: [new GraphQLError(message, { extensions: { code } })],
 });
+
+/** Seconds a client waits before subscribing again after the owning subgraph went away. */
+const RESUBSCRIBE_AFTER_SECONDS = 1;
+
+/**
+ * Whether an upstream subscription ended because the owning subgraph went away (its socket
+ * closed, it refused or reset the connection: an instance stopped or died), not because of a bug.
+ * graphql-ws rejects with the socket's close event (a numeric `code`) or its error event.
+ */
+const isUpstreamGone = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, type } = error as { code?: unknown; type?: unknown };
+  return (
+    typeof code === 'number' ||
+    type === 'error' ||
+    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code))
+  );
+};
 
 /**
  * The gateway's graphql-ws layer on its own `/graphql` path: it takes a client's subscription,
@@ -304,6 +322,19 @@ function subscribeThroughSupergraph(
               'The access token is invalid or expired.',
             ),
           };
+        }
+        if (isUpstreamGone(error)) {
+          // An outage, not a bug: subscribing again reaches another instance (or this one once
+          // it is back), and its first message is the current state.
+          return last({
+            errors: [
+              serviceUnavailable(
+                'The live updates were interrupted; subscribe again.',
+                RESUBSCRIBE_AFTER_SECONDS,
+                'UNREACHABLE',
+              ),
+            ],
+          });
         }
         return last(
           errorResult(ErrorCode.INTERNAL_SERVER_ERROR, 'The subscription ended unexpectedly.'),
