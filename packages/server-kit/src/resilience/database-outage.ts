@@ -7,9 +7,30 @@ import type { GraphQLError } from 'graphql';
  * error, so the text is what is matched, along the cause chain.
  */
 const POOL_EXHAUSTED = /timeout exceeded when trying to connect/i;
-/** The database server itself cannot be reached. */
+/** The database server itself cannot be reached, or it dropped or refuses our connections. */
 const DATABASE_UNREACHABLE =
-  /ECONNREFUSED|Can't reach database server|the database system is (starting up|shutting down)/i;
+  /ECONNREFUSED|Can't reach database server|the database system is (starting up|shutting down)|Connection terminated|terminating connection due to administrator command|is not currently accepting connections/i;
+/**
+ * The same, as Prisma's pg adapter classifies it (`DriverAdapterError.cause.kind`) and as
+ * PostgreSQL codes it (SQLSTATE class 08 connection exceptions; 57P01-57P03 shutdown and "cannot
+ * connect now"; 53300 too many connections): structured, where a message may change.
+ */
+const UNREACHABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
+const UNREACHABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+
+function isUnreachable(error: object): boolean {
+  const { kind, code, originalCode, message } = error as Record<string, unknown>;
+  return (
+    (typeof kind === 'string' && UNREACHABLE_KINDS.has(kind)) ||
+    [code, originalCode].some((c) => typeof c === 'string' && UNREACHABLE_SQLSTATE.test(c)) ||
+    DATABASE_UNREACHABLE.test(String(message ?? ''))
+  );
+}
 
 /** How long a client should wait before it tries again after the database was busy. */
 const DATABASE_RETRY_AFTER_SECONDS = 2;
@@ -30,7 +51,7 @@ export function databaseOutage(error: unknown): GraphQLError | null {
         'DATABASE_POOL_EXHAUSTED',
       );
     }
-    if (DATABASE_UNREACHABLE.test(message)) {
+    if (typeof current === 'object' && isUnreachable(current)) {
       return serviceUnavailable(
         'The service cannot reach its database; try again shortly.',
         DATABASE_RETRY_AFTER_SECONDS,
