@@ -17,44 +17,11 @@ import {
   placeOrder,
   type Customer,
 } from '../tests/flows.ts';
+import { load, median, numberArg } from './measure.ts';
 
-const arg = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const ORDERS = arg('orders', 100);
-const CONCURRENCY = arg('concurrency', 8);
-const ROUNDS = arg('rounds', 3);
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[
-    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
-  ]!;
-
-/** Runs `count` calls of `task` with `concurrency` in flight; returns per-call latencies and the rate. */
-async function load(count: number, concurrency: number, task: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        const t0 = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    perSecond: count / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
-}
+const ORDERS = numberArg('orders', 100);
+const CONCURRENCY = numberArg('concurrency', 8);
+const ROUNDS = numberArg('rounds', 3);
 
 const dropTemplates = await prepareTemplateDatabases();
 const supergraph = await startTestSupergraph({

@@ -24,14 +24,11 @@ import {
   payOrder,
 } from '../tests/flows.ts';
 import { signIn } from '../tests/helpers.ts';
+import { percentile } from './measure.ts';
 
 const index = process.argv.indexOf('--subscribers');
 const SUBSCRIBERS = index > 0 ? Number(process.argv[index + 1]) : 1000;
 
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[
-    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
-  ]!;
 const mib = (bytes: number) => bytes / 1024 / 1024;
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 

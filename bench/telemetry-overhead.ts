@@ -26,17 +26,7 @@ import {
 } from '../tests/flows.ts';
 import { ORDER_ACROSS_ALL_SUBGRAPHS } from '../tests/operations.ts';
 import { startTestSupergraph } from '../tests/supergraph.ts';
-
-const arg = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[
-    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
-  ]!;
+import { load, median, numberArg } from './measure.ts';
 
 /** One run's figures, printed by a child as its last line. */
 interface RunFigures {
@@ -44,27 +34,6 @@ interface RunFigures {
   placeOrderP50: number;
   queryPerSecond: number;
   queryP50: number;
-}
-
-/** Runs `count` calls of `task` with `concurrency` in flight. */
-async function load(count: number, concurrency: number, task: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        const t0 = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return {
-    perSecond: count / ((performance.now() - started) / 1000),
-    p50: percentile(latencies, 50),
-  };
 }
 
 async function child(telemetry: 'on' | 'off'): Promise<RunFigures> {
@@ -77,8 +46,8 @@ async function child(telemetry: 'on' | 'off'): Promise<RunFigures> {
       recentTraceLimit: 200,
     });
   }
-  const orders = arg('orders', 40);
-  const queries = arg('queries', 300);
+  const orders = numberArg('orders', 40);
+  const queries = numberArg('queries', 300);
   const supergraph = await startTestSupergraph({
     env: {
       ...TEST_ENV,
@@ -139,7 +108,7 @@ async function child(telemetry: 'on' | 'off'): Promise<RunFigures> {
 }
 
 async function parent() {
-  const rounds = arg('rounds', 3);
+  const rounds = numberArg('rounds', 3);
   const passOn = ['orders', 'queries'].flatMap((name) => {
     const index = process.argv.indexOf(`--${name}`);
     return index > 0 ? [`--${name}`, process.argv[index + 1]!] : [];

@@ -36,6 +36,7 @@ import {
 } from '../../tests/flows.ts';
 import { signIn } from '../../tests/helpers.ts';
 import { subscribe } from '../../tests/live.ts';
+import { median, numberArg, percentile } from '../../bench/measure.ts';
 import { readinessProbe, startService, type ServiceProcess } from './processes.ts';
 import {
   bundleOf,
@@ -49,14 +50,10 @@ import {
   type Service,
 } from './settings.ts';
 
-const arg = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const ROUNDS = arg('rounds', 3);
-const ORDERS = arg('orders', 20);
-const CONCURRENCY = arg('concurrency', 4);
-const TIMEOUT_SECONDS = arg('timeout', 900);
+const ROUNDS = numberArg('rounds', 3);
+const ORDERS = numberArg('orders', 20);
+const CONCURRENCY = numberArg('concurrency', 4);
+const TIMEOUT_SECONDS = numberArg('timeout', 900);
 
 /**
  * For a drill rather than production: events polled and redelivered quickly (a killed consumer's
@@ -216,11 +213,6 @@ async function startCluster(settings: ServerSettings, instances: number): Promis
   }
 }
 
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[
-    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
-  ]!;
-const median = (values: number[]) => percentile(values, 50);
 const dish = dishNamed(noodleHouse, '红烧牛肉面');
 
 /** Customers with a filled cart each (placing an order empties it). */
