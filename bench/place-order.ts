@@ -9,14 +9,7 @@ import { prepareTemplateDatabases } from '@sky/testkit';
 import { startTestSupergraph } from '../tests/supergraph.ts';
 import { TEST_ENV } from '@sky/testkit';
 import { randomUUID } from 'node:crypto';
-import {
-  dishNamed,
-  newCustomer,
-  noodleHouse,
-  addToCart,
-  placeOrder,
-  type Customer,
-} from '../tests/flows.ts';
+import { customersWithFilledCarts, dishNamed, noodleHouse, placeOrder } from '../tests/flows.ts';
 import { load, median, numberArg } from './measure.ts';
 
 const ORDERS = numberArg('orders', 100);
@@ -35,18 +28,13 @@ try {
   const placeP50: number[] = [];
   const baselineP50: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    // Each order needs its own customer with a filled cart (placing empties it).
-    const customers: Customer[] = [];
-    for (let i = 0; i < ORDERS; i++) {
-      const customer = await newCustomer(gateway, noodleHouse);
-      const added = await addToCart(gateway, customer.token, {
-        merchantId: noodleHouse.id,
-        dishId: dish.id,
-        flavor: '微辣 Mild',
-      });
-      if (added.errors) throw new Error(JSON.stringify(added.errors));
-      customers.push(customer);
-    }
+    const customers = await customersWithFilledCarts(
+      gateway,
+      ORDERS,
+      noodleHouse,
+      dish,
+      '微辣 Mild',
+    );
     const baseline = await load(ORDERS * 5, CONCURRENCY, async () => {
       const response = await fetch(gateway, {
         method: 'POST',

@@ -16,13 +16,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import {
-  addToCart,
+  customersWithFilledCarts,
   dishNamed,
   newCustomer,
   noodleHouse,
   paidOrder,
   placeOrder,
-  type Customer,
 } from '../tests/flows.ts';
 import { ORDER_ACROSS_ALL_SUBGRAPHS } from '../tests/operations.ts';
 import { startTestSupergraph } from '../tests/supergraph.ts';
@@ -59,18 +58,13 @@ async function child(telemetry: 'on' | 'off'): Promise<RunFigures> {
   const gateway = supergraph.gatewayUrl;
   try {
     const dish = dishNamed(noodleHouse, '红烧牛肉面');
-    // Each order needs its own customer with a filled cart (placing empties it).
-    const customers: Customer[] = [];
-    for (let i = 0; i < orders; i++) {
-      const customer = await newCustomer(gateway, noodleHouse);
-      const added = await addToCart(gateway, customer.token, {
-        merchantId: noodleHouse.id,
-        dishId: dish.id,
-        flavor: '微辣 Mild',
-      });
-      if (added.errors) throw new Error(JSON.stringify(added.errors));
-      customers.push(customer);
-    }
+    const customers = await customersWithFilledCarts(
+      gateway,
+      orders,
+      noodleHouse,
+      dish,
+      '微辣 Mild',
+    );
     // One paid order whose fields come from all five subgraphs.
     const reader = await newCustomer(gateway, noodleHouse);
     const orderId = await paidOrder(

@@ -104,6 +104,31 @@ export async function addToCart(
   );
 }
 
+/**
+ * `count` new customers, each with one dish of `merchant` in the cart: a benchmark's orders to
+ * place (placing an order empties the cart, so each order needs its own).
+ */
+export async function customersWithFilledCarts(
+  gatewayUrl: string,
+  count: number,
+  merchant: typeof noodleHouse,
+  dish: { id: string },
+  flavor: string | null = null,
+): Promise<Customer[]> {
+  const customers: Customer[] = [];
+  for (let i = 0; i < count; i++) {
+    const customer = await newCustomer(gatewayUrl, merchant);
+    const added = await addToCart(gatewayUrl, customer.token, {
+      merchantId: merchant.id,
+      dishId: dish.id,
+      flavor,
+    });
+    if (added.errors) throw new Error(JSON.stringify(added.errors));
+    customers.push(customer);
+  }
+  return customers;
+}
+
 export async function placeOrder(
   gatewayUrl: string,
   customer: Customer,
@@ -239,3 +264,16 @@ export async function paidOrder(
 
 export const demoAccount = (key: string) => findDemoUser(key);
 export { ok };
+
+/**
+ * What ORDER_ACROSS_ALL_SUBGRAPHS answers for the demo customer's completed order, one field from
+ * each subgraph: customer (user), merchant (catalog), payment, the rider (delivery).
+ */
+export const DEMO_COMPLETED_ORDER_ACROSS_ALL_SUBGRAPHS = {
+  order: {
+    customer: { name: '张丽 Alice Zhang' },
+    merchant: { name: '天空面馆 Sky Noodle House' },
+    payment: { status: 'SUCCEEDED' },
+    delivery: { rider: { user: { name: '李骑手 Rider Li' } } },
+  },
+};
