@@ -32,7 +32,18 @@ for (let i = 0; i < count; i++) {
         seen.set(status, times);
         if (times.length === count) report({ type: 'all-received', status, times });
       },
-      error: (error) => report({ type: 'error', error: String(error) }),
+      // graphql-ws reports a close event, an error event or GraphQL errors.
+      error: (error) => {
+        const { code, reason, message } = error as {
+          code?: number;
+          reason?: string;
+          message?: string;
+        };
+        report({
+          type: 'error',
+          error: code ? `closed ${code} ${reason}` : (message ?? JSON.stringify(error)),
+        });
+      },
       complete: () => {},
     },
   );

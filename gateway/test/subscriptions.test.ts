@@ -27,6 +27,8 @@ const verifier = new TokenVerifier(keys.publicKeyPem, {
 });
 const logger = createLogger('test', 'silent');
 const bus = new EventEmitter();
+/** How many times the people subgraph resolved a courier: one per completed event. */
+let courierResolutions = 0;
 
 const tracksSdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])
   type Parcel @key(fields: "id") { id: ID! status: String! version: Int! }
@@ -72,10 +74,10 @@ const peopleSchema = buildSubgraphSchema([
     resolvers: {
       Parcel: {
         __resolveReference: (ref: { id: string }) => ref,
-        courier: (p: { id: string }, _: unknown, ctx: RequestContext) => ({
-          name: `courier of ${p.id}`,
-          seenBy: ctx.viewer?.userId ?? null,
-        }),
+        courier: (p: { id: string }, _: unknown, ctx: RequestContext) => {
+          courierResolutions++;
+          return { name: `courier of ${p.id}`, seenBy: ctx.viewer?.userId ?? null };
+        },
       },
       Query: { courierCount: () => 1 },
     } as never,
@@ -223,6 +225,30 @@ describe('generic subscription layer', () => {
     // The upstream subscription ends with the client's.
     await waitUntil(() => bus.listenerCount('moved:p-1') === 0);
     expect(bus.listenerCount('moved:p-1')).toBe(0);
+  });
+
+  it('completes an event once for subscribers with the same document and principal, never across principals', async () => {
+    const aliceToken = token(600, 'alice');
+    const subscribers = [client(aliceToken), client(aliceToken), client(token(600, 'bob'))];
+    const query = `subscription($parcel: ID!) {
+      parcelMoved(id: $parcel) { status courier { name seenBy } }
+    }`;
+    const firstEvents = subscribers.map(async (subscriber) => {
+      for await (const result of subscriber.iterate({ query, variables: { parcel: 'p-2' } })) {
+        return result;
+      }
+    });
+    await waitUntil(() => bus.listenerCount('moved:p-2') === 3);
+    const before = courierResolutions;
+    bus.emit('moved:p-2', { id: 'p-2', status: 'PICKED_UP', version: 1 });
+    const [alice1, alice2, bob] = await Promise.all(firstEvents);
+    const seenBy = (result: unknown) =>
+      (result as { data: { parcelMoved: { courier: { seenBy: string } } } }).data.parcelMoved
+        .courier.seenBy;
+    expect([seenBy(alice1), seenBy(alice2), seenBy(bob)]).toEqual(['alice', 'alice', 'bob']);
+    // Alice's two subscriptions shared one completion; Bob's ran as Bob.
+    expect(courierResolutions - before).toBe(2);
+    for (const subscriber of subscribers) await subscriber.dispose();
   });
 
   it('refuses a connection with a bad token with close code 4401', async () => {

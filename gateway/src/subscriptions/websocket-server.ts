@@ -17,6 +17,7 @@ import {
   withService,
   type TraceCarrier,
 } from '@sky/telemetry';
+import { SharedCompletions } from './shared-completions.ts';
 import type { SubscriptionPlanner } from './subscription-planner.ts';
 import type { UpstreamConnections } from './upstream.ts';
 
@@ -96,6 +97,7 @@ const isUpstreamGone = (error: unknown): boolean => {
  */
 export function attachSubscriptionServer(options: SubscriptionServerOptions) {
   const states = new WeakMap<object, ConnectionState>();
+  const completions = new SharedCompletions();
 
   const server = serveGraphQLWebSocket<
     Record<string, unknown> | undefined,
@@ -182,6 +184,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
         const state = args.contextValue as ConnectionState;
         return subscribeThroughSupergraph(
           options,
+          completions,
           state,
           args.document,
           args.operationName ?? undefined,
@@ -205,6 +208,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
  */
 function subscribeThroughSupergraph(
   options: SubscriptionServerOptions,
+  completions: SharedCompletions,
   state: ConnectionState,
   document: Parameters<SubscriptionPlanner['plan']>[0],
   operationName: string | undefined,
@@ -213,6 +217,12 @@ function subscribeThroughSupergraph(
   const requestId = randomUUID();
   const logger = options.logger.child({ requestId, userId: state.viewer?.userId });
   const planned = options.planner.plan(document, operationName, variables);
+  const completionKey = completions.subscriptionKey(
+    document,
+    operationName,
+    variables,
+    state.viewer?.token ?? null,
+  );
   const context = { requestId, viewer: state.viewer, logger, clientAddress: state.clientAddress };
   const operation = operationName ?? 'anonymous';
   // The subscribe span is short (planning, opening upstream); each event gets a span of its own.
@@ -285,18 +295,24 @@ function subscribeThroughSupergraph(
         // A refusal from the owning subgraph (FORBIDDEN, UNAUTHENTICATED, ...) ends the stream.
         if (!event.data) return last({ errors: (event.errors ?? []).map(asGraphQLError) });
         // Each event is a new piece of work with a budget of its own, and a span linked to the
-        // subgraph's span for the same event, itself linked to the change.
-        const eventContext = { ...context, deadline: new Deadline(options.requestTimeoutMs) };
-        const completed = await inSpan(
-          `graphql-ws event ${operation}`,
-          {
-            kind: SpanKind.PRODUCER,
-            parent: ROOT_CONTEXT,
-            service: 'gateway',
-            links: linkTo(traceContextOf(event)),
-            attributes: { 'sky.request_id': requestId },
-          },
-          () => planned.complete(event, eventContext),
+        // subgraph's span for the same event, itself linked to the change; subscribers with the
+        // same document as the same principal share one completion of the same event.
+        const completed = await completions.complete(completionKey, event, () =>
+          inSpan(
+            `graphql-ws event ${operation}`,
+            {
+              kind: SpanKind.PRODUCER,
+              parent: ROOT_CONTEXT,
+              service: 'gateway',
+              links: linkTo(traceContextOf(event)),
+              attributes: { 'sky.request_id': requestId },
+            },
+            () =>
+              planned.complete(event, {
+                ...context,
+                deadline: new Deadline(options.requestTimeoutMs),
+              }),
+          ),
         );
         return { done: false, value: completed };
       } catch (error) {
