@@ -1,4 +1,5 @@
 import type { DocumentNode, ExecutionResult } from 'graphql';
+import type { UpstreamEvent } from './upstream.ts';
 
 /**
  * Completing an upstream event (running its entity fetches, shaping it to the client's
@@ -38,7 +39,7 @@ export class SharedCompletions {
   /** The completed event: computed by `complete` unless an identical one is ready or under way. */
   complete(
     subscriptionKey: string,
-    event: ExecutionResult,
+    event: UpstreamEvent,
     complete: () => Promise<ExecutionResult>,
   ): Promise<ExecutionResult> {
     // Extensions are left out: they carry the subgraph's trace context, which differs per

@@ -1,7 +1,13 @@
 import { STATE_EVENT_EXTENSION } from '@sky/server-kit';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { ExecutionResult } from 'graphql';
+import type { FormattedExecutionResult } from 'graphql';
+
+/** What arrives over the wire: errors are plain objects, not GraphQLErrors. */
+export type UpstreamEvent = FormattedExecutionResult<
+  Record<string, unknown>,
+  Record<string, unknown>
+>;
 
 type UpstreamRequest = {
   query: string;
@@ -11,7 +17,7 @@ type UpstreamRequest = {
 
 /** One client's view of a shared upstream subscription: what it has not read yet. */
 interface Reader {
-  queue: ExecutionResult[];
+  queue: UpstreamEvent[];
   ended: boolean;
   failure: { error: unknown } | null;
   wake: (() => void) | null;
@@ -25,12 +31,12 @@ interface Reader {
 class SharedSubscription {
   readonly readers = new Set<Reader>();
   /** The latest event, while the stream's events are whole states; null otherwise. */
-  private latestState: ExecutionResult | null = null;
+  private latestState: UpstreamEvent | null = null;
   private sawEvent = false;
   ended = false;
 
   constructor(
-    private readonly inner: AsyncIterator<ExecutionResult>,
+    private readonly inner: AsyncIterator<UpstreamEvent>,
     private readonly onIdle: () => void,
   ) {
     void this.pump();
@@ -148,7 +154,10 @@ export class UpstreamConnections {
     key: string,
   ): SharedSubscription {
     const { client, release } = this.acquire(httpUrl, token);
-    const inner = client.iterate({ ...request, extensions: { ...headers } });
+    const inner = client.iterate<Record<string, unknown>, Record<string, unknown>>({
+      ...request,
+      extensions: { ...headers },
+    });
     const subscription: SharedSubscription = new SharedSubscription(inner, () => {
       if (this.shared.get(key) === subscription) this.shared.delete(key);
       release();
@@ -168,7 +177,7 @@ export class UpstreamConnections {
     token: string | null,
     request: UpstreamRequest,
     headers: { requestId: string; traceContext?: Record<string, string> },
-  ): AsyncIterableIterator<ExecutionResult> {
+  ): AsyncIterableIterator<UpstreamEvent> {
     const key = [
       httpUrl,
       token ?? '',
@@ -182,7 +191,7 @@ export class UpstreamConnections {
       : this.subscribe(httpUrl, token, request, headers, key);
     const reader = subscription.join();
     let left = false;
-    const iterator: AsyncIterableIterator<ExecutionResult> = {
+    const iterator: AsyncIterableIterator<UpstreamEvent> = {
       next: async () => {
         for (;;) {
           const event = reader.queue.shift();

@@ -19,7 +19,7 @@ import {
 } from '@sky/telemetry';
 import { SharedCompletions } from './shared-completions.ts';
 import type { SubscriptionPlanner } from './subscription-planner.ts';
-import type { UpstreamConnections } from './upstream.ts';
+import type { UpstreamConnections, UpstreamEvent } from './upstream.ts';
 
 /** Close codes: 4401 for a bad or expired token (graphql-ws uses 4403 for refused connections). */
 const CLOSE_UNAUTHORIZED = 4401;
@@ -53,7 +53,7 @@ export interface SubscriptionServerOptions {
 }
 
 /** The W3C context a subgraph sent with a subscription event (its event span's). */
-function traceContextOf(event: ExecutionResult): TraceCarrier | null {
+function traceContextOf(event: UpstreamEvent): TraceCarrier | null {
   const carrier = event.extensions?.traceContext;
   return typeof carrier === 'object' && carrier !== null ? (carrier as TraceCarrier) : null;
 }
