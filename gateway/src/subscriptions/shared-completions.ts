@@ -17,6 +17,8 @@ export class SharedCompletions {
   private readonly documentIds = new WeakMap<DocumentNode, number>();
   private nextDocumentId = 1;
   private readonly results = new Map<string, Promise<ExecutionResult>>();
+  /** Each event's key text, made once: readers of one upstream subscription share the object. */
+  private readonly eventKeys = new WeakMap<UpstreamEvent, string>();
 
   constructor(private readonly keepMs = 1_000) {}
 
@@ -44,7 +46,12 @@ export class SharedCompletions {
   ): Promise<ExecutionResult> {
     // Extensions are left out: they carry the subgraph's trace context, which differs per
     // subscriber although the data does not.
-    const key = `${subscriptionKey}\u0000${JSON.stringify([event.data, event.errors])}`;
+    let eventKey = this.eventKeys.get(event);
+    if (eventKey === undefined) {
+      eventKey = JSON.stringify([event.data, event.errors]);
+      this.eventKeys.set(event, eventKey);
+    }
+    const key = `${subscriptionKey}\u0000${eventKey}`;
     const existing = this.results.get(key);
     if (existing) return existing;
     const result = complete();

@@ -232,12 +232,6 @@ function subscribeThroughSupergraph(
     withService(ROOT_CONTEXT, 'gateway'),
   );
   const subscribeContext = trace.setSpan(withService(ROOT_CONTEXT, 'gateway'), subscribeSpan);
-  // The expiry timer interrupts a pending wait for the next upstream event.
-  let interrupt!: (error: GraphQLError) => void;
-  const interrupted = new Promise<GraphQLError>((resolve) => {
-    interrupt = resolve;
-  });
-  state.failAll.add(interrupt);
   const upstream = options.upstream.open(
     options.subgraphUrl(planned.primary.serviceName),
     state.viewer?.token ?? null,
@@ -252,6 +246,16 @@ function subscribeThroughSupergraph(
     logger.info({ subgraph: planned.primary.serviceName }, 'subscription started'),
   );
   subscribeSpan.end();
+  // The expiry timer interrupts a pending wait for the next upstream event: leaving upstream
+  // ends that wait. (Not a race against a promise of the interruption: every race would add a
+  // reaction to that never-settling promise, one more per event for the subscription's life.)
+  let interruptedBy: GraphQLError | null = null;
+  const interrupt = (error: GraphQLError) => {
+    if (interruptedBy) return;
+    interruptedBy = error;
+    void upstream.return?.();
+  };
+  state.failAll.add(interrupt);
   let finished = false;
   const finish = async () => {
     if (finished) return;
@@ -277,15 +281,11 @@ function subscribeThroughSupergraph(
       }
       if (finished) return done;
       try {
-        const next = await Promise.race([
-          upstream.next(),
-          interrupted.then((error) => ({ interruptedBy: error })),
-        ]);
-        if ('interruptedBy' in next) {
+        const next = interruptedBy ? null : await upstream.next();
+        if (interruptedBy || !next) {
           // Not completed: the client must see the 4401 close, not a normal end of stream.
           closing = new Promise((resolve) => (releaseClosing = resolve));
-          await upstream.return?.();
-          return { done: false, value: { errors: [next.interruptedBy] } };
+          return { done: false, value: { errors: [interruptedBy!] } };
         }
         if (next.done) {
           await finish();
