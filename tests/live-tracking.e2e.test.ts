@@ -209,6 +209,27 @@ describe('a customer tracking an order live through the gateway', () => {
     expect(again.messages[0]!.status).toBe('CONFIRMED');
   });
 
+  it('gives a second identical subscriber joining a shared stream the current state first, then the same changes', async () => {
+    const gateway = supergraph.gatewayUrl;
+    const customer = await newCustomer(gateway, noodleHouse);
+    const orderId = await placeAndPay(customer);
+    // The same customer on two devices: the gateway reads one upstream subscription for both.
+    const phone = subscribe<Tracked>(gateway, customer.token, TRACK, { orderId });
+    cleanup.push(phone.stop);
+    await phone.until((m) => m.some((x) => x.status === 'TO_BE_CONFIRMED'));
+    const tablet = subscribe<Tracked>(gateway, customer.token, TRACK, { orderId });
+    cleanup.push(tablet.stop);
+    await tablet.until((m) => m.length >= 1);
+    expect(tablet.messages[0]!.status).toBe('TO_BE_CONFIRMED');
+    expect(tablet.messages[0]!.version).toBe(phone.messages.at(-1)!.version);
+    await mutate(staff, 'mutation($id: ID!) { acceptOrder(id: $id) { status } }', { id: orderId });
+    await phone.until((m) => m.some((x) => x.status === 'CONFIRMED'));
+    await tablet.until((m) => m.some((x) => x.status === 'CONFIRMED'));
+    expect(statusesOf(tablet.messages)).toEqual(['TO_BE_CONFIRMED', 'CONFIRMED']);
+    const versions = tablet.messages.map((m) => m.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+  });
+
   it('ends a subscription whose token expires with UNAUTHENTICATED and close code 4401', async () => {
     const gateway = supergraph.gatewayUrl;
     const customer = await newCustomer(gateway, noodleHouse);

@@ -27,6 +27,8 @@ const verifier = new TokenVerifier(keys.publicKeyPem, {
 });
 const logger = createLogger('test', 'silent');
 const bus = new EventEmitter();
+/** How many times the people subgraph resolved a courier: one per completed event. */
+let courierResolutions = 0;
 
 const tracksSdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])
   type Parcel @key(fields: "id") { id: ID! status: String! version: Int! }
@@ -72,10 +74,10 @@ const peopleSchema = buildSubgraphSchema([
     resolvers: {
       Parcel: {
         __resolveReference: (ref: { id: string }) => ref,
-        courier: (p: { id: string }, _: unknown, ctx: RequestContext) => ({
-          name: `courier of ${p.id}`,
-          seenBy: ctx.viewer?.userId ?? null,
-        }),
+        courier: (p: { id: string }, _: unknown, ctx: RequestContext) => {
+          courierResolutions++;
+          return { name: `courier of ${p.id}`, seenBy: ctx.viewer?.userId ?? null };
+        },
       },
       Query: { courierCount: () => 1 },
     } as never,
@@ -172,8 +174,14 @@ const token = (ttlSeconds = 600, userId = 'user-1') =>
   tokenSigner(keys, ttlSeconds).signAccessToken({ userId, roles: ['CUSTOMER'], merchantId: null })
     .token;
 
-const waitUntil = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+const waitUntil = async (check: () => boolean | Promise<boolean>) => {
+  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
+};
+
+/** Client subscriptions the gateway holds, from its Prometheus exposition. */
+const activeSubscriptions = async () => {
+  const text = await gateway.metrics.render();
+  return Number(/^sky_graphql_subscriptions_active(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? -1);
 };
 
 describe('generic subscription layer', () => {
@@ -223,6 +231,73 @@ describe('generic subscription layer', () => {
     // The upstream subscription ends with the client's.
     await waitUntil(() => bus.listenerCount('moved:p-1') === 0);
     expect(bus.listenerCount('moved:p-1')).toBe(0);
+  });
+
+  it('shares one upstream subscription and one completion between identical subscribers, never across principals', async () => {
+    const aliceToken = token(600, 'alice');
+    const subscribers = [client(aliceToken), client(aliceToken), client(token(600, 'bob'))];
+    const query = `subscription($parcel: ID!) {
+      parcelMoved(id: $parcel) { status courier { name seenBy } }
+    }`;
+    const firstEvents = subscribers.map(async (subscriber) => {
+      for await (const result of subscriber.iterate({ query, variables: { parcel: 'p-2' } })) {
+        return result;
+      }
+    });
+    await waitUntil(async () => (await activeSubscriptions()) === 3);
+    expect(await activeSubscriptions()).toBe(3);
+    // Alice's two subscriptions are one upstream; Bob's is his own.
+    await waitUntil(() => bus.listenerCount('moved:p-2') === 2);
+    expect(bus.listenerCount('moved:p-2')).toBe(2);
+    const before = courierResolutions;
+    bus.emit('moved:p-2', { id: 'p-2', status: 'PICKED_UP', version: 1 });
+    const [alice1, alice2, bob] = await Promise.all(firstEvents);
+    const seenBy = (result: unknown) =>
+      (result as { data: { parcelMoved: { courier: { seenBy: string } } } }).data.parcelMoved
+        .courier.seenBy;
+    expect([seenBy(alice1), seenBy(alice2), seenBy(bob)]).toEqual(['alice', 'alice', 'bob']);
+    // One completion of the event for Alice's two subscriptions, one for Bob's.
+    expect(courierResolutions - before).toBe(2);
+    for (const subscriber of subscribers) await subscriber.dispose();
+    await waitUntil(() => bus.listenerCount('moved:p-2') === 0);
+    expect(bus.listenerCount('moved:p-2')).toBe(0);
+  });
+
+  it('gives a late identical subscriber an upstream subscription of its own when events are not whole states', async () => {
+    const aliceToken = token(600, 'alice');
+    const query = 'subscription($parcel: ID!) { parcelMoved(id: $parcel) { status } }';
+    const early = client(aliceToken);
+    const earlyEvents: unknown[] = [];
+    const earlyReading = (async () => {
+      for await (const result of early.iterate({ query, variables: { parcel: 'p-3' } })) {
+        earlyEvents.push(result);
+        if (earlyEvents.length === 2) return;
+      }
+    })();
+    await waitUntil(() => bus.listenerCount('moved:p-3') === 1);
+    bus.emit('moved:p-3', { id: 'p-3', status: 'PICKED_UP', version: 1 });
+    await waitUntil(() => earlyEvents.length === 1);
+    // The tracks subgraph does not mark its events as states: a late subscriber must not be
+    // handed an event that happened before it subscribed.
+    const late = client(aliceToken);
+    const lateEvents: unknown[] = [];
+    const lateReading = (async () => {
+      for await (const result of late.iterate({ query, variables: { parcel: 'p-3' } })) {
+        lateEvents.push(result);
+        return;
+      }
+    })();
+    await waitUntil(() => bus.listenerCount('moved:p-3') === 2);
+    expect(bus.listenerCount('moved:p-3')).toBe(2);
+    bus.emit('moved:p-3', { id: 'p-3', status: 'DELIVERED', version: 2 });
+    await Promise.all([earlyReading, lateReading]);
+    expect(lateEvents).toEqual([{ data: { parcelMoved: { status: 'DELIVERED' } } }]);
+    expect(earlyEvents).toEqual([
+      { data: { parcelMoved: { status: 'PICKED_UP' } } },
+      { data: { parcelMoved: { status: 'DELIVERED' } } },
+    ]);
+    await early.dispose();
+    await late.dispose();
   });
 
   it('refuses a connection with a bad token with close code 4401', async () => {

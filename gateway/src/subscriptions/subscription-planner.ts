@@ -8,6 +8,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+import type { UpstreamEvent } from './upstream.ts';
 
 /**
  * Plans a subscription over the supergraph the way Apollo Router does: the primary fetch is a
@@ -19,7 +20,7 @@ export interface PlannedSubscription {
   /** Variables of the client's operation that the primary fetch uses. */
   primaryVariables: Record<string, unknown>;
   /** Completes one upstream event into the client's result (aliases, fragments, other subgraphs). */
-  complete(event: ExecutionResult, context: object): Promise<ExecutionResult>;
+  complete(event: UpstreamEvent, context: object): Promise<ExecutionResult>;
 }
 
 export class SubscriptionPlanner {

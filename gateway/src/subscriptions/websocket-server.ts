@@ -17,8 +17,9 @@ import {
   withService,
   type TraceCarrier,
 } from '@sky/telemetry';
+import { SharedCompletions } from './shared-completions.ts';
 import type { SubscriptionPlanner } from './subscription-planner.ts';
-import type { UpstreamConnections } from './upstream.ts';
+import type { UpstreamConnections, UpstreamEvent } from './upstream.ts';
 
 /** Close codes: 4401 for a bad or expired token (graphql-ws uses 4403 for refused connections). */
 const CLOSE_UNAUTHORIZED = 4401;
@@ -52,7 +53,7 @@ export interface SubscriptionServerOptions {
 }
 
 /** The W3C context a subgraph sent with a subscription event (its event span's). */
-function traceContextOf(event: ExecutionResult): TraceCarrier | null {
+function traceContextOf(event: UpstreamEvent): TraceCarrier | null {
   const carrier = event.extensions?.traceContext;
   return typeof carrier === 'object' && carrier !== null ? (carrier as TraceCarrier) : null;
 }
@@ -96,6 +97,7 @@ const isUpstreamGone = (error: unknown): boolean => {
  */
 export function attachSubscriptionServer(options: SubscriptionServerOptions) {
   const states = new WeakMap<object, ConnectionState>();
+  const completions = new SharedCompletions();
 
   const server = serveGraphQLWebSocket<
     Record<string, unknown> | undefined,
@@ -182,6 +184,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
         const state = args.contextValue as ConnectionState;
         return subscribeThroughSupergraph(
           options,
+          completions,
           state,
           args.document,
           args.operationName ?? undefined,
@@ -205,6 +208,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions) {
  */
 function subscribeThroughSupergraph(
   options: SubscriptionServerOptions,
+  completions: SharedCompletions,
   state: ConnectionState,
   document: Parameters<SubscriptionPlanner['plan']>[0],
   operationName: string | undefined,
@@ -213,6 +217,12 @@ function subscribeThroughSupergraph(
   const requestId = randomUUID();
   const logger = options.logger.child({ requestId, userId: state.viewer?.userId });
   const planned = options.planner.plan(document, operationName, variables);
+  const completionKey = completions.subscriptionKey(
+    document,
+    operationName,
+    variables,
+    state.viewer?.token ?? null,
+  );
   const context = { requestId, viewer: state.viewer, logger, clientAddress: state.clientAddress };
   const operation = operationName ?? 'anonymous';
   // The subscribe span is short (planning, opening upstream); each event gets a span of its own.
@@ -222,12 +232,6 @@ function subscribeThroughSupergraph(
     withService(ROOT_CONTEXT, 'gateway'),
   );
   const subscribeContext = trace.setSpan(withService(ROOT_CONTEXT, 'gateway'), subscribeSpan);
-  // The expiry timer interrupts a pending wait for the next upstream event.
-  let interrupt!: (error: GraphQLError) => void;
-  const interrupted = new Promise<GraphQLError>((resolve) => {
-    interrupt = resolve;
-  });
-  state.failAll.add(interrupt);
   const upstream = options.upstream.open(
     options.subgraphUrl(planned.primary.serviceName),
     state.viewer?.token ?? null,
@@ -242,6 +246,16 @@ function subscribeThroughSupergraph(
     logger.info({ subgraph: planned.primary.serviceName }, 'subscription started'),
   );
   subscribeSpan.end();
+  // The expiry timer interrupts a pending wait for the next upstream event: leaving upstream
+  // ends that wait. (Not a race against a promise of the interruption: every race would add a
+  // reaction to that never-settling promise, one more per event for the subscription's life.)
+  let interruptedBy: GraphQLError | null = null;
+  const interrupt = (error: GraphQLError) => {
+    if (interruptedBy) return;
+    interruptedBy = error;
+    void upstream.return?.();
+  };
+  state.failAll.add(interrupt);
   let finished = false;
   const finish = async () => {
     if (finished) return;
@@ -267,15 +281,11 @@ function subscribeThroughSupergraph(
       }
       if (finished) return done;
       try {
-        const next = await Promise.race([
-          upstream.next(),
-          interrupted.then((error) => ({ interruptedBy: error })),
-        ]);
-        if ('interruptedBy' in next) {
+        const next = interruptedBy ? null : await upstream.next();
+        if (interruptedBy || !next) {
           // Not completed: the client must see the 4401 close, not a normal end of stream.
           closing = new Promise((resolve) => (releaseClosing = resolve));
-          await upstream.return?.();
-          return { done: false, value: { errors: [next.interruptedBy] } };
+          return { done: false, value: { errors: [interruptedBy!] } };
         }
         if (next.done) {
           await finish();
@@ -285,18 +295,24 @@ function subscribeThroughSupergraph(
         // A refusal from the owning subgraph (FORBIDDEN, UNAUTHENTICATED, ...) ends the stream.
         if (!event.data) return last({ errors: (event.errors ?? []).map(asGraphQLError) });
         // Each event is a new piece of work with a budget of its own, and a span linked to the
-        // subgraph's span for the same event, itself linked to the change.
-        const eventContext = { ...context, deadline: new Deadline(options.requestTimeoutMs) };
-        const completed = await inSpan(
-          `graphql-ws event ${operation}`,
-          {
-            kind: SpanKind.PRODUCER,
-            parent: ROOT_CONTEXT,
-            service: 'gateway',
-            links: linkTo(traceContextOf(event)),
-            attributes: { 'sky.request_id': requestId },
-          },
-          () => planned.complete(event, eventContext),
+        // subgraph's span for the same event, itself linked to the change; subscribers with the
+        // same document as the same principal share one completion of the same event.
+        const completed = await completions.complete(completionKey, event, () =>
+          inSpan(
+            `graphql-ws event ${operation}`,
+            {
+              kind: SpanKind.PRODUCER,
+              parent: ROOT_CONTEXT,
+              service: 'gateway',
+              links: linkTo(traceContextOf(event)),
+              attributes: { 'sky.request_id': requestId },
+            },
+            () =>
+              planned.complete(event, {
+                ...context,
+                deadline: new Deadline(options.requestTimeoutMs),
+              }),
+          ),
         );
         return { done: false, value: completed };
       } catch (error) {

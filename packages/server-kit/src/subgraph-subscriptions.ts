@@ -6,6 +6,7 @@ import {
   execute,
   getOperationAST,
   GraphQLError,
+  Kind,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLSchema,
@@ -44,7 +45,10 @@ export function attachSubgraphSubscriptions<Context>(options: {
   createContext: (state: RequestState) => Context;
   /** The service name on this server's spans. */
   service?: string;
+  /** See `SubgraphDefinition.stateSubscriptions`. */
+  stateSubscriptions?: readonly string[];
 }) {
+  const stateFields = new Set(options.stateSubscriptions ?? []);
   const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
   const server = serveGraphQLWebSocket<
     Record<string, unknown> | undefined,
@@ -139,6 +143,7 @@ export function attachSubgraphSubscriptions<Context>(options: {
           () => createSourceEventStream({ ...args, contextValue: freshContext() }),
         );
         if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
+        const stateStream = stateFields.has(rootFieldOf(args) ?? '');
         // Each event sent: a trace of its own linked to the change that caused it (the live
         // message's context); its W3C context goes out in the result's extensions, so the
         // gateway's span for the same event links to it in turn.
@@ -159,9 +164,12 @@ export function attachSubgraphSubscriptions<Context>(options: {
                 contextValue: freshContext(),
               } as ExecutionArgs);
               const trace = traceCarrier();
-              return trace.traceparent
-                ? { ...result, extensions: { ...result.extensions, traceContext: trace } }
-                : result;
+              const extensions = {
+                ...result.extensions,
+                ...(trace.traceparent ? { traceContext: trace } : {}),
+                ...(stateStream ? { [STATE_EVENT_EXTENSION]: true } : {}),
+              };
+              return Object.keys(extensions).length > 0 ? { ...result, extensions } : result;
             },
           ),
         );
@@ -176,6 +184,20 @@ export function attachSubgraphSubscriptions<Context>(options: {
 }
 
 /** Maps a source stream to results; `return()` reaches the source at once. */
+/**
+ * Marks an event of a state subscription: it carries the whole current state of what is
+ * followed, so a subscriber joining late may be given the latest one as its first event (the
+ * gateway shares one upstream subscription between identical subscribers that way).
+ */
+export const STATE_EVENT_EXTENSION = 'stateEvent';
+
+/** The one root field of a subscription operation. */
+function rootFieldOf(args: ExecutionArgs): string | undefined {
+  const operation = getOperationAST(args.document, args.operationName ?? undefined);
+  const first = operation?.selectionSet.selections[0];
+  return first?.kind === Kind.FIELD ? first.name.value : undefined;
+}
+
 function mapEvents(
   source: AsyncIterable<unknown>,
   map: (payload: unknown) => ExecutionResult | Promise<ExecutionResult>,

@@ -97,6 +97,13 @@ export interface SubgraphDefinition<Prisma extends PrismaClientLike<Tx>, Tx, Con
    * is parked as a dead letter instead.
    */
   events?: (runtime: SubgraphRuntime<Prisma, Tx>) => AnyEventHandlers<Tx>;
+  /**
+   * Subscription fields whose every event is the whole current state of what is followed (the
+   * first event included, versions increasing): their events are marked so, and the gateway may
+   * then give a subscriber joining late the latest one as its first and share one upstream
+   * subscription between identical subscribers. Not for streams of separate happenings.
+   */
+  stateSubscriptions?: readonly string[];
   /** Durable timers by kind; each must be idempotent. */
   jobs?: (runtime: SubgraphRuntime<Prisma, Tx>) => Record<string, JobHandler>;
 }
@@ -227,6 +234,7 @@ export async function createSubgraph<
     trustProxy: config.trustProxy,
     createContext: (state) => definition.createContext(state, runtime),
     service: config.name,
+    stateSubscriptions: definition.stateSubscriptions,
   });
   trackWebSockets(metrics, subscriptions);
   const built = service;

@@ -26,6 +26,8 @@ export function createDeliverySubgraph(config: DeliverySubgraphConfig, logger?: 
     createPrisma: createDeliveryPrisma,
     resolvers,
     permissions,
+    // Each event is the whole current state (see `versionedStream`).
+    stateSubscriptions: ['courierLocation'],
     createContext: (state, runtime) => {
       const viewer = state.viewer;
       const run = transactionRunner(runtime.transaction, {

@@ -45,6 +45,8 @@ export function createOrderSubgraph(
     createPrisma: createOrderPrisma,
     resolvers,
     permissions,
+    // Each event is the whole current state (see `versionedStream`).
+    stateSubscriptions: ['orderStatusChanged'],
     createContext: (state, runtime) => {
       const stores = createOrderStores(runtime);
       const viewer = state.viewer;

@@ -24,7 +24,6 @@ const formatted = (error: GraphQLError | GraphQLFormattedError): GraphQLFormatte
 /** What every graphql-ws hook of a guarded server finds in `ctx.extra`. */
 export interface WebSocketExtra {
   socket: WebSocket;
-  request: IncomingMessage;
   clientAddress: string;
 }
 
@@ -245,7 +244,9 @@ export function serveGraphQLWebSocket<P extends ConnectionInitMessage['payload']
             }
           }),
       },
-      { socket, request, clientAddress } as E & WebSocketExtra,
+      // Not the upgrade request: held for the socket's lifetime, its headers and parser state
+      // would cost every open subscription a few KiB for nothing read after the handshake.
+      { socket, clientAddress } as E & WebSocketExtra,
     );
     socket.once('close', (code, reason) => {
       sessions.delete(socket);
