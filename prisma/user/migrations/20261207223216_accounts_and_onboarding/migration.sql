@@ -1,5 +1,6 @@
 -- AlterEnum
-ALTER TYPE "Role" ADD VALUE 'MERCHANT_MANAGER';
+-- BEFORE 'RIDER': the position schema.prisma gives it (enum order is part of the type).
+ALTER TYPE "Role" ADD VALUE 'MERCHANT_MANAGER' BEFORE 'RIDER';
 
 -- DropIndex
 DROP INDEX "users_merchantId_idx";
