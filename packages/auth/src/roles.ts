@@ -1,4 +1,9 @@
-export const Roles = ['CUSTOMER', 'MERCHANT_STAFF', 'RIDER', 'ADMIN'] as const;
+/**
+ * MERCHANT_MANAGER is always held together with MERCHANT_STAFF (same `merchantId`): every staff
+ * check keeps working for managers, and the extra role only opens the staff-account management of
+ * that merchant (user subgraph).
+ */
+export const Roles = ['CUSTOMER', 'MERCHANT_STAFF', 'MERCHANT_MANAGER', 'RIDER', 'ADMIN'] as const;
 export type Role = (typeof Roles)[number];
 
 /** Who is calling, as proven by a verified access token. */
@@ -20,3 +25,7 @@ export const isAdmin = (viewer: Viewer | null): boolean => hasRole(viewer, 'ADMI
 
 export const isStaffOf = (viewer: Viewer | null, merchantId: string): boolean =>
   hasRole(viewer, 'MERCHANT_STAFF') && viewer?.merchantId === merchantId;
+
+/** A manager of `merchantId`: may manage the staff accounts of that merchant. */
+export const isManagerOf = (viewer: Viewer | null, merchantId: string | null): boolean =>
+  merchantId !== null && isStaffOf(viewer, merchantId) && hasRole(viewer, 'MERCHANT_MANAGER');

@@ -18,7 +18,7 @@ export interface DemoUser {
   email: string;
   name: string;
   phone: string;
-  roles: ('CUSTOMER' | 'MERCHANT_STAFF' | 'RIDER' | 'ADMIN')[];
+  roles: ('CUSTOMER' | 'MERCHANT_STAFF' | 'MERCHANT_MANAGER' | 'RIDER' | 'ADMIN')[];
   merchantId: string | null;
 }
 
@@ -352,6 +352,28 @@ export const users: DemoUser[] = [
     '轻食店长 Green Bowl staff',
     '+8613800000023',
     ['MERCHANT_STAFF'],
+    greenBowl.id,
+  ),
+  // One manager per shop: staff who also manage the shop's staff accounts (issue 12).
+  user(
+    'manager-noodle-house',
+    '面馆经理 Noodle House manager',
+    '+8613800000031',
+    ['MERCHANT_STAFF', 'MERCHANT_MANAGER'],
+    noodleHouse.id,
+  ),
+  user(
+    'manager-golden-dumpling',
+    '饺子店经理 Golden Dumpling manager',
+    '+8613800000032',
+    ['MERCHANT_STAFF', 'MERCHANT_MANAGER'],
+    goldenDumpling.id,
+  ),
+  user(
+    'manager-green-bowl',
+    '轻食店经理 Green Bowl manager',
+    '+8613800000033',
+    ['MERCHANT_STAFF', 'MERCHANT_MANAGER'],
     greenBowl.id,
   ),
 ];

@@ -127,6 +127,8 @@ export const rules: RuleTree = {
     putSetMealOnSale: managesMenus,
     takeSetMealOffSale: managesMenus,
     deleteSetMeal: managesMenus,
+    // A new shop is the platform's decision; its staff manage it afterwards.
+    createMerchant: hasAnyRole('ADMIN'),
     updateMerchant: managesMenus,
     setMerchantStatus: managesMenus,
     pauseMerchant: managesMenus,

@@ -867,3 +867,73 @@ describe('browsing', () => {
     ]);
   });
 });
+
+describe('createMerchant (admins)', () => {
+  const CREATE_MERCHANT = `mutation ($input: CreateMerchantInput!) {
+    createMerchant(input: $input) {
+      id name status timezone
+      minimumOrder { amount currency } deliveryFee { amount } packingFeePerItem { amount } businessHours { dayOfWeek }
+    }
+  }`;
+  const input = (extra: Record<string, unknown> = {}) => ({
+    name: '  New Shop  ',
+    phone: '021-5555 0102',
+    address: '上海市 新店路 2 号',
+    location: { latitude: 31.2, longitude: 121.4 },
+    deliveryRadiusMeters: 3000,
+    ...extra,
+  });
+
+  it('creates a closed shop with the column defaults; null optional fields mean the default', async () => {
+    const created = dataOf(
+      await catalog.gql<{ createMerchant: Record<string, unknown> }>(
+        CREATE_MERCHANT,
+        { input: input({ timezone: null, deliveryFeeAmount: null }) },
+        admin,
+      ),
+    ).createMerchant;
+    expect(created).toMatchObject({
+      name: 'New Shop',
+      status: 'CLOSED',
+      timezone: 'Asia/Shanghai',
+      minimumOrder: { amount: 0, currency: 'CNY' },
+      deliveryFee: { amount: 0 },
+      businessHours: [],
+    });
+  });
+
+  it('refuses staff, customers and riders (FORBIDDEN) and anonymous callers (UNAUTHENTICATED)', async () => {
+    for (const token of [noodleStaff, customer, rider]) {
+      expectError(await catalog.gql(CREATE_MERCHANT, { input: input() }, token), 'FORBIDDEN');
+    }
+    expectError(await catalog.gql(CREATE_MERCHANT, { input: input() }), 'UNAUTHENTICATED');
+  });
+
+  it('makes concurrent calls with one idempotency key create one merchant', async () => {
+    const key = `create-${Date.now()}`;
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        catalog.gql<{ createMerchant: { id: string } }>(
+          CREATE_MERCHANT,
+          { input: input({ idempotencyKey: key }) },
+          admin,
+        ),
+      ),
+    );
+    const ids = new Set(responses.map((response) => dataOf(response).createMerchant.id));
+    expect(ids.size).toBe(1);
+    expectError(
+      await catalog.gql(
+        CREATE_MERCHANT,
+        { input: input({ idempotencyKey: key, deliveryRadiusMeters: 3001 }) },
+        admin,
+      ),
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    expectError(
+      await catalog.gql(CREATE_MERCHANT, { input: input({ idempotencyKey: '' }) }, admin),
+      'BAD_USER_INPUT',
+      { field: 'idempotencyKey' },
+    );
+  });
+});

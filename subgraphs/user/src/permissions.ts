@@ -1,6 +1,8 @@
 import { allow, deny, rule } from 'graphql-shield';
 import {
+  hasAnyRole,
   isAdmin,
+  isManagerOf,
   isAuthenticated,
   ownerRule,
   type ViewerContext,
@@ -17,11 +19,20 @@ const isSelfOrAdmin = ownerRule<User>(
   'isSelfOrAdmin',
   (user, viewer) => viewer.userId === user.id || isAdmin(viewer),
 );
+/** The account's own fields: the user themself, an admin, or a manager of the user's merchant. */
+const isSelfAdminOrManager = ownerRule<User>(
+  'isSelfAdminOrManager',
+  (user, viewer) =>
+    viewer.userId === user.id || isAdmin(viewer) || isManagerOf(viewer, user.merchantId),
+);
 /** The address's owner or an admin. */
 const ownsAddress = ownerRule<Address>(
   'ownsAddress',
   (address, viewer) => viewer.userId === address.userId || isAdmin(viewer),
 );
+const adminOnly = hasAnyRole('ADMIN');
+/** Staff administration; which merchant and which account is checked in AccountService. */
+const managesStaff = hasAnyRole('MERCHANT_MANAGER', 'ADMIN');
 /** `user(id)`: admins read anyone, others only themselves. */
 const mayReadUserById = rule('mayReadUserById', { cache: 'strict' })((
   _parent,
@@ -48,6 +59,9 @@ export const rules: RuleTree = {
     user: mayReadUserById,
     address: isAuthenticated,
     myAddresses: isAuthenticated,
+    users: adminOnly,
+    // Which merchant's staff a manager may list is checked in AccountService.
+    merchantStaff: managesStaff,
   },
   Mutation: {
     '*': deny,
@@ -60,10 +74,17 @@ export const rules: RuleTree = {
     updateAddress: isAuthenticated,
     deleteAddress: isAuthenticated,
     setDefaultAddress: isAuthenticated,
+    changePassword: isAuthenticated,
+    // Which merchant's staff, and which account, a manager may act on: AccountService.
+    createStaffAccount: managesStaff,
+    setAccountDisabled: managesStaff,
+    resetPassword: managesStaff,
+    createRiderAccount: adminOnly,
   },
   _Service: closed(fields('sdl', allow)),
   User: closed({
-    ...fields('email phone roles merchant addresses defaultAddress', isSelfOrAdmin),
+    ...fields('email phone roles merchant disabled disabledAt', isSelfAdminOrManager),
+    ...fields('addresses defaultAddress', isSelfOrAdmin),
     id: allow,
     name: isAuthenticated,
     createdAt: isAuthenticated,
@@ -72,6 +93,10 @@ export const rules: RuleTree = {
     fields('id user contactName phone label detail location isDefault createdAt', ownsAddress),
   ),
   Merchant: closed(fields('id', allow)),
+  // Connections hold users whose fields carry their own rules; only admins and managers get one.
+  UserConnection: closed(fields('edges pageInfo', isAuthenticated)),
+  UserEdge: closed(fields('cursor node', isAuthenticated)),
+  PageInfo: closed(fields('hasNextPage endCursor', allow)),
   GeoPoint: closed(fields('latitude longitude', allow)),
   AuthPayload: closed(
     fields('accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt user', allow),

@@ -2,6 +2,7 @@ import type { Logger } from '@sky/logging';
 import { TokenSigner } from '@sky/auth';
 import { createRateLimiterStore, createSubgraph } from '@sky/server-kit';
 import pLimit from 'p-limit';
+import { AccountService } from './services/accounts.ts';
 import { AddressBookService } from './services/address-book.ts';
 import { AuthService } from './services/authentication.ts';
 import { SignInThrottle } from './services/sign-in-throttle.ts';
@@ -40,15 +41,19 @@ export async function createUserSubgraph(config: UserSubgraphConfig, logger?: Lo
       permissions,
       createContext: (state, { prisma }) => {
         const stores = createUserStores(prisma);
+        const auth = new AuthService(stores, signer, config.auth, {
+          throttle,
+          clientAddress: state.clientAddress,
+          passwordWork,
+        });
         return {
           ...state,
           stores,
-          auth: new AuthService(stores, signer, config.auth, {
-            throttle,
-            clientAddress: state.clientAddress,
-            passwordWork,
-          }),
+          auth,
           addressBook: new AddressBookService(stores.addresses),
+          accounts: new AccountService(stores, state.viewer, (password) =>
+            passwordWork(() => auth.hashPassword(password)),
+          ),
         };
       },
       internalApi: ({ prisma }) => userInternalApi(prisma),

@@ -17,6 +17,7 @@ export const Mutation: MutationResolvers = {
   putSetMealOnSale: (_parent, { id }, { management }) => management.putSetMealOnSale(id),
   takeSetMealOffSale: (_parent, { id }, { management }) => management.takeSetMealOffSale(id),
   deleteSetMeal: (_parent, { id }, { management }) => management.deleteSetMeal(id),
+  createMerchant: (_parent, { input }, { management }) => management.createMerchant(input),
   updateMerchant: (_parent, { merchantId, input }, { management }) =>
     management.updateMerchant(merchantId, input),
   setMerchantStatus: (_parent, { merchantId, status }, { management }) =>

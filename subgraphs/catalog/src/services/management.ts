@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Viewer } from '@sky/auth';
 import { badUserInput, notFound, optionalText, requiredText } from '@sky/errors';
 import type { Category, CategoryType, Dish, Merchant, SetMeal } from '../stores/index.ts';
 import type {
   BusinessHoursInput,
   CreateCategoryInput,
+  CreateMerchantInput,
   CreateDishInput,
   CreateSetMealInput,
   MerchantStatus,
@@ -17,7 +19,7 @@ import { parseMinute, scheduleProblem, type WeeklyInterval } from '../domain/bus
 import { isValidPoint } from '@sky/geo';
 import type { CatalogStores } from '../stores/index.ts';
 import type { DishFields } from '../stores/dish-store.ts';
-import type { MerchantSettings } from '../stores/merchant-store.ts';
+import type { MerchantSettings, NewMerchant } from '../stores/merchant-store.ts';
 import type { SetMealFields, SetMealLineFields } from '../stores/set-meal-store.ts';
 import {
   feeAmount,
@@ -38,6 +40,89 @@ const MAX_INTERVALS = 50;
 
 /** Whether an input object carries the field at all (omitted = keep; null = clear). */
 const given = <T extends object>(input: T, field: keyof T) => input[field] !== undefined;
+
+/**
+ * The shop settings given in `input`, validated (BAD_USER_INPUT naming the field). Shared by
+ * createMerchant (required fields are non-null in its input type, optional ones get the column
+ * defaults) and updateMerchant (omitted fields stay as they are).
+ */
+function merchantSettings(
+  input: UpdateMerchantInput | CreateMerchantInput,
+): Partial<MerchantSettings> {
+  const settings: Partial<MerchantSettings> = {};
+  if (given(input, 'name')) settings.name = requiredText(notNull(input.name!, 'name'), 'name', 100);
+  if (given(input, 'description')) {
+    settings.description = optionalText(input.description!, 'description', 1000);
+  }
+  if (given(input, 'logoUrl')) settings.logoUrl = optionalHttpUrl(input.logoUrl!, 'logoUrl');
+  if (given(input, 'phone')) settings.phone = phoneNumber(notNull(input.phone!, 'phone'));
+  if (given(input, 'address')) {
+    settings.address = requiredText(notNull(input.address!, 'address'), 'address', 200);
+  }
+  if (given(input, 'location')) {
+    const location = notNull(input.location!, 'location');
+    if (!isValidPoint(location)) {
+      throw badUserInput(
+        '"location" must have a latitude in -90..90 and a longitude in -180..180.',
+        'location',
+      );
+    }
+    settings.latitude = location.latitude;
+    settings.longitude = location.longitude;
+  }
+  if (given(input, 'timezone')) {
+    settings.timezone = timeZoneName(notNull(input.timezone!, 'timezone'));
+  }
+  if (given(input, 'deliveryRadiusMeters')) {
+    settings.deliveryRadiusMeters = integerIn(
+      notNull(input.deliveryRadiusMeters!, 'deliveryRadiusMeters'),
+      'deliveryRadiusMeters',
+      100,
+      50_000,
+    );
+  }
+  for (const field of [
+    'minimumOrderAmount',
+    'deliveryFeeAmount',
+    'packingFeePerItemAmount',
+  ] as const) {
+    if (given(input, field)) settings[field] = feeAmount(notNull(input[field]!, field), field);
+  }
+  return settings;
+}
+
+/** A weekly schedule as given to setBusinessHours or createMerchant, validated. */
+function weeklyIntervals(hours: readonly BusinessHoursInput[]): WeeklyInterval[] {
+  if (hours.length > MAX_INTERVALS) {
+    throw badUserInput(`"hours" may hold at most ${MAX_INTERVALS} intervals.`, 'hours');
+  }
+  let intervals: WeeklyInterval[];
+  try {
+    intervals = hours.map((interval) => ({
+      dayOfWeek: interval.dayOfWeek,
+      opensAtMinute: parseMinute(interval.opensAt),
+      closesAtMinute: parseMinute(interval.closesAt),
+    }));
+  } catch (error) {
+    throw badUserInput((error as Error).message, 'hours');
+  }
+  const problem = scheduleProblem(intervals);
+  if (problem) throw badUserInput(problem, 'hours');
+  return intervals;
+}
+
+/** A client's retry key: taken as given (no trimming), 1 to 128 characters. */
+function idempotencyKey(key: string | null | undefined): string | null {
+  if (key === null || key === undefined) return null;
+  if (key.length < 1 || key.length > 128) {
+    throw badUserInput('The idempotency key needs 1 to 128 characters.', 'idempotencyKey');
+  }
+  return key;
+}
+
+/** SHA-256 of a call's normalized input, to tell a retry from another call reusing its key. */
+const fingerprint = (normalized: unknown) =>
+  createHash('sha256').update(JSON.stringify(normalized)).digest('hex');
 
 const dailyStock = (value: number | null) =>
   value === null ? null : integerIn(value, 'dailyStock', 0, MAX_DAILY_STOCK);
@@ -216,51 +301,33 @@ export class CatalogManagement {
 
   // --- shop settings ----------------------------------------------------------------------
 
+  /**
+   * A new shop (admins only: the shield lets only admins in). With an idempotency key, a repeat
+   * of the same input answers the first call's merchant (see MerchantStore.create).
+   */
+  async createMerchant(input: CreateMerchantInput): Promise<Merchant> {
+    // An optional field given as null means its default here, as if omitted.
+    const present = Object.fromEntries(
+      Object.entries(input).filter(([, value]) => value !== null),
+    ) as CreateMerchantInput;
+    const merchant: NewMerchant = {
+      ...(merchantSettings(present) as NewMerchant),
+      status: input.status ?? 'CLOSED',
+    };
+    const intervals = weeklyIntervals(input.hours ?? []);
+    const creationKey = idempotencyKey(input.idempotencyKey);
+    return this.stores.merchants.create(merchant, intervals, {
+      creationKey,
+      creationInputHash: creationKey ? fingerprint([merchant, intervals]) : null,
+    });
+  }
+
   async updateMerchant(
     merchantId: string | null | undefined,
     input: UpdateMerchantInput,
   ): Promise<Merchant> {
     const merchant = await this.managedMerchant(merchantId);
-    const settings: Partial<MerchantSettings> = {};
-    if (given(input, 'name'))
-      settings.name = requiredText(notNull(input.name!, 'name'), 'name', 100);
-    if (given(input, 'description')) {
-      settings.description = optionalText(input.description!, 'description', 1000);
-    }
-    if (given(input, 'logoUrl')) settings.logoUrl = optionalHttpUrl(input.logoUrl!, 'logoUrl');
-    if (given(input, 'phone')) settings.phone = phoneNumber(notNull(input.phone!, 'phone'));
-    if (given(input, 'address')) {
-      settings.address = requiredText(notNull(input.address!, 'address'), 'address', 200);
-    }
-    if (given(input, 'location')) {
-      const location = notNull(input.location!, 'location');
-      if (!isValidPoint(location)) {
-        throw badUserInput(
-          '"location" must have a latitude in -90..90 and a longitude in -180..180.',
-          'location',
-        );
-      }
-      settings.latitude = location.latitude;
-      settings.longitude = location.longitude;
-    }
-    if (given(input, 'timezone'))
-      settings.timezone = timeZoneName(notNull(input.timezone!, 'timezone'));
-    if (given(input, 'deliveryRadiusMeters')) {
-      settings.deliveryRadiusMeters = integerIn(
-        notNull(input.deliveryRadiusMeters!, 'deliveryRadiusMeters'),
-        'deliveryRadiusMeters',
-        100,
-        50_000,
-      );
-    }
-    for (const field of [
-      'minimumOrderAmount',
-      'deliveryFeeAmount',
-      'packingFeePerItemAmount',
-    ] as const) {
-      if (given(input, field)) settings[field] = feeAmount(notNull(input[field]!, field), field);
-    }
-    return this.stores.merchants.update(merchant.id, settings);
+    return this.stores.merchants.update(merchant.id, merchantSettings(input));
   }
 
   async setMerchantStatus(
@@ -290,21 +357,7 @@ export class CatalogManagement {
     hours: readonly BusinessHoursInput[],
   ): Promise<Merchant> {
     const merchant = await this.managedMerchant(merchantId);
-    if (hours.length > MAX_INTERVALS) {
-      throw badUserInput(`"hours" may hold at most ${MAX_INTERVALS} intervals.`, 'hours');
-    }
-    let intervals: WeeklyInterval[];
-    try {
-      intervals = hours.map((interval) => ({
-        dayOfWeek: interval.dayOfWeek,
-        opensAtMinute: parseMinute(interval.opensAt),
-        closesAtMinute: parseMinute(interval.closesAt),
-      }));
-    } catch (error) {
-      throw badUserInput((error as Error).message, 'hours');
-    }
-    const problem = scheduleProblem(intervals);
-    if (problem) throw badUserInput(problem, 'hours');
+    const intervals = weeklyIntervals(hours);
     return this.stores.merchants.replaceBusinessHours(merchant.id, intervals);
   }
 

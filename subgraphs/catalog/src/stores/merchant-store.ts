@@ -5,7 +5,7 @@ import type {
   MerchantStatus,
   PrismaClient,
 } from '../__generated__/prisma/client.ts';
-import { badUserInput, notFound } from '@sky/errors';
+import { badUserInput, domainError, ErrorCode, notFound } from '@sky/errors';
 import {
   createdAtCursorKey,
   pageSize,
@@ -22,7 +22,7 @@ import {
 } from '../domain/nearby-merchants.ts';
 import { publicDish } from './menu-filters.ts';
 import { nameContains } from './name-search.ts';
-import { isRecordNotFound } from './prisma-errors.ts';
+import { isRecordNotFound, isUniqueViolation } from './prisma-errors.ts';
 
 /** The shop settings a merchant's staff may change (currency is fixed at registration). */
 export interface MerchantSettings {
@@ -51,6 +51,13 @@ function merchantMatches(keyword: string | null | undefined) {
   if (!('name' in byName)) return {};
   return { OR: [byName, { dishes: { some: { ...byName, ...publicDish } } }] };
 }
+
+/** A new shop: the settings without a column default are required. */
+export type NewMerchant = Partial<MerchantSettings> &
+  Pick<
+    MerchantSettings,
+    'name' | 'phone' | 'address' | 'latitude' | 'longitude' | 'deliveryRadiusMeters' | 'status'
+  >;
 
 export interface MerchantListArgs extends PageArgs {
   keyword?: string | null;
@@ -146,6 +153,51 @@ export class MerchantStore {
       edges: page.edges.map(({ cursor, node }) => ({ cursor, node: node.merchant })),
       pageInfo: page.pageInfo,
     };
+  }
+
+  /**
+   * Creates a shop and its weekly hours in one transaction. With a `creationKey`, the merchant an
+   * earlier call made with that key is answered instead (same input hash) or refused
+   * (IDEMPOTENCY_KEY_REUSED); two concurrent calls with one key meet at the unique column, and
+   * the loser answers the winner's merchant.
+   */
+  async create(
+    merchant: NewMerchant,
+    intervals: readonly WeeklyInterval[],
+    key: { creationKey: string | null; creationInputHash: string | null },
+  ): Promise<Merchant> {
+    const earlier = async () => {
+      if (!key.creationKey) return null;
+      const row = await this.prisma.merchant.findUnique({
+        where: { creationKey: key.creationKey },
+      });
+      if (row && row.creationInputHash !== key.creationInputHash) {
+        throw domainError(
+          ErrorCode.IDEMPOTENCY_KEY_REUSED,
+          'This idempotency key was already used for a different merchant.',
+        );
+      }
+      return row;
+    };
+    const found = await earlier();
+    if (found) return found;
+    try {
+      const row = await this.prisma.merchant.create({
+        data: {
+          ...merchant,
+          ...key,
+          businessHours: { createMany: { data: [...intervals] } },
+        },
+      });
+      this.byId.prime(row.id, row);
+      return row;
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const winner = await earlier();
+        if (winner) return winner;
+      }
+      throw error;
+    }
   }
 
   /** Changes shop settings; the merchant must exist (NOT_FOUND otherwise). */

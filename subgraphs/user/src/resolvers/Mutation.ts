@@ -1,4 +1,5 @@
 import type { Viewer } from '@sky/auth';
+import { unauthenticated } from '@sky/errors';
 import type { IssuedTokens } from '../services/authentication.ts';
 import type { UserContext } from '../context.ts';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
@@ -35,4 +36,14 @@ export const Mutation: MutationResolvers = {
   deleteAddress: (_parent, { id }, { viewer, addressBook }) => addressBook.remove(viewer, id),
   setDefaultAddress: (_parent, { id }, { viewer, addressBook }) =>
     addressBook.setDefault(viewer, id),
+  changePassword: async (_parent, input, context) => {
+    if (!context.viewer) throw unauthenticated();
+    return signedIn(context, await context.auth.changePassword(context.viewer.userId, input));
+  },
+  createStaffAccount: (_parent, { input }, { accounts }) => accounts.createStaff(input),
+  createRiderAccount: (_parent, { input }, { accounts }) => accounts.createRider(input),
+  setAccountDisabled: (_parent, { userId, disabled }, { accounts }) =>
+    accounts.setDisabled(userId, disabled),
+  resetPassword: (_parent, { userId, newPassword }, { accounts }) =>
+    accounts.resetPassword(userId, newPassword),
 };

@@ -15,4 +15,8 @@ export const Query: QueryResolvers = {
     if (!viewer) throw unauthenticated();
     return stores.addresses.listForUser(viewer.userId);
   },
+  users: (_parent, { first, after, filter }, { accounts }) =>
+    accounts.listUsers(filter ?? {}, { first, after }),
+  merchantStaff: (_parent, { merchantId, first, after, filter }, { accounts }) =>
+    accounts.listStaff(merchantId, filter ?? {}, { first, after }),
 };

@@ -1,10 +1,10 @@
 import { verify } from '@node-rs/argon2';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TokenSigner } from '@sky/auth';
-import { badUserInput, requiredText, unauthenticated } from '@sky/errors';
+import { domainError, ErrorCode, unauthenticated } from '@sky/errors';
 import type { Role, User, UserStores } from '../stores/index.ts';
 import { hashPassword, type PasswordSettings } from '../domain/passwords.ts';
-import { isValidEmail, PHONE_PATTERN } from '../domain/patterns.ts';
+import { checkPassword, newAccountFields } from '../domain/account-input.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface AuthSettings {
@@ -31,6 +31,12 @@ export interface IssuedTokens {
   user: User;
 }
 
+/** A disabled account's sign-in or refresh: UNAUTHENTICATED, told apart by `reason`. */
+export const accountDisabled = () =>
+  domainError(ErrorCode.UNAUTHENTICATED, 'This account is disabled.', {
+    reason: 'ACCOUNT_DISABLED',
+  });
+
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** Verified against when the email is unknown, so timing does not reveal which emails exist. */
@@ -54,25 +60,11 @@ export class AuthService {
     name: string;
     phone?: string | null;
   }): Promise<IssuedTokens> {
-    const email = input.email.trim().toLowerCase();
-    if (!isValidEmail(email)) {
-      throw badUserInput('Enter a valid email address.', 'email');
-    }
-    if (input.password.length < 8 || input.password.length > 256) {
-      throw badUserInput('The password needs 8 to 256 characters.', 'password');
-    }
-    const name = requiredText(input.name, 'name', 64, {
-      message: 'The name needs 1 to 64 characters.',
-    });
-    if (input.phone && !PHONE_PATTERN.test(input.phone)) {
-      throw badUserInput('Enter a phone number of 6 to 15 digits.', 'phone');
-    }
+    const fields = newAccountFields(input);
     // After the cheap checks, before the expensive hash.
     await this.caller.throttle.beforeRegister(this.caller.clientAddress);
     const user = await this.stores.users.create({
-      email,
-      name,
-      phone: input.phone || null,
+      ...fields,
       passwordHash: await this.caller.passwordWork(() => this.hashPassword(input.password)),
       roles: ['CUSTOMER'] satisfies Role[],
     });
@@ -92,7 +84,38 @@ export class AuthService {
       throw unauthenticated('Wrong email or password.');
     }
     await throttle.loginSucceeded(email, clientAddress);
+    // Said only after the right password, so it reveals nothing to a guesser.
+    if (user.disabledAt) throw accountDisabled();
     return this.issueTokens(user, randomUUID());
+  }
+
+  /**
+   * Changes the caller's own password. The current password is checked under the sign-in
+   * throttle (a stolen access token must not become a password-guessing oracle). Every refresh
+   * token of the account is revoked, this session's included, and a new family is issued to
+   * this caller: the other sessions end at their next refresh, this one goes on with the new pair.
+   */
+  async changePassword(
+    userId: string,
+    input: { currentPassword: string; newPassword: string },
+  ): Promise<IssuedTokens> {
+    checkPassword(input.newPassword, 'newPassword');
+    const user = await this.stores.users.load(userId);
+    if (!user) throw unauthenticated('The account no longer exists.');
+    if (user.disabledAt) throw accountDisabled();
+    const { throttle, clientAddress } = this.caller;
+    await throttle.beforeLogin(user.email, clientAddress);
+    const passwordOk = await this.caller.passwordWork(() =>
+      verify(user.passwordHash, input.currentPassword).catch(() => false),
+    );
+    if (!passwordOk) {
+      await throttle.loginFailed(user.email, clientAddress);
+      throw unauthenticated('The current password is wrong.');
+    }
+    await throttle.loginSucceeded(user.email, clientAddress);
+    const passwordHash = await this.caller.passwordWork(() => this.hashPassword(input.newPassword));
+    const updated = await this.stores.users.setPassword(user.id, passwordHash, new Date());
+    return this.issueTokens(updated, randomUUID());
   }
 
   async refresh(refreshToken: string): Promise<IssuedTokens> {
@@ -103,6 +126,8 @@ export class AuthService {
     }
     const user = await this.stores.users.load(stored.userId);
     if (!user) throw unauthenticated('The account no longer exists.');
+    // Disabling revokes the tokens too; this also covers a token issued in the same instant.
+    if (user.disabledAt) throw accountDisabled();
     const next = this.newRefreshToken();
     const rotated = await this.stores.credentials.rotate(
       stored.id,
