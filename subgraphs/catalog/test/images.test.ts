@@ -165,7 +165,8 @@ function describeStore(
       dumplingStaff = catalog.token({ roles: ['MERCHANT_STAFF'], merchantId: dumpling.id });
       admin = catalog.token({ roles: ['ADMIN'] });
       customer = catalog.token({ roles: ['CUSTOMER'] });
-    });
+      // A store process and a subgraph with its database: slow on a loaded machine.
+    }, 240_000);
 
     afterAll(async () => {
       await catalog?.stop();

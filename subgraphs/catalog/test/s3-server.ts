@@ -47,7 +47,8 @@ export async function startS3Server(): Promise<S3TestServer> {
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: a loaded CI machine takes a while to start a Node process.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     try {
       const answer = await fetch(`${endpoint}/${bucket}`);
