@@ -28,6 +28,8 @@ writeFileSync(
     ...['USER', 'CATALOG', 'ORDER', 'PAYMENT', 'DELIVERY'].map(
       (name) => `${name}_DB_PASSWORD=${randomBytes(24).toString('hex')}`,
     ),
+    // MinIO's root user, which the catalog uses for its image bucket (section 12.2).
+    `MINIO_ROOT_PASSWORD=${randomBytes(24).toString('hex')}`,
     // Grafana's admin (anonymous visitors only view the dashboards).
     `GRAFANA_ADMIN_PASSWORD=${randomBytes(16).toString('hex')}`,
     '',

@@ -40,7 +40,8 @@ export interface DemoDish {
   name: string;
   priceAmount: number;
   description: string;
-  imageUrl: string;
+  /** Names the dish's picture, drawn by the catalog seed (`images/demo/<picture>.webp`). */
+  picture: string;
   flavors: { name: string; options: string[] }[];
   dailyStock: number | null;
 }
@@ -51,7 +52,8 @@ export interface DemoSetMeal {
   name: string;
   priceAmount: number;
   description: string;
-  imageUrl: string;
+  /** Names the set meal's picture, drawn by the catalog seed (`images/demo/<picture>.webp`). */
+  picture: string;
   items: { dishId: string; copies: number }[];
 }
 
@@ -119,7 +121,6 @@ export interface DemoOrder {
 }
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
-const image = (slug: string) => `https://images.sky-takeout.example/${slug}.jpg`;
 
 const spice = { name: '辣度 Spiciness', options: ['不辣 None', '微辣 Mild', '重辣 Hot'] };
 const sweetness = { name: '甜度 Sweetness', options: ['无糖 No sugar', '半糖 Half', '全糖 Full'] };
@@ -154,23 +155,23 @@ function merchant(
     sortOrder: 99,
   };
   if (menu.setMeals.length > 0) categories.push(setMealCategory);
-  const dishes = menu.dishes.map((d) => ({
+  const dishes = menu.dishes.map((d, index) => ({
     id: demoId(`dish:${key}:${d.name}`),
     categoryId: demoId(`category:${key}:${d.category}`),
     name: d.name,
     priceAmount: d.price,
     description: `${d.name}, made to order.`,
-    imageUrl: image(`${key}-${d.price}`),
+    picture: `${key}-dish-${index + 1}`,
     flavors: d.flavors ?? [],
     dailyStock: d.stock ?? null,
   }));
-  const setMeals = menu.setMeals.map((s) => ({
+  const setMeals = menu.setMeals.map((s, index) => ({
     id: demoId(`setmeal:${key}:${s.name}`),
     categoryId: setMealCategory.id,
     name: s.name,
     priceAmount: s.price,
     description: `${s.name}: a combo at a lower price.`,
-    imageUrl: image(`${key}-set-${s.price}`),
+    picture: `${key}-set-meal-${index + 1}`,
     items: s.items.map((i) => ({ dishId: demoId(`dish:${key}:${i.dish}`), copies: i.copies })),
   }));
   return { id, ...base, categories, dishes, setMeals };

@@ -169,6 +169,10 @@ function storageEnv(storage: PlatformOptions['storage'], subgraph: string): Env 
     return {
       SKY_MODE: 'embedded',
       DATA_DIR: storage.dataDir ? join(storage.dataDir, subgraph) : '',
+      // The catalog's uploaded and demo images live beside the databases (section 12.2).
+      ...(subgraph === 'catalog' && storage.dataDir
+        ? { IMAGE_DIR: join(storage.dataDir, 'images') }
+        : {}),
     };
   }
   return {

@@ -36,6 +36,14 @@ export const ErrorCode = {
    */
   DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** An image upload whose declared or actual content is not an allowed image type. */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** An image upload whose URL expired before the file arrived. */
+  UPLOAD_EXPIRED: 'UPLOAD_EXPIRED',
+  /** A single-use upload URL sent a second time. */
+  UPLOAD_ALREADY_USED: 'UPLOAD_ALREADY_USED',
+  /** An image upload that is not complete yet (no file received, or not confirmed). */
+  UPLOAD_INCOMPLETE: 'UPLOAD_INCOMPLETE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

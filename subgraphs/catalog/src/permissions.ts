@@ -134,12 +134,24 @@ export const rules: RuleTree = {
     pauseMerchant: managesMenus,
     resumeMerchant: managesMenus,
     setBusinessHours: managesMenus,
+    // Which merchant's uploads a staff member may touch is checked by ImageUploads.
+    createImageUpload: managesMenus,
+    completeImageUpload: managesMenus,
   },
+  // Only the staff and admins who may create or complete an upload ever receive these types.
+  CreateImageUploadPayload: closed(fields('upload uploadUrl fields', allow)),
+  UploadFormField: closed(fields('name value', allow)),
+  ImageUpload: closed(
+    fields(
+      'id purpose status contentType maxByteSize expiresAt imageUrl thumbnailUrl width height thumbnailWidth thumbnailHeight',
+      allow,
+    ),
+  ),
   TakeDishOffSalePayload: closed(fields('dish setMealsTakenOffSale', allow)),
   _Service: closed(fields('sdl', allow)),
   Merchant: closed(
     fields(
-      'id name description logoUrl phone address location status pausedUntil businessHours timezone deliveryRadiusMeters minimumOrder deliveryFee packingFeePerItem isOpenNow categories dishes setMeals createdAt',
+      'id name description logoUrl logoThumbnailUrl phone address location status pausedUntil businessHours timezone deliveryRadiusMeters minimumOrder deliveryFee packingFeePerItem isOpenNow categories dishes setMeals createdAt',
       allow,
     ),
   ),
@@ -149,7 +161,7 @@ export const rules: RuleTree = {
   Category: closed(fields('id merchant name type sortOrder enabled', allow)),
   Dish: closed(
     fields(
-      'id merchant category name price imageUrl description onSale dailyStock stockLeftToday flavors createdAt updatedAt',
+      'id merchant category name price imageUrl thumbnailUrl description onSale dailyStock stockLeftToday flavors createdAt updatedAt',
       allow,
     ),
   ),
@@ -157,7 +169,7 @@ export const rules: RuleTree = {
   DishConnection: closed(fields('edges pageInfo', allow)),
   DishEdge: closed(fields('cursor node', allow)),
   SetMeal: closed(
-    fields('id merchant category name price imageUrl description onSale items', allow),
+    fields('id merchant category name price imageUrl thumbnailUrl description onSale items', allow),
   ),
   SetMealItem: closed(fields('dish copies', allow)),
   SetMealConnection: closed(fields('edges pageInfo', allow)),

@@ -5,6 +5,10 @@ import type { CatalogContext } from './context.ts';
 import { catalogEventHandlers } from './events/handlers.ts';
 import { catalogInternalApi } from './routes/internal-api.ts';
 import { CatalogManagement } from './services/management.ts';
+import { ImageUploads } from './services/images.ts';
+import { mountImageFiles } from './routes/image-files.ts';
+import { FileObjectStorage, S3ObjectStorage, type ObjectStorage } from './stores/object-storage.ts';
+import { ImageUploadStore } from './stores/image-upload-store.ts';
 import { hiddenMenuAccess, permissions } from './permissions.ts';
 import { resolvers } from './resolvers/index.ts';
 import {
@@ -13,15 +17,27 @@ import {
   type CatalogPrisma,
   type CatalogTx,
 } from './stores/index.ts';
+import type { SubgraphRuntime } from '@sky/server-kit';
 
 /**
  * Builds the catalog subgraph (database migrated, schema protected) without listening: the public
  * GraphQL API, the internal endpoints the order subgraph calls (quote-item, quote-order,
- * reserve-stock) and the consumer of `order.cancelled` (stock release). It produces no events,
- * so it runs no outbox relay.
+ * reserve-stock), the consumer of `order.cancelled` (stock release) and the image store with, for
+ * the file-system store, its upload endpoint and static files (section 12.2). It produces no
+ * events, so it runs no outbox relay.
  */
-export function createCatalogSubgraph(config: CatalogSubgraphConfig, logger?: Logger) {
-  return createSubgraph<CatalogPrisma, CatalogTx, CatalogContext>({
+export async function createCatalogSubgraph(config: CatalogSubgraphConfig, logger?: Logger) {
+  // The file-system store's URLs start with this subgraph's own address unless IMAGE_PUBLIC_URL
+  // names another; that address exists once the runtime does (it is asked per request).
+  let runtime: SubgraphRuntime<CatalogPrisma, CatalogTx> | null = null;
+  const store = config.images.store;
+  const storage: ObjectStorage | null =
+    store?.kind === 's3'
+      ? new S3ObjectStorage(store)
+      : store?.kind === 'fs'
+        ? new FileObjectStorage(store, () => store.publicUrl ?? runtime!.localOrigin())
+        : null;
+  const subgraph = await createSubgraph<CatalogPrisma, CatalogTx, CatalogContext>({
     config,
     logger,
     createPrisma: createCatalogPrisma,
@@ -30,15 +46,27 @@ export function createCatalogSubgraph(config: CatalogSubgraphConfig, logger?: Lo
     createContext: (state, { prisma }) => {
       const stores = createCatalogStores(prisma, hiddenMenuAccess(state.viewer));
       const now = new Date();
+      const images = new ImageUploads(stores, storage, config.images, state.viewer, now);
       return {
         ...state,
         stores,
         now,
-        management: new CatalogManagement(stores, state.viewer, now),
+        images,
+        management: new CatalogManagement(stores, images, state.viewer, now),
       };
     },
-    internalApi: ({ prisma }) => catalogInternalApi(prisma),
+    internalApi: ({ prisma }) => catalogInternalApi(prisma, storage),
+    extraRoutes: (app, built) => {
+      runtime = built;
+      if (storage instanceof FileObjectStorage) {
+        mountImageFiles(app, storage, () => new ImageUploadStore(built.prisma));
+      }
+    },
     events: () => catalogEventHandlers,
+  });
+  return Object.assign(subgraph, {
+    /** Where images are kept; null when no store is configured (the demo seed uses it). */
+    images: storage,
   });
 }
 

@@ -6,6 +6,8 @@ export const Dish: DishResolvers = {
   __resolveReference: (reference, { stores }) => stores.dishes.loadVisible(reference.id),
   merchant: async (dish, _args, { stores }) => (await stores.merchants.load(dish.merchantId))!,
   category: async (dish, _args, { stores }) => (await stores.categories.load(dish.categoryId))!,
+  imageUrl: (dish, _args, { images }) => images.url(dish.imageKey, dish.imageUrl),
+  thumbnailUrl: (dish, _args, { images }) => images.url(dish.thumbnailKey),
   price: async (dish, _args, { stores }) =>
     toMoney(dish.priceAmount, (await stores.merchants.load(dish.merchantId))!.currency),
   stockLeftToday: async (dish, _args, { stores, now }) => {

@@ -4,6 +4,8 @@ import type { MerchantResolvers } from '../__generated__/resolvers-types.ts';
 import { isCategoryVisible, seesHiddenMenuOf } from '../permissions.ts';
 
 export const Merchant: MerchantResolvers = {
+  logoUrl: (merchant, _args, { images }) => images.url(merchant.logoKey, merchant.logoUrl),
+  logoThumbnailUrl: (merchant, _args, { images }) => images.url(merchant.logoThumbnailKey),
   __resolveReference: (reference, { stores }) => stores.merchants.load(reference.id),
   location: (merchant) => ({ latitude: merchant.latitude, longitude: merchant.longitude }),
   businessHours: async (merchant, _args, { stores }) =>

@@ -28,4 +28,14 @@ export const Mutation: MutationResolvers = {
     management.resumeMerchant(merchantId),
   setBusinessHours: (_parent, { merchantId, hours }, { management }) =>
     management.setBusinessHours(merchantId, hours),
+  // Uploads, their checks and thumbnails live in ImageUploads (images.ts).
+  createImageUpload: async (_parent, { input }, { images }) => {
+    const { upload, form } = await images.create(input);
+    return {
+      upload,
+      uploadUrl: form.url,
+      fields: Object.entries(form.fields).map(([name, value]) => ({ name, value })),
+    };
+  },
+  completeImageUpload: (_parent, { id }, { images }) => images.complete(id),
 };

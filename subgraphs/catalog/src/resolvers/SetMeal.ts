@@ -8,6 +8,8 @@ export const SetMeal: SetMealResolvers = {
     (await stores.merchants.load(setMeal.merchantId))!,
   category: async (setMeal, _args, { stores }) =>
     (await stores.categories.load(setMeal.categoryId))!,
+  imageUrl: (setMeal, _args, { images }) => images.url(setMeal.imageKey, setMeal.imageUrl),
+  thumbnailUrl: (setMeal, _args, { images }) => images.url(setMeal.thumbnailKey),
   price: async (setMeal, _args, { stores }) =>
     toMoney(setMeal.priceAmount, (await stores.merchants.load(setMeal.merchantId))!.currency),
   // The set meal's content is part of what it sells, so its dishes are shown as they are.

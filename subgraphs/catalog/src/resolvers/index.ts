@@ -2,6 +2,7 @@ import { DateTimeScalar } from '@sky/server-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Category } from './Category.ts';
 import { Dish } from './Dish.ts';
+import { ImageUpload } from './ImageUpload.ts';
 import { Merchant } from './Merchant.ts';
 import { Mutation } from './Mutation.ts';
 import { Query } from './Query.ts';
@@ -15,4 +16,5 @@ export const resolvers: Resolvers = {
   Category,
   Dish,
   SetMeal,
+  ImageUpload,
 };

@@ -18,6 +18,8 @@ import { assertManages, merchantToManage } from '../permissions.ts';
 import { parseMinute, scheduleProblem, type WeeklyInterval } from '../domain/business-hours.ts';
 import { isValidPoint } from '@sky/geo';
 import type { CatalogStores } from '../stores/index.ts';
+import type { ImagePurpose } from '../domain/images.ts';
+import type { AttachedImage, ImageUploads } from './images.ts';
 import type { DishFields } from '../stores/dish-store.ts';
 import type { MerchantSettings, NewMerchant } from '../stores/merchant-store.ts';
 import type { SetMealFields, SetMealLineFields } from '../stores/set-meal-store.ts';
@@ -124,6 +126,18 @@ function idempotencyKey(key: string | null | undefined): string | null {
 const fingerprint = (normalized: unknown) =>
   createHash('sha256').update(JSON.stringify(normalized)).digest('hex');
 
+/** The two ways an input names a picture (`imageUrl`/`imageUploadId`, or the logo's). */
+interface PictureInput {
+  imageUrl?: string | null;
+  imageUploadId?: string | null;
+}
+
+interface PictureColumns {
+  imageUrl: string | null;
+  imageKey: string | null;
+  thumbnailKey: string | null;
+}
+
 const dailyStock = (value: number | null) =>
   value === null ? null : integerIn(value, 'dailyStock', 0, MAX_DAILY_STOCK);
 
@@ -137,6 +151,7 @@ const dailyStock = (value: number | null) =>
 export class CatalogManagement {
   constructor(
     private readonly stores: CatalogStores,
+    private readonly images: ImageUploads,
     private readonly viewer: Viewer | null,
     private readonly now: Date,
   ) {}
@@ -195,7 +210,7 @@ export class CatalogManagement {
         categoryId: category.id,
         name: requiredText(input.name, 'name', 100),
         priceAmount: priceAmount(input.priceAmount),
-        imageUrl: optionalHttpUrl(input.imageUrl ?? null, 'imageUrl'),
+        ...(await this.pictureOf(merchant.id, input, 'DISH_IMAGE')),
         description: optionalText(input.description ?? null, 'description', 1000),
         dailyStock: dailyStock(input.dailyStock ?? null),
         onSale: input.onSale ?? false,
@@ -215,7 +230,7 @@ export class CatalogManagement {
     if (given(input, 'priceAmount')) {
       fields.priceAmount = priceAmount(notNull(input.priceAmount!, 'priceAmount'));
     }
-    if (given(input, 'imageUrl')) fields.imageUrl = optionalHttpUrl(input.imageUrl!, 'imageUrl');
+    Object.assign(fields, await this.pictureChange(dish.merchantId, input, 'DISH_IMAGE'));
     if (given(input, 'description')) {
       fields.description = optionalText(input.description!, 'description', 1000);
     }
@@ -251,7 +266,7 @@ export class CatalogManagement {
       categoryId: category.id,
       name: requiredText(input.name, 'name', 100),
       priceAmount: priceAmount(input.priceAmount),
-      imageUrl: optionalHttpUrl(input.imageUrl ?? null, 'imageUrl'),
+      ...(await this.pictureOf(merchant.id, input, 'SET_MEAL_IMAGE')),
       description: optionalText(input.description ?? null, 'description', 1000),
     };
     const items = await this.linesOf(merchant.id, input.items);
@@ -273,7 +288,7 @@ export class CatalogManagement {
     if (given(input, 'priceAmount')) {
       fields.priceAmount = priceAmount(notNull(input.priceAmount!, 'priceAmount'));
     }
-    if (given(input, 'imageUrl')) fields.imageUrl = optionalHttpUrl(input.imageUrl!, 'imageUrl');
+    Object.assign(fields, await this.pictureChange(setMeal.merchantId, input, 'SET_MEAL_IMAGE'));
     if (given(input, 'description')) {
       fields.description = optionalText(input.description!, 'description', 1000);
     }
@@ -327,7 +342,18 @@ export class CatalogManagement {
     input: UpdateMerchantInput,
   ): Promise<Merchant> {
     const merchant = await this.managedMerchant(merchantId);
-    return this.stores.merchants.update(merchant.id, merchantSettings(input));
+    // The logo is a picture change (a URL or an upload), not a plain setting.
+    const settings = merchantSettings({ ...input, logoUrl: undefined });
+    const logo = await this.pictureChange(
+      merchant.id,
+      { imageUrl: input.logoUrl, imageUploadId: input.logoUploadId },
+      'MERCHANT_LOGO',
+      { url: 'logoUrl', upload: 'logoUploadId' },
+    );
+    if (logo.imageUrl !== undefined) settings.logoUrl = logo.imageUrl;
+    if (logo.imageKey !== undefined) settings.logoKey = logo.imageKey;
+    if (logo.thumbnailKey !== undefined) settings.logoThumbnailKey = logo.thumbnailKey;
+    return this.stores.merchants.update(merchant.id, settings);
   }
 
   async setMerchantStatus(
@@ -359,6 +385,55 @@ export class CatalogManagement {
     const merchant = await this.managedMerchant(merchantId);
     const intervals = weeklyIntervals(hours);
     return this.stores.merchants.replaceBusinessHours(merchant.id, intervals);
+  }
+
+  // --- pictures ---------------------------------------------------------------------------
+
+  /** The picture columns of a new item: an uploaded image, an external URL, or none. */
+  private async pictureOf(
+    merchantId: string,
+    input: PictureInput,
+    purpose: ImagePurpose,
+  ): Promise<PictureColumns> {
+    const change = await this.pictureChange(merchantId, input, purpose);
+    return {
+      imageUrl: change.imageUrl ?? null,
+      imageKey: change.imageKey ?? null,
+      thumbnailKey: change.thumbnailKey ?? null,
+    };
+  }
+
+  /**
+   * The picture columns an input changes (none when it names neither field): an upload replaces
+   * any external URL and the reverse, and null in either field removes the picture.
+   */
+  private async pictureChange(
+    merchantId: string,
+    input: PictureInput,
+    purpose: ImagePurpose,
+    names = { url: 'imageUrl', upload: 'imageUploadId' },
+  ): Promise<Partial<PictureColumns>> {
+    const url = input.imageUrl;
+    const uploadId = input.imageUploadId;
+    if (url != null && uploadId != null) {
+      throw badUserInput(`Give "${names.url}" or "${names.upload}", not both.`, names.upload);
+    }
+    if (uploadId != null) {
+      const image: AttachedImage = await this.images.attachable(
+        uploadId,
+        merchantId,
+        purpose,
+        names.upload,
+      );
+      return { imageUrl: null, ...image };
+    }
+    if (url != null) {
+      return { imageUrl: optionalHttpUrl(url, names.url), imageKey: null, thumbnailKey: null };
+    }
+    if (url === null || uploadId === null) {
+      return { imageUrl: null, imageKey: null, thumbnailKey: null };
+    }
+    return {};
   }
 
   // --- lookups with ownership -------------------------------------------------------------

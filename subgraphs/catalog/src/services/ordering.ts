@@ -1,3 +1,5 @@
+import type { ObjectStorage } from '../stores/object-storage.ts';
+import { pictureUrl } from './images.ts';
 import {
   toMoney,
   type EndpointResponse,
@@ -63,7 +65,10 @@ function dishDemand(lines: { item: PricedItem; quantity: number }[]) {
 }
 
 export class OrderingService {
-  constructor(private readonly prisma: CatalogPrisma) {}
+  constructor(
+    private readonly prisma: CatalogPrisma,
+    private readonly storage: ObjectStorage | null,
+  ) {}
 
   /** Fresh loaders per call (they cache); internal callers see hidden items too, to name them. */
   private stores(): CatalogStores {
@@ -243,7 +248,7 @@ export class OrderingService {
         dishId,
         setMealId: null,
         name: dish.name,
-        imageUrl: dish.imageUrl,
+        imageUrl: pictureUrl(this.storage, dish.imageKey, dish.imageUrl),
         flavor: canonicalFlavor(await stores.dishes.flavors(dishId), reference.flavor, { dishId }),
         unitPriceAmount: dish.priceAmount,
         dishes: [{ dish, copies: 1 }],
@@ -277,7 +282,7 @@ export class OrderingService {
       dishId: null,
       setMealId,
       name: setMeal.name,
-      imageUrl: setMeal.imageUrl,
+      imageUrl: pictureUrl(this.storage, setMeal.imageKey, setMeal.imageUrl),
       flavor: canonicalFlavor([], reference.flavor, { setMealId }),
       unitPriceAmount: setMeal.priceAmount,
       dishes,

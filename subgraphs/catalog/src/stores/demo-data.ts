@@ -1,6 +1,9 @@
 import { merchants } from '@sky/demo-data';
 import { parseMinute } from '../domain/business-hours.ts';
+import { drawDishPicture, drawLogo } from '../domain/demo-pictures.ts';
+import { processImage, type ImagePurpose } from '../domain/images.ts';
 import type { CatalogPrisma } from './index.ts';
+import type { ObjectStorage } from './object-storage.ts';
 
 const ISO_DAYS = [1, 2, 3, 4, 5, 6, 7];
 
@@ -8,11 +11,38 @@ const ISO_DAYS = [1, 2, 3, 4, 5, 6, 7];
  * Writes the catalog slice of the demo dataset (ids from @sky/demo-data, so the other subgraphs'
  * slices line up); does nothing when it is already there. Merchants are switched OPEN and keep
  * their dataset hours every day in Asia/Shanghai. Dishes keep their dataset `dailyStock` with no
- * stock rows, i.e. nothing reserved yet.
+ * stock rows, i.e. nothing reserved yet. With an image store, every dish, set meal and merchant
+ * gets a picture drawn from its name (domain/demo-pictures.ts) with its thumbnail, stored as an
+ * upload's would be; without one they have none.
  */
-export async function seedCatalogDemoData(subgraph: { prisma: CatalogPrisma }): Promise<boolean> {
+export async function seedCatalogDemoData(subgraph: {
+  prisma: CatalogPrisma;
+  images?: ObjectStorage | null;
+}): Promise<boolean> {
   const { prisma } = subgraph;
   if ((await prisma.merchant.count()) > 0) return false;
+  const storage = subgraph.images ?? null;
+  const none = { imageKey: null, thumbnailKey: null };
+  const picture = async (name: string, purpose: ImagePurpose) => {
+    if (!storage) return none;
+    const bytes = purpose === 'MERCHANT_LOGO' ? await drawLogo(name) : await drawDishPicture(name);
+    const processed = (await processImage(bytes, purpose))!;
+    const keys = {
+      imageKey: `images/demo/${name}.webp`,
+      thumbnailKey: `images/demo/${name}-thumb.webp`,
+    };
+    await storage.put(keys.imageKey, bytes, 'image/webp');
+    await storage.put(keys.thumbnailKey, processed.thumbnail, 'image/webp');
+    return keys;
+  };
+  // Drawn one after another: a few dozen small images, and the seed shares its machine.
+  const pictures = new Map<string, { imageKey: string | null; thumbnailKey: string | null }>();
+  for (const m of merchants) {
+    pictures.set(m.id, await picture(`logo-${m.id.slice(0, 8)}`, 'MERCHANT_LOGO'));
+    for (const d of m.dishes) pictures.set(d.id, await picture(d.picture, 'DISH_IMAGE'));
+    for (const sm of m.setMeals) pictures.set(sm.id, await picture(sm.picture, 'SET_MEAL_IMAGE'));
+  }
+  const pictureOf = (id: string) => pictures.get(id) ?? none;
   // Creation times one second apart in dataset order, so "creation order" lists read like the
   // dataset rather than falling back to the ids of rows written in the same instant.
   const start = Date.now() - 24 * 3600 * 1000;
@@ -35,6 +65,8 @@ export async function seedCatalogDemoData(subgraph: { prisma: CatalogPrisma }): 
         minimumOrderAmount: m.minimumOrderAmount,
         deliveryFeeAmount: m.deliveryFeeAmount,
         packingFeePerItemAmount: m.packingFeePerItemAmount,
+        logoKey: pictureOf(m.id).imageKey,
+        logoThumbnailKey: pictureOf(m.id).thumbnailKey,
         currency: 'CNY',
         createdAt: nextCreatedAt(),
       })),
@@ -63,7 +95,7 @@ export async function seedCatalogDemoData(subgraph: { prisma: CatalogPrisma }): 
           name: d.name,
           priceAmount: d.priceAmount,
           description: d.description,
-          imageUrl: d.imageUrl,
+          ...pictureOf(d.id),
           dailyStock: d.dailyStock,
           createdAt: nextCreatedAt(),
         })),
@@ -90,7 +122,7 @@ export async function seedCatalogDemoData(subgraph: { prisma: CatalogPrisma }): 
           name: s.name,
           priceAmount: s.priceAmount,
           description: s.description,
-          imageUrl: s.imageUrl,
+          ...pictureOf(s.id),
           createdAt: nextCreatedAt(),
         })),
       ),

@@ -29,6 +29,8 @@ export interface DishFields {
   name: string;
   priceAmount: number;
   imageUrl: string | null;
+  imageKey: string | null;
+  thumbnailKey: string | null;
   description: string | null;
   dailyStock: number | null;
 }

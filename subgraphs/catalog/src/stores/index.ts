@@ -3,6 +3,7 @@ import { PrismaClient, type Prisma } from '../__generated__/prisma/client.ts';
 import type { HiddenMenuAccess } from '../permissions.ts';
 import { CategoryStore } from './category-store.ts';
 import { DishStore } from './dish-store.ts';
+import { ImageUploadStore } from './image-upload-store.ts';
 import { MerchantStore } from './merchant-store.ts';
 import { SetMealStore } from './set-meal-store.ts';
 import { StockStore } from './stock-store.ts';
@@ -18,6 +19,7 @@ export interface CatalogStores {
   dishes: DishStore;
   setMeals: SetMealStore;
   stock: StockStore;
+  imageUploads: ImageUploadStore;
 }
 
 export function createCatalogStores(
@@ -30,6 +32,7 @@ export function createCatalogStores(
     dishes: new DishStore(prisma, access),
     setMeals: new SetMealStore(prisma, access),
     stock: new StockStore(prisma),
+    imageUploads: new ImageUploadStore(prisma),
   };
 }
 
@@ -46,6 +49,7 @@ export type {
   Category,
   CategoryType,
   Dish,
+  ImageUpload,
   Merchant,
   SetMeal,
 } from '../__generated__/prisma/client.ts';

@@ -29,6 +29,8 @@ export interface MerchantSettings {
   name: string;
   description: string | null;
   logoUrl: string | null;
+  logoKey: string | null;
+  logoThumbnailKey: string | null;
   phone: string;
   address: string;
   latitude: number;

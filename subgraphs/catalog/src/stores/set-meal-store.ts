@@ -18,6 +18,8 @@ export interface SetMealFields {
   name: string;
   priceAmount: number;
   imageUrl: string | null;
+  imageKey: string | null;
+  thumbnailKey: string | null;
   description: string | null;
 }
 

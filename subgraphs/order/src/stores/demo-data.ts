@@ -1,12 +1,4 @@
-import {
-  addresses,
-  demoId,
-  merchants,
-  orders,
-  riders,
-  users,
-  type DemoOrder,
-} from '@sky/demo-data';
+import { addresses, demoId, orders, riders, users, type DemoOrder } from '@sky/demo-data';
 import { demoStatusHistory, type DemoStatusChange } from '../domain/demo-timeline.ts';
 import type { OrderStatus } from '../__generated__/prisma/client.ts';
 import type { OrderPrisma } from './index.ts';
@@ -21,7 +13,6 @@ const DEMO_DELIVERY_MINUTES = 45;
 function orderRows(order: DemoOrder, now: Date) {
   const address = addresses.find((a) => a.id === order.addressId);
   if (!address) throw new Error(`demo order ${order.orderNumber} has an unknown address`);
-  const shop = merchants.find((m) => m.id === order.merchantId);
   const history = demoStatusHistory(
     order,
     {
@@ -73,7 +64,9 @@ function orderRows(order: DemoOrder, now: Date) {
       orderId: order.id,
       dishId: item.dishId,
       name: item.name,
-      imageUrl: shop?.dishes.find((d) => d.id === item.dishId)?.imageUrl ?? null,
+      // The catalog draws the demo pictures into its own image store, whose URLs this
+      // subgraph does not know; orders placed later snapshot the URL the quote gives them.
+      imageUrl: null,
       flavor: item.flavor,
       quantity: item.quantity,
       unitPriceAmount: item.unitPriceAmount,
