@@ -1,15 +1,13 @@
-import { allow, deny, rule } from 'graphql-shield';
+import { allow, deny } from 'graphql-shield';
 import {
   isAdmin,
   isAuthenticated,
   ownerRule,
-  type ViewerContext,
   closed,
   fields,
   type RuleTree,
   denyByDefault,
 } from '@sky/auth';
-import { forbidden, unauthenticated } from '@sky/errors';
 import type { Address, User } from './stores/index.ts';
 
 /** The user themself or an admin. */
@@ -22,15 +20,6 @@ const ownsAddress = ownerRule<Address>(
   'ownsAddress',
   (address, viewer) => viewer.userId === address.userId || isAdmin(viewer),
 );
-/** `user(id)`: admins read anyone, others only themselves. */
-const mayReadUserById = rule('mayReadUserById', { cache: 'strict' })((
-  _parent,
-  args: { id: string },
-  ctx: ViewerContext,
-) => {
-  if (!ctx.viewer) return unauthenticated();
-  return args.id === ctx.viewer.userId || isAdmin(ctx.viewer) ? true : forbidden();
-});
 
 /**
  * Deny by default: every type and root field is listed. Entity fields carry the ownership rules,
@@ -45,7 +34,8 @@ export const rules: RuleTree = {
     _service: allow,
     _entities: allow,
     me: allow,
-    user: mayReadUserById,
+    // Who may read which user is the resolver's (missing or not yours: NOT_FOUND).
+    user: isAuthenticated,
     address: isAuthenticated,
     myAddresses: isAuthenticated,
   },
