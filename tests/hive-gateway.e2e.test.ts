@@ -93,7 +93,7 @@ describe('Hive Gateway in front of the same subgraphs', () => {
       token: stranger.token,
       variables: { id: orderId },
     });
-    expect(asStranger.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(asStranger.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
     const anonymous = await graphql(hive.url, query, { variables: { id: orderId } });
     expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   });

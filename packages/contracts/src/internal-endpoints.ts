@@ -69,37 +69,30 @@ export const quoteItem = endpoint({
   subgraph: 'catalog',
   name: 'quote-item',
   idempotent: true,
-  request: z.object({ merchantId: uuid, ...itemReference, flavor }),
+  request: z.object({
+    merchantId: uuid,
+    ...itemReference,
+    flavor,
+    /**
+     * The structured pick (`AddToCartInput.flavors`): one option per flavor choice, by name.
+     * Catalog checks it against the dish and answers the canonical `flavor`; give it or `flavor`.
+     */
+    flavorChoices: z
+      .array(z.object({ name: z.string().max(100), option: z.string().max(100) }))
+      .max(20)
+      .nullish(),
+  }),
   response: pricedItem.extend({ merchantId: uuid, unitPrice: money }),
 });
 
 const quotedOrder = z
   .object({
-    /** `location` is where riders pick the order up (the order keeps it for dispatch). */
-    merchant: z.object({
-      id: uuid,
-      name: z.string(),
-      currency: z.string().length(3),
-      location: geoPoint,
-    }),
     lines: z.array(pricedItem.extend({ quantity, unitPrice: money, lineTotal: money })).min(1),
     itemsTotal: money,
     packingFee: money,
     deliveryFee: money,
     total: money,
   })
-  // The order stores the quote as its own and charges it: it must add up, in one currency.
-  .refine(
-    (quote) =>
-      [
-        quote.itemsTotal,
-        quote.packingFee,
-        quote.deliveryFee,
-        quote.total,
-        ...quote.lines.flatMap((line) => [line.unitPrice, line.lineTotal]),
-      ].every((amount) => amount.currency === quote.merchant.currency),
-    'every amount of a quote is in the merchant’s currency',
-  )
   .refine(
     (quote) =>
       quote.lines.every(
@@ -113,9 +106,63 @@ const quotedOrder = z
   );
 
 /**
- * catalog `quote-order`: the authoritative price list of an order about to be placed (prices,
- * packing and delivery fees, totals), or a refusal (SHOP_CLOSED, OUT_OF_DELIVERY_RANGE,
- * BELOW_MINIMUM_ORDER, ITEM_UNAVAILABLE, SOLD_OUT, NOT_FOUND, BAD_USER_INPUT).
+ * The refusal an order would get, as data: the same code, message and extensions the public
+ * error carries (`placeOrder` throws it, `checkoutPreview` shows it).
+ */
+const refusal = z.object({
+  code: z.string(),
+  message: z.string(),
+  extensions: z.record(z.string(), z.unknown()),
+});
+
+const orderAssessment = z
+  .object({
+    /** `location` is where riders pick the order up (the order keeps it for dispatch). */
+    merchant: z.object({
+      id: uuid,
+      name: z.string(),
+      currency: z.string().length(3),
+      location: geoPoint,
+      open: z.boolean(),
+      deliveryRadiusMeters: z.number().int().min(0),
+      minimumOrder: money,
+    }),
+    /** Straight-line distance merchant → delivery point, whole metres. */
+    distanceMeters: z.number().int().min(0),
+    /** Kitchen prep plus the ride at the assumed rider speed, whole minutes (catalog's eta.ts). */
+    estimatedDeliveryMinutes: z.number().int().min(0),
+    /** The prices and totals; null when a line cannot be priced (see `refusal`). */
+    quote: quotedOrder.nullable(),
+    /** The first refusal in `quote-order`'s order; null when the order may be placed. */
+    refusal: refusal.nullable(),
+  })
+  // The order stores the quote as its own and charges it: it must be in one currency.
+  .refine(
+    (assessment) =>
+      !assessment.quote ||
+      [
+        assessment.merchant.minimumOrder,
+        assessment.quote.itemsTotal,
+        assessment.quote.packingFee,
+        assessment.quote.deliveryFee,
+        assessment.quote.total,
+        ...assessment.quote.lines.flatMap((line) => [line.unitPrice, line.lineTotal]),
+      ].every((amount) => amount.currency === assessment.merchant.currency),
+    'every amount of a quote is in the merchant’s currency',
+  )
+  .refine(
+    (assessment) => assessment.quote !== null || assessment.refusal !== null,
+    'an order without a quote has a refusal',
+  );
+
+/**
+ * catalog `quote-order`: the authoritative assessment of an order about to be placed (prices,
+ * packing and delivery fees, totals, open, in range, distance, ETA) with the refusal placing it
+ * would get, as data: SHOP_CLOSED, OUT_OF_DELIVERY_RANGE, then per line NOT_FOUND /
+ * ITEM_UNAVAILABLE / BAD_USER_INPUT, then SOLD_OUT, then BELOW_MINIMUM_ORDER (the first one
+ * found). Only an unknown merchant (NOT_FOUND) and an invalid `deliverTo` (BAD_USER_INPUT) are
+ * errors: nothing can be assessed then. The order subgraph's placement and checkout preview both
+ * call it through one function, so they cannot disagree.
  */
 export const quoteOrder = endpoint({
   subgraph: 'catalog',
@@ -130,7 +177,7 @@ export const quoteOrder = endpoint({
     // Checked against the earth's ranges by catalog itself (a refusal naming `deliverTo`).
     deliverTo: z.object({ latitude: z.number(), longitude: z.number() }),
   }),
-  response: quotedOrder,
+  response: orderAssessment,
 });
 
 /**

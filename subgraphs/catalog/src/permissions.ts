@@ -156,7 +156,7 @@ export const rules: RuleTree = {
     ),
   ),
   MerchantConnection: closed(fields('edges pageInfo', allow)),
-  MerchantEdge: closed(fields('cursor node', allow)),
+  MerchantEdge: closed(fields('cursor node distanceMeters estimatedDeliveryMinutes', allow)),
   BusinessHours: closed(fields('dayOfWeek opensAt closesAt', allow)),
   Category: closed(fields('id merchant name type sortOrder enabled', allow)),
   Dish: closed(

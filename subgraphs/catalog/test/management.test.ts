@@ -404,10 +404,10 @@ describe('dishes', () => {
       flavors: [{ name: '辣度', options: ['不辣', '微辣'] }],
       category: { id: noodleCategory.id },
     });
-    // Off sale: customers do not see it, until it goes on sale.
-    expect(dataOf(await catalog.gql(DISH_STATE, { id: dish.id }, customer))).toEqual({
-      dish: null,
-    });
+    // Off sale: customers do not see it (missing or hidden: NOT_FOUND), until it goes on sale.
+    const hidden = await catalog.gql(DISH_STATE, { id: dish.id }, customer);
+    expect(hidden.data).toEqual({ dish: null });
+    expect(hidden.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
     const put = `mutation ($id: ID!) { putDishOnSale(id: $id) { onSale } }`;
     for (let i = 0; i < 2; i++) {
       expect(dataOf(await catalog.gql(put, { id: dish.id }, noodleStaff))).toEqual({

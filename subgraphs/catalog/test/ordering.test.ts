@@ -223,6 +223,20 @@ describe('quote-order', () => {
       items: [{ dishId: ids.rice, flavor: '不辣,去冰', quantity: 2 }],
       ...body,
     });
+  /**
+   * The refusal placing the order would get, as `{ code, ...extensions }`: the assessment's
+   * (data) or, when nothing could be assessed, the call's error.
+   */
+  const refused = async (body: object) => {
+    let assessment: { refusal: { extensions: Record<string, unknown> } | null };
+    try {
+      assessment = (await quote(body)) as typeof assessment;
+    } catch (error) {
+      return refusal(Promise.reject(error));
+    }
+    if (!assessment.refusal) throw new Error('expected a refusal');
+    return assessment.refusal.extensions;
+  };
 
   it('computes prices, packing fee per unit, delivery fee and total from catalog data', async () => {
     expect(
@@ -238,33 +252,41 @@ describe('quote-order', () => {
         name: 'Test Kitchen',
         currency: 'CNY',
         location: { latitude: kitchen.latitude, longitude: kitchen.longitude },
+        open: true,
+        deliveryRadiusMeters: 3000,
+        minimumOrder: { amount: 2000, currency: 'CNY' },
       },
-      lines: [
-        {
-          dishId: ids.rice,
-          setMealId: null,
-          name: 'Rice',
-          imageUrl: 'https://images.example/Rice.jpg',
-          flavor: '不辣,去冰',
-          quantity: 2,
-          unitPrice: { amount: 1500, currency: 'CNY' },
-          lineTotal: { amount: 3000, currency: 'CNY' },
-        },
-        {
-          dishId: null,
-          setMealId: ids.combo,
-          name: 'Combo',
-          imageUrl: null,
-          flavor: null,
-          quantity: 1,
-          unitPrice: { amount: 2500, currency: 'CNY' },
-          lineTotal: { amount: 2500, currency: 'CNY' },
-        },
-      ],
-      itemsTotal: { amount: 5500, currency: 'CNY' },
-      packingFee: { amount: 300, currency: 'CNY' },
-      deliveryFee: { amount: 300, currency: 'CNY' },
-      total: { amount: 6100, currency: 'CNY' },
+      distanceMeters: expect.any(Number),
+      estimatedDeliveryMinutes: expect.any(Number),
+      refusal: null,
+      quote: {
+        lines: [
+          {
+            dishId: ids.rice,
+            setMealId: null,
+            name: 'Rice',
+            imageUrl: 'https://images.example/Rice.jpg',
+            flavor: '不辣,去冰',
+            quantity: 2,
+            unitPrice: { amount: 1500, currency: 'CNY' },
+            lineTotal: { amount: 3000, currency: 'CNY' },
+          },
+          {
+            dishId: null,
+            setMealId: ids.combo,
+            name: 'Combo',
+            imageUrl: null,
+            flavor: null,
+            quantity: 1,
+            unitPrice: { amount: 2500, currency: 'CNY' },
+            lineTotal: { amount: 2500, currency: 'CNY' },
+          },
+        ],
+        itemsTotal: { amount: 5500, currency: 'CNY' },
+        packingFee: { amount: 300, currency: 'CNY' },
+        deliveryFee: { amount: 300, currency: 'CNY' },
+        total: { amount: 6100, currency: 'CNY' },
+      },
     });
   });
 
@@ -273,7 +295,7 @@ describe('quote-order', () => {
     const closedBy = async (change: () => Promise<unknown>, restore: () => Promise<unknown>) => {
       await change();
       try {
-        expect(await refusal(quote({}))).toMatchObject({ code: 'SHOP_CLOSED' });
+        expect(await refused({})).toMatchObject({ code: 'SHOP_CLOSED' });
       } finally {
         await restore();
       }
@@ -308,47 +330,69 @@ describe('quote-order', () => {
           },
         }),
     );
-    expect(await quote({})).toMatchObject({ total: { amount: 3000 + 200 + 300 } });
+    expect(await quote({})).toMatchObject({
+      refusal: null,
+      quote: { total: { amount: 3000 + 200 + 300 } },
+    });
+  });
+
+  it('answers the amounts with a refusal that does not stop pricing, and the first refusal only', async () => {
+    const outOfRange = await quote({ deliverTo: far, items: [{ dishId: ids.pair, quantity: 1 }] });
+    // Out of range and below the minimum: the range is checked first, the amounts are there.
+    expect(outOfRange).toMatchObject({
+      merchant: { open: true, deliveryRadiusMeters: 3000 },
+      refusal: {
+        code: 'OUT_OF_DELIVERY_RANGE',
+        message: expect.stringContaining('delivers within'),
+      },
+      quote: { itemsTotal: { amount: 800 }, deliveryFee: { amount: 300 } },
+    });
+    expect((outOfRange as { distanceMeters: number }).distanceMeters).toBeGreaterThan(3000);
+    expect(await quote({ items: [{ dishId: ids.offSale, quantity: 1 }] })).toMatchObject({
+      quote: null,
+      refusal: { code: 'ITEM_UNAVAILABLE' },
+    });
   });
 
   it('refuses each other case with its code', async () => {
-    expect(await refusal(quote({ deliverTo: far }))).toMatchObject({
+    expect(await refused({ deliverTo: far })).toMatchObject({
       code: 'OUT_OF_DELIVERY_RANGE',
       deliveryRadiusMeters: 3000,
     });
-    expect(await refusal(quote({ items: [{ dishId: ids.pair, quantity: 1 }] }))).toMatchObject({
+    expect(await refused({ items: [{ dishId: ids.pair, quantity: 1 }] })).toMatchObject({
       code: 'BELOW_MINIMUM_ORDER',
       minimumOrder: { amount: 2000, currency: 'CNY' },
       itemsTotal: { amount: 800, currency: 'CNY' },
     });
-    expect(await refusal(quote({ items: [{ dishId: ids.offSale, quantity: 3 }] }))).toMatchObject({
+    expect(await refused({ items: [{ dishId: ids.offSale, quantity: 3 }] })).toMatchObject({
       code: 'ITEM_UNAVAILABLE',
       dishId: ids.offSale,
     });
-    expect(
-      await refusal(quote({ items: [{ setMealId: ids.brokenCombo, quantity: 30 }] })),
-    ).toMatchObject({ code: 'ITEM_UNAVAILABLE', setMealId: ids.brokenCombo });
-    expect(
-      await refusal(quote({ items: [{ dishId: ids.hiddenDish, quantity: 3 }] })),
-    ).toMatchObject({ code: 'ITEM_UNAVAILABLE' });
-    expect(await refusal(quote({ items: [{ dishId: randomUUID(), quantity: 3 }] }))).toMatchObject({
+    expect(await refused({ items: [{ setMealId: ids.brokenCombo, quantity: 30 }] })).toMatchObject({
+      code: 'ITEM_UNAVAILABLE',
+      setMealId: ids.brokenCombo,
+    });
+    expect(await refused({ items: [{ dishId: ids.hiddenDish, quantity: 3 }] })).toMatchObject({
+      code: 'ITEM_UNAVAILABLE',
+    });
+    expect(await refused({ items: [{ dishId: randomUUID(), quantity: 3 }] })).toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(
-      await refusal(quote({ items: [{ dishId: ids.rice, flavor: '辣', quantity: 3 }] })),
+      await refused({ items: [{ dishId: ids.rice, flavor: '辣', quantity: 3 }] }),
     ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'flavor', dishId: ids.rice });
-    expect(await refusal(quote({ items: [{ dishId: ids.limited, quantity: 0 }] }))).toMatchObject({
+    expect(await refused({ items: [{ dishId: ids.limited, quantity: 0 }] })).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'items.0.quantity',
     });
-    expect(await refusal(quote({ items: [] }))).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(await refusal(quote({ merchantId: randomUUID() }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await refused({ items: [] })).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await refused({ merchantId: randomUUID() })).toMatchObject({ code: 'NOT_FOUND' });
     // SOLD_OUT counts a set meal's copies: 3 combos need 6 of Pair, 5 are left.
-    expect(await refusal(quote({ items: [{ dishId: ids.limited, quantity: 11 }] }))).toMatchObject({
+    expect(await refused({ items: [{ dishId: ids.limited, quantity: 11 }] })).toMatchObject({
       code: 'SOLD_OUT',
       dishId: ids.limited,
     });
-    expect(await refusal(quote({ items: [{ setMealId: ids.combo, quantity: 3 }] }))).toMatchObject({
+    expect(await refused({ items: [{ setMealId: ids.combo, quantity: 3 }] })).toMatchObject({
       code: 'SOLD_OUT',
       dishId: ids.pair,
     });

@@ -73,6 +73,14 @@ const mayViewOrder = ownerRule<Order>('mayViewOrder', (order, viewer) =>
 );
 /** The cart's owner or an admin. */
 const mayViewCart = ownerRule<Cart>('mayViewCart', (cart, viewer) => canViewCart(viewer, cart));
+/**
+ * `Cart.checkoutPreview`: the cart's owner only. The preview reads the caller's own cart and
+ * address book, as `placeOrder` does, so an admin looking at someone's cart cannot preview it.
+ */
+const mayPreviewCart = ownerRule<Cart>(
+  'mayPreviewCart',
+  (cart, viewer) => !!viewer && viewer.userId === cart.customerId,
+);
 /** `User.orders`: the user themself or an admin. */
 const mayListOrdersOfUser = ownerRule<{ id: string }>('mayListOrdersOfUser', (user, viewer) =>
   canListOrdersOfUser(viewer, user.id),
@@ -154,7 +162,7 @@ export const rules: RuleTree = {
   ),
   OrderAddress: closed(fields('contactName phone detail label location', allow)),
   OrderStatusChange: closed(fields('from to actor actorUserId reason at', allow)),
-  OrderConnection: closed(fields('edges pageInfo', allow)),
+  OrderConnection: closed(fields('edges pageInfo totalCount', allow)),
   OrderStatusCount: closed(fields('status count', allow)),
   OrderReminder: closed(fields('order remindedAt nextReminderAllowedAt', allow)),
   ReorderPayload: closed(fields('cart lines', allow)),
@@ -166,7 +174,18 @@ export const rules: RuleTree = {
   ),
   OrderEdge: closed(fields('cursor node', allow)),
   PageInfo: closed(fields('hasNextPage endCursor', allow)),
-  Cart: closed(fields('id customer merchant items itemCount subtotal', mayViewCart)),
+  Cart: closed({
+    ...fields('id customer merchant items itemCount subtotal', mayViewCart),
+    checkoutPreview: mayPreviewCart,
+  }),
+  CheckoutPreview: closed(
+    fields(
+      'lines itemsTotal packingFee deliveryFee total minimumOrder minimumOrderGap open distanceMeters deliveryRadiusMeters inRange serviceable refusal estimatedDeliveryMinutes estimatedDeliveryAt',
+      allow,
+    ),
+  ),
+  CheckoutLine: closed(fields('dish setMeal name flavor quantity unitPrice lineTotal', allow)),
+  CheckoutRefusal: closed(fields('code message', allow)),
   CartItem: closed(fields('id dish setMeal flavor quantity unitPrice name imageUrl', allow)),
   Money: closed(fields('amount currency', allow)),
   GeoPoint: closed(fields('latitude longitude', allow)),

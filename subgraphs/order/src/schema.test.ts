@@ -92,17 +92,17 @@ describe('Order entities through the shield', () => {
 describe('Query.order', () => {
   const ORDER = 'query($id: ID!) { order(id: $id) { id } }';
 
-  it('is null with FORBIDDEN for a stranger, whether or not the order exists', async () => {
+  it('is null with NOT_FOUND for a stranger, whether or not the order exists', async () => {
     for (const id of [orderId, unknownId]) {
       const result = await run(ORDER, stranger, { id });
       expect(result.data?.order).toBeNull();
-      expect(codes(result)).toEqual(['FORBIDDEN']);
+      expect(codes(result)).toEqual(['NOT_FOUND']);
     }
   });
 
-  it('is plainly null for an admin asking for an unknown id', async () => {
+  it('is null with NOT_FOUND for an admin asking for an unknown id too', async () => {
     const result = await run(ORDER, admin, { id: unknownId });
-    expect(result.errors).toBeUndefined();
+    expect(codes(result)).toEqual(['NOT_FOUND']);
     expect(result.data?.order).toBeNull();
   });
 

@@ -266,7 +266,7 @@ describe('orderStatusChanged', () => {
       codeOf(
         await h.run(`query($id: ID!) { order(id: $id) { id } }`, { id: order.id }, tokens.rider),
       ),
-    ).toBe('FORBIDDEN');
+    ).toBe('NOT_FOUND');
   });
 
   it('stops sending once the client unsubscribes; subscribing again starts from the current state', async () => {

@@ -1,17 +1,15 @@
-import { allow, deny, rule } from 'graphql-shield';
+import { allow, deny } from 'graphql-shield';
 import {
   hasAnyRole,
   isAdmin,
   isManagerOf,
   isAuthenticated,
   ownerRule,
-  type ViewerContext,
   closed,
   fields,
   type RuleTree,
   denyByDefault,
 } from '@sky/auth';
-import { forbidden, unauthenticated } from '@sky/errors';
 import type { Address, User } from './stores/index.ts';
 
 /** The user themself or an admin. */
@@ -33,15 +31,6 @@ const ownsAddress = ownerRule<Address>(
 const adminOnly = hasAnyRole('ADMIN');
 /** Staff administration; which merchant and which account is checked in AccountService. */
 const managesStaff = hasAnyRole('MERCHANT_MANAGER', 'ADMIN');
-/** `user(id)`: admins read anyone, others only themselves. */
-const mayReadUserById = rule('mayReadUserById', { cache: 'strict' })((
-  _parent,
-  args: { id: string },
-  ctx: ViewerContext,
-) => {
-  if (!ctx.viewer) return unauthenticated();
-  return args.id === ctx.viewer.userId || isAdmin(ctx.viewer) ? true : forbidden();
-});
 
 /**
  * Deny by default: every type and root field is listed. Entity fields carry the ownership rules,
@@ -56,7 +45,8 @@ export const rules: RuleTree = {
     _service: allow,
     _entities: allow,
     me: allow,
-    user: mayReadUserById,
+    // Who may read which user is the resolver's (missing or not yours: NOT_FOUND).
+    user: isAuthenticated,
     address: isAuthenticated,
     myAddresses: isAuthenticated,
     users: adminOnly,

@@ -419,7 +419,7 @@ describe('who may change an address book', () => {
     expect(await book(owner)).toEqual([address]);
   });
 
-  it("refuses another user's address with FORBIDDEN, like address(id), and changes nothing", async () => {
+  it("refuses changes to another user's address with FORBIDDEN (reading it is NOT_FOUND) and changes nothing", async () => {
     const owner = await harness.registerCustomer('Owner');
     const first = await add(owner);
     const second = await add(owner);
@@ -431,11 +431,17 @@ describe('who may change an address book', () => {
       harness.run(UPDATE, { id: second.id, input: { detail: 'mine now' } }, intruder.token),
       harness.run(DELETE, { id: first.id }, intruder.token),
       harness.run(SET_DEFAULT, { id: second.id }, intruder.token),
-      harness.run(`query($id: ID!) { address(id: $id) { id } }`, { id: first.id }, intruder.token),
     ];
     for (const response of await Promise.all(attempts)) {
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
     }
+    // Missing or not yours (docs section 6): a lookup does not tell it from an unknown id.
+    const read = await harness.run(
+      `query($id: ID!) { address(id: $id) { id } }`,
+      { id: first.id },
+      intruder.token,
+    );
+    expect(errorCodes(read)).toEqual(['NOT_FOUND']);
     expect(await book(owner)).toEqual(before);
     // The intruder's own default did not move either.
     expect((await book(intruder)).filter((a) => a.isDefault)).toHaveLength(1);

@@ -54,7 +54,7 @@ export function MenuView({ merchantId }: { merchantId: string }) {
 }
 
 function DishRow({ merchantId, dish }: { merchantId: string; dish: Dish }) {
-  // One option per flavor group, the first by default; the catalog stores them comma-joined.
+  // One option per flavor group, the first by default, sent by name (`flavors`).
   const [choices, setChoices] = useState(() =>
     dish.flavors.map((flavor) => flavor.options[0] ?? ''),
   );
@@ -95,7 +95,10 @@ function DishRow({ merchantId, dish }: { merchantId: string; dish: Dish }) {
               input: {
                 merchantId,
                 dishId: dish.id,
-                flavor: choices.length > 0 ? choices.join(',') : null,
+                flavors: dish.flavors.map((flavor, index) => ({
+                  name: flavor.name,
+                  option: choices[index] ?? '',
+                })),
               },
             },
           }).catch(() => undefined)

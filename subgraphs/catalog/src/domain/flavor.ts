@@ -46,3 +46,34 @@ export function canonicalFlavor(
   });
   return chosen.join(',');
 }
+
+/**
+ * The canonical text of a structured flavor pick (`AddToCartInput.flavors`): each choice names
+ * one of the dish's flavor choices and one of its options, every flavor choice exactly once.
+ * Anything else is `BAD_USER_INPUT` on the field `flavors`.
+ */
+export function flavorFromChoices(
+  flavors: readonly FlavorChoice[],
+  choices: readonly { name: string; option: string }[],
+  extensions: Record<string, unknown> = {},
+): string | null {
+  const badFlavors = (message: string) =>
+    domainError(ErrorCode.BAD_USER_INPUT, message, { ...extensions, field: 'flavors' });
+  const picked = new Map<string, string>();
+  for (const { name, option } of choices) {
+    const flavor = flavors.find((candidate) => candidate.name === name.trim());
+    if (!flavor) throw badFlavors(`This item has no flavor choice "${name}".`);
+    if (picked.has(flavor.name)) throw badFlavors(`"${flavor.name}" is chosen twice.`);
+    if (!flavor.options.includes(option.trim())) {
+      throw badFlavors(
+        `"${option}" is not an option of "${flavor.name}" (${flavor.options.join(', ')}).`,
+      );
+    }
+    picked.set(flavor.name, option.trim());
+  }
+  const missing = flavors.filter((flavor) => !picked.has(flavor.name));
+  if (missing.length > 0) {
+    throw badFlavors(`Choose an option of ${missing.map((flavor) => flavor.name).join(', ')}.`);
+  }
+  return flavors.length === 0 ? null : flavors.map((flavor) => picked.get(flavor.name)!).join(',');
+}

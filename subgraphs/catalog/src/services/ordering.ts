@@ -8,15 +8,17 @@ import {
   type quoteOrder,
   type reserveStock,
 } from '@sky/contracts';
-import { badUserInput, domainError, ErrorCode } from '@sky/errors';
+import { badUserInput, domainError, ErrorCode, isKnownErrorCode } from '@sky/errors';
+import { GraphQLError } from 'graphql';
 import { distanceMeters, isValidPoint } from '@sky/geo';
 import type { Dish, Merchant, CatalogPrisma } from '../stores/index.ts';
 import { businessDate } from '../domain/business-hours.ts';
 import { dateKey } from '../stores/dish-store.ts';
 import { createCatalogStores, type CatalogStores } from '../stores/index.ts';
 import type { StockDemand } from '../stores/stock-store.ts';
-import { canonicalFlavor } from '../domain/flavor.ts';
+import { canonicalFlavor, flavorFromChoices } from '../domain/flavor.ts';
 import { orderTotals } from '../domain/totals.ts';
+import { estimatedDeliveryMinutes } from '../domain/eta.ts';
 
 /**
  * The catalog's side of ordering: the authoritative prices and fees of items and orders, and the
@@ -29,6 +31,8 @@ interface ItemReference {
   dishId?: string | null;
   setMealId?: string | null;
   flavor?: string | null;
+  /** A structured pick, instead of `flavor` (quote-item only). */
+  flavorChoices?: readonly { name: string; option: string }[] | null;
 }
 
 /** One unit of a dish or set meal at its current price, with the dishes it consists of. */
@@ -94,10 +98,13 @@ export class OrderingService {
   }
 
   /**
-   * `quote-order`: the authoritative price list of an order about to be placed. Refusals in this
-   * order: NOT_FOUND (merchant), BAD_USER_INPUT (deliverTo), SHOP_CLOSED, OUT_OF_DELIVERY_RANGE,
-   * then per line in order NOT_FOUND / ITEM_UNAVAILABLE / BAD_USER_INPUT, then SOLD_OUT (today's
-   * stock left, a hint: the reservation decides), then BELOW_MINIMUM_ORDER.
+   * `quote-order`: the authoritative assessment of an order about to be placed, with the first
+   * refusal placing it would get as data, in this order: SHOP_CLOSED, OUT_OF_DELIVERY_RANGE, then
+   * per line in order NOT_FOUND / ITEM_UNAVAILABLE / BAD_USER_INPUT, then SOLD_OUT (today's stock
+   * left, a hint: the reservation decides), then BELOW_MINIMUM_ORDER (or BAD_USER_INPUT for a
+   * total too large). Amounts are given whenever every line can be priced, also when the shop is
+   * closed or out of range, so a checkout preview can show them. Throws only when nothing can be
+   * assessed: NOT_FOUND (merchant), BAD_USER_INPUT (deliverTo).
    */
   async quoteOrder(
     input: ParsedEndpointRequest<typeof quoteOrder>,
@@ -111,53 +118,109 @@ export class OrderingService {
         'deliverTo',
       );
     }
-    if (!(await stores.merchants.isOpen(merchant, now))) {
-      throw domainError(ErrorCode.SHOP_CLOSED, `${merchant.name} is not taking orders now.`, {
-        merchantId: merchant.id,
-      });
+    const money = (amount: number) => toMoney(amount, merchant.currency);
+    const refusals: GraphQLError[] = [];
+    const open = await stores.merchants.isOpen(merchant, now);
+    if (!open) {
+      refusals.push(
+        domainError(ErrorCode.SHOP_CLOSED, `${merchant.name} is not taking orders now.`, {
+          merchantId: merchant.id,
+        }),
+      );
     }
     const distance = Math.round(distanceMeters(merchant, input.deliverTo));
     if (distance > merchant.deliveryRadiusMeters) {
-      throw domainError(
-        ErrorCode.OUT_OF_DELIVERY_RANGE,
-        `The address is ${distance} m away; ${merchant.name} delivers within ${merchant.deliveryRadiusMeters} m.`,
-        { distanceMeters: distance, deliveryRadiusMeters: merchant.deliveryRadiusMeters },
+      refusals.push(
+        domainError(
+          ErrorCode.OUT_OF_DELIVERY_RANGE,
+          `The address is ${distance} m away; ${merchant.name} delivers within ${merchant.deliveryRadiusMeters} m.`,
+          { distanceMeters: distance, deliveryRadiusMeters: merchant.deliveryRadiusMeters },
+        ),
       );
     }
-    const items = await inOrder(input.items.map((line) => this.priceItem(stores, merchant, line)));
-    const lines = items.map((item, index) => ({ item, quantity: input.items[index]!.quantity }));
-    for (const { dish, quantity } of dishDemand(lines)) {
-      const left = await stores.dishes.stockLeft(dish, merchant.timezone, now);
-      if (left !== null && left < quantity) {
-        throw domainError(
-          ErrorCode.SOLD_OUT,
-          `Only ${left} of ${dish.name} left today; the order needs ${quantity}.`,
-          { dishId: dish.id, left },
-        );
-      }
-    }
-    const totals = orderTotals(
-      lines.map(({ item, quantity }) => ({ quantity, unitPriceAmount: item.unitPriceAmount })),
-      merchant,
-    );
-    const money = (amount: number) => toMoney(amount, merchant.currency);
-    if (totals.itemsTotalAmount < merchant.minimumOrderAmount) {
-      throw domainError(
-        ErrorCode.BELOW_MINIMUM_ORDER,
-        `${merchant.name} delivers orders of at least ${merchant.minimumOrderAmount} (minor units) in items.`,
-        {
-          minimumOrder: money(merchant.minimumOrderAmount),
-          itemsTotal: money(totals.itemsTotalAmount),
-        },
-      );
-    }
+    const quote = await this.priceOrder(stores, merchant, input.items, now, refusals);
+    const [refusal] = refusals;
     return {
       merchant: {
         id: merchant.id,
         name: merchant.name,
         currency: merchant.currency,
         location: { latitude: merchant.latitude, longitude: merchant.longitude },
+        open,
+        deliveryRadiusMeters: merchant.deliveryRadiusMeters,
+        minimumOrder: money(merchant.minimumOrderAmount),
       },
+      distanceMeters: distance,
+      estimatedDeliveryMinutes: estimatedDeliveryMinutes(distance),
+      quote,
+      refusal: refusal
+        ? {
+            code: String(refusal.extensions.code),
+            message: refusal.message,
+            extensions: refusal.extensions,
+          }
+        : null,
+    };
+  }
+
+  /**
+   * The prices and totals of the lines, or null when a line cannot be priced; appends the
+   * line refusals, SOLD_OUT and BELOW_MINIMUM_ORDER to `refusals` in that order.
+   */
+  private async priceOrder(
+    stores: CatalogStores,
+    merchant: Merchant,
+    items: ParsedEndpointRequest<typeof quoteOrder>['items'],
+    now: Date,
+    refusals: GraphQLError[],
+  ): Promise<EndpointResponse<typeof quoteOrder>['quote']> {
+    const money = (amount: number) => toMoney(amount, merchant.currency);
+    let priced: PricedItem[];
+    try {
+      priced = await inOrder(items.map((line) => this.priceItem(stores, merchant, line)));
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      refusals.push(error);
+      return null;
+    }
+    const lines = priced.map((item, index) => ({ item, quantity: items[index]!.quantity }));
+    for (const { dish, quantity } of dishDemand(lines)) {
+      const left = await stores.dishes.stockLeft(dish, merchant.timezone, now);
+      if (left !== null && left < quantity) {
+        refusals.push(
+          domainError(
+            ErrorCode.SOLD_OUT,
+            `Only ${left} of ${dish.name} left today; the order needs ${quantity}.`,
+            { dishId: dish.id, left },
+          ),
+        );
+        break;
+      }
+    }
+    let totals: ReturnType<typeof orderTotals>;
+    try {
+      totals = orderTotals(
+        lines.map(({ item, quantity }) => ({ quantity, unitPriceAmount: item.unitPriceAmount })),
+        merchant,
+      );
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      refusals.push(error);
+      return null;
+    }
+    if (totals.itemsTotalAmount < merchant.minimumOrderAmount) {
+      refusals.push(
+        domainError(
+          ErrorCode.BELOW_MINIMUM_ORDER,
+          `${merchant.name} delivers orders of at least ${merchant.minimumOrderAmount} (minor units) in items.`,
+          {
+            minimumOrder: money(merchant.minimumOrderAmount),
+            itemsTotal: money(totals.itemsTotalAmount),
+          },
+        ),
+      );
+    }
+    return {
       lines: lines.map(({ item, quantity }, index) => ({
         dishId: item.dishId,
         setMealId: item.setMealId,
@@ -249,7 +312,7 @@ export class OrderingService {
         setMealId: null,
         name: dish.name,
         imageUrl: pictureUrl(this.storage, dish.imageKey, dish.imageUrl),
-        flavor: canonicalFlavor(await stores.dishes.flavors(dishId), reference.flavor, { dishId }),
+        flavor: pickedFlavor(await stores.dishes.flavors(dishId), reference, { dishId }),
         unitPriceAmount: dish.priceAmount,
         dishes: [{ dish, copies: 1 }],
       };
@@ -283,7 +346,7 @@ export class OrderingService {
       setMealId,
       name: setMeal.name,
       imageUrl: pictureUrl(this.storage, setMeal.imageKey, setMeal.imageUrl),
-      flavor: canonicalFlavor([], reference.flavor, { setMealId }),
+      flavor: pickedFlavor([], reference, { setMealId }),
       unitPriceAmount: setMeal.priceAmount,
       dishes,
     };
@@ -295,6 +358,26 @@ const exactlyOneItem = (reference: ItemReference) =>
     'Give exactly one of "dishId" and "setMealId".',
     reference.dishId ? 'setMealId' : 'dishId',
   );
+
+/** The canonical flavor of a pick given as text or, structured, as choices. */
+function pickedFlavor(
+  flavors: Parameters<typeof canonicalFlavor>[0],
+  reference: ItemReference,
+  extensions: Record<string, unknown>,
+): string | null {
+  if (reference.flavorChoices && reference.flavor) {
+    throw badUserInput('Give "flavors" or the deprecated "flavor", not both.', 'flavors');
+  }
+  return reference.flavorChoices
+    ? flavorFromChoices(flavors, reference.flavorChoices, extensions)
+    : canonicalFlavor(flavors, reference.flavor, extensions);
+}
+
+/** A refusal the caller may see (not an unexpected failure, which stays an error). */
+const isRefusal = (error: unknown): error is GraphQLError =>
+  error instanceof GraphQLError &&
+  isKnownErrorCode(error.extensions.code) &&
+  error.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR;
 
 /** Why a dish or set meal cannot be ordered from `merchant` now, or null when it can. */
 function unavailability(

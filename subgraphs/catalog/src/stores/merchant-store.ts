@@ -20,6 +20,7 @@ import {
   rankNearbyMerchants,
   readNearbyCursor,
 } from '../domain/nearby-merchants.ts';
+import { estimatedDeliveryMinutes } from '../domain/eta.ts';
 import { publicDish } from './menu-filters.ts';
 import { nameContains } from './name-search.ts';
 import { isRecordNotFound, isUniqueViolation } from './prisma-errors.ts';
@@ -152,7 +153,15 @@ export class MerchantStore {
       nearbyCursorKey(entry.key),
     );
     return {
-      edges: page.edges.map(({ cursor, node }) => ({ cursor, node: node.merchant })),
+      edges: page.edges.map(({ cursor, node }) => {
+        const distanceMeters = Math.round(node.key.distanceMeters);
+        return {
+          cursor,
+          node: node.merchant,
+          distanceMeters,
+          estimatedDeliveryMinutes: estimatedDeliveryMinutes(distanceMeters),
+        };
+      }),
       pageInfo: page.pageInfo,
     };
   }

@@ -1,15 +1,21 @@
+import { notFound } from '@sky/errors';
 import { canSeeDelivery, isRiderSelfOrAdmin } from '../permissions.ts';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 
-/** The shield requires a viewer on every field here; hidden and unknown ids both answer null. */
+/**
+ * The shield requires a viewer on every field here. Missing or not yours (docs section 6): hidden
+ * and unknown ids both answer null with the same NOT_FOUND error.
+ */
 export const Query: QueryResolvers = {
   rider: async (_parent, { id }, { viewer, stores }) => {
     const rider = await stores.riders.load(id);
-    return rider && viewer && isRiderSelfOrAdmin(rider, viewer) ? rider : null;
+    if (rider && viewer && isRiderSelfOrAdmin(rider, viewer)) return rider;
+    throw notFound('Rider');
   },
   delivery: async (_parent, { id }, { viewer, stores }) => {
     const delivery = await stores.deliveries.load(id);
-    return delivery && viewer && (await canSeeDelivery(delivery, viewer, stores)) ? delivery : null;
+    if (delivery && viewer && (await canSeeDelivery(delivery, viewer, stores))) return delivery;
+    throw notFound('Delivery');
   },
   myRiderProfile: (_parent, _args, { viewer, stores }) =>
     viewer ? stores.riders.loadByUserId(viewer.userId) : null,

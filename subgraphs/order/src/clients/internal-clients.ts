@@ -22,7 +22,8 @@ import type { OrderSubgraphConfig } from '../config.ts';
  */
 
 export type ItemQuote = ParsedEndpointResponse<typeof quoteItem>;
-export type OrderQuote = ParsedEndpointResponse<typeof quoteOrder>;
+export type OrderAssessment = ParsedEndpointResponse<typeof quoteOrder>;
+export type OrderQuote = NonNullable<OrderAssessment['quote']>;
 export type { AddressSnapshot } from '@sky/contracts';
 
 type Call<Endpoint extends Parameters<typeof callInternal>[0]> = (

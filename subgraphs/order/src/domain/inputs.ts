@@ -40,13 +40,23 @@ export interface CartItemRef {
   flavor: string | null;
 }
 
+/** One structured flavor pick: the flavor choice's name and the chosen option. */
+export interface FlavorChoice {
+  name: string;
+  option: string;
+}
+
+/** At most this many flavor picks per line (a dish has at most 10 flavor choices). */
+export const MAX_FLAVOR_CHOICES = 20;
+
 export function parseAddToCart(input: {
   merchantId: string;
   dishId?: string | null;
   setMealId?: string | null;
   flavor?: string | null;
+  flavors?: readonly FlavorChoice[] | null;
   quantity?: number | null;
-}): CartItemRef & { quantity: number } {
+}): CartItemRef & { quantity: number; flavorChoices: FlavorChoice[] | null } {
   const merchantId = requireUuid(input.merchantId, 'merchantId');
   const dishId = input.dishId ? requireUuid(input.dishId, 'dishId') : null;
   const setMealId = input.setMealId ? requireUuid(input.setMealId, 'setMealId') : null;
@@ -54,7 +64,33 @@ export function parseAddToCart(input: {
     throw badUserInput('Give exactly one of "dishId" and "setMealId".', 'dishId');
   }
   const flavor = optionalText(input.flavor, 'flavor', 200);
-  return { merchantId, dishId, setMealId, flavor, quantity: parseQuantity(input.quantity) };
+  const flavorChoices = input.flavors ? parseFlavorChoices(input.flavors) : null;
+  if (flavorChoices && flavor !== null) {
+    throw badUserInput('Give "flavors" or the deprecated "flavor", not both.', 'flavors');
+  }
+  return {
+    merchantId,
+    dishId,
+    setMealId,
+    flavor,
+    flavorChoices,
+    quantity: parseQuantity(input.quantity),
+  };
+}
+
+/** Shape only: whether the names and options are the dish's is the catalog's to say. */
+function parseFlavorChoices(choices: readonly FlavorChoice[]): FlavorChoice[] {
+  if (choices.length > MAX_FLAVOR_CHOICES) {
+    throw badUserInput(`At most ${MAX_FLAVOR_CHOICES} flavor choices.`, 'flavors');
+  }
+  return choices.map((choice) => {
+    const name = optionalText(choice.name, 'flavors', 100);
+    const option = optionalText(choice.option, 'flavors', 100);
+    if (name === null || option === null) {
+      throw badUserInput('Each flavor choice needs a name and an option.', 'flavors');
+    }
+    return { name, option };
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { toMoney } from '@sky/contracts';
 import type { CartResolvers } from '../__generated__/resolvers-types.ts';
+import { servicesOf } from '../context.ts';
 
 export const Cart: CartResolvers = {
   __resolveReference: (reference, { stores }) => stores.carts.load(reference.id),
@@ -16,4 +17,6 @@ export const Cart: CartResolvers = {
       ),
       cart.currency,
     ),
+  checkoutPreview: (cart, { addressId }, context) =>
+    servicesOf(context).placement.preview(cart.merchantId, addressId),
 };

@@ -1,5 +1,4 @@
-import { isAdmin } from '@sky/auth';
-import { forbidden } from '@sky/errors';
+import { notFound } from '@sky/errors';
 import { canViewOrder } from '../permissions.ts';
 import { servicesOf } from '../context.ts';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
@@ -7,15 +6,14 @@ import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 /** Every field requires a signed-in caller; the shield refuses anonymous ones before these run. */
 export const Query: QueryResolvers = {
   /**
-   * The field is null for an order the caller may not see, with a FORBIDDEN error. Non-admins get
-   * the same answer for an id that does not exist, so the error reveals nothing about existence;
-   * admins may see every order, so for them an unknown id is simply null.
+   * Missing or not yours (docs section 6): null with the same NOT_FOUND error for an order the
+   * caller may not see and for an id that does not exist, so the answer reveals nothing about
+   * existence.
    */
   order: async (_parent, { id }, { viewer, stores }) => {
     const order = await stores.orders.load(id);
     if (order && canViewOrder(viewer, order)) return order;
-    if (!order && isAdmin(viewer)) return null;
-    throw forbidden('You may not see this order.');
+    throw notFound('Order');
   },
   myOrders: (_parent, { first, after, status }, { viewer, stores }) =>
     stores.orders.page({ customerId: viewer!.userId, status }, { first, after }),

@@ -5,6 +5,7 @@ import { CartItem } from './CartItem.ts';
 import { Merchant } from './Merchant.ts';
 import { Mutation } from './Mutation.ts';
 import { Order } from './Order.ts';
+import { OrderConnection } from './OrderConnection.ts';
 import { OrderItem } from './OrderItem.ts';
 import { OrderStatusChange } from './OrderStatusChange.ts';
 import { Query } from './Query.ts';
@@ -18,6 +19,7 @@ export const resolvers: Resolvers = {
   Subscription,
   Order,
   OrderItem,
+  OrderConnection,
   OrderStatusChange,
   Cart,
   CartItem,

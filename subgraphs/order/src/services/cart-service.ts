@@ -51,6 +51,7 @@ export class CartService {
         dishId: item.dishId,
         setMealId: item.setMealId,
         flavor: item.flavor,
+        flavorChoices: item.flavorChoices,
       },
       this.requestId,
     );

@@ -134,7 +134,11 @@ export class OrderActions {
     if (!isUuid(merchantId)) {
       // No such merchant can exist (only admins get here): an empty list, after checking `first`.
       pageSize(page);
-      return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+      return {
+        edges: [],
+        pageInfo: { hasNextPage: false, endCursor: null },
+        countAll: async () => 0,
+      };
     }
     return this.stores.orders.page({ ...filter, merchantId }, page);
   }

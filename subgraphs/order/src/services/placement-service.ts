@@ -1,9 +1,16 @@
 import type { Viewer } from '@sky/auth';
 import { badUserInput, conflict, domainError, ErrorCode, isKnownErrorCode } from '@sky/errors';
 import type { Logger } from '@sky/logging';
+import { toMoney } from '@sky/contracts';
 import { GraphQLError } from 'graphql';
-import type { IdempotencyKey, Order } from '../stores/index.ts';
-import type { AddressSnapshot, InternalClients, OrderQuote } from '../clients/internal-clients.ts';
+import type { CheckoutPreview } from '../__generated__/resolvers-types.ts';
+import type { Cart, CartItem, IdempotencyKey, Order } from '../stores/index.ts';
+import type {
+  AddressSnapshot,
+  InternalClients,
+  OrderAssessment,
+  OrderQuote,
+} from '../clients/internal-clients.ts';
 import { newOrderNumber, uuidv7 } from '../domain/ids.ts';
 import {
   checkDeliveryTime,
@@ -70,28 +77,11 @@ export class PlacementService {
     if ('order' in claim) return claim.order;
     let reservation: ReservationState = 'none';
     try {
-      const cart = await this.stores.carts.findForCustomer(this.viewer.userId, request.merchantId);
-      const lines = cart ? await this.stores.carts.currentItems(cart.id) : [];
-      if (!cart || lines.length === 0) {
-        throw badUserInput('Your cart at this merchant is empty.', 'merchantId');
-      }
-      const address = await this.clients.user.addressForOrder(
-        { addressId: request.addressId, userId: this.viewer.userId },
-        this.requestId,
+      const { cart, lines, address, assessment } = await this.quote(
+        request.merchantId,
+        request.addressId,
       );
-      const quote = await this.clients.catalog.quoteOrder(
-        {
-          merchantId: request.merchantId,
-          items: lines.map((line) => ({
-            dishId: line.dishId,
-            setMealId: line.setMealId,
-            flavor: line.flavor,
-            quantity: line.quantity,
-          })),
-          deliverTo: { latitude: address.latitude, longitude: address.longitude },
-        },
-        this.requestId,
-      );
+      const quote = acceptedQuote(assessment);
       reservation = 'maybe';
       try {
         await this.clients.catalog.reserveStock(
@@ -107,12 +97,93 @@ export class PlacementService {
         if (isDomainRefusal(error)) reservation = 'none';
         throw error;
       }
-      const order = await this.createOrder(request, claim, cart.id, lines, address, quote);
+      const order = await this.createOrder(
+        request,
+        claim,
+        cart.id,
+        lines,
+        address,
+        assessment.merchant,
+        quote,
+      );
       return this.stores.orders.remember(order);
     } catch (error) {
       await this.abandon(request, claim, reservation, error);
       throw error;
     }
+  }
+
+  /**
+   * The one quote of `placeOrder` and `Cart.checkoutPreview`: the caller's cart at the merchant,
+   * the address (user; NOT_FOUND when not the caller's) and catalog's assessment of the order
+   * (prices, fees, open, in range, ETA, and the refusal placing it would get). Reads only: no
+   * stock is reserved, nothing is written. BAD_USER_INPUT (`merchantId`) for an empty cart.
+   */
+  async quote(merchantId: string, addressId: string): Promise<PlacementQuote> {
+    const cart = await this.stores.carts.findForCustomer(this.viewer.userId, merchantId);
+    const lines = cart ? await this.stores.carts.currentItems(cart.id) : [];
+    if (!cart || lines.length === 0) {
+      throw badUserInput('Your cart at this merchant is empty.', 'merchantId');
+    }
+    const address = await this.clients.user.addressForOrder(
+      { addressId, userId: this.viewer.userId },
+      this.requestId,
+    );
+    const assessment = await this.clients.catalog.quoteOrder(
+      {
+        merchantId,
+        items: lines.map((line) => ({
+          dishId: line.dishId,
+          setMealId: line.setMealId,
+          flavor: line.flavor,
+          quantity: line.quantity,
+        })),
+        deliverTo: { latitude: address.latitude, longitude: address.longitude },
+      },
+      this.requestId,
+    );
+    return { cart, lines, address, assessment };
+  }
+
+  /**
+   * `Cart.checkoutPreview`: the quote `placeOrder` would run now, as the checkout screen shows
+   * it; the refusal `placeOrder` would throw is returned instead.
+   */
+  async preview(merchantId: string, addressId: string): Promise<CheckoutPreview> {
+    const { assessment } = await this.quote(merchantId, addressId);
+    const { merchant, quote, refusal } = assessment;
+    const now = Date.now();
+    const minimumOrderGap = quote
+      ? toMoney(
+          Math.max(merchant.minimumOrder.amount - quote.itemsTotal.amount, 0),
+          merchant.currency,
+        )
+      : null;
+    return {
+      lines: (quote?.lines ?? []).map((line) => ({
+        dish: line.dishId ? { id: line.dishId } : null,
+        setMeal: line.setMealId ? { id: line.setMealId } : null,
+        name: line.name,
+        flavor: line.flavor,
+        quantity: line.quantity,
+        unitPrice: line.unitPrice,
+        lineTotal: line.lineTotal,
+      })),
+      itemsTotal: quote?.itemsTotal ?? null,
+      packingFee: quote?.packingFee ?? null,
+      deliveryFee: quote?.deliveryFee ?? null,
+      total: quote?.total ?? null,
+      minimumOrder: merchant.minimumOrder,
+      minimumOrderGap,
+      open: merchant.open,
+      distanceMeters: assessment.distanceMeters,
+      deliveryRadiusMeters: merchant.deliveryRadiusMeters,
+      inRange: assessment.distanceMeters <= merchant.deliveryRadiusMeters,
+      serviceable: refusal === null,
+      refusal: refusal ? { code: refusal.code, message: refusal.message } : null,
+      estimatedDeliveryMinutes: assessment.estimatedDeliveryMinutes,
+      estimatedDeliveryAt: new Date(now + assessment.estimatedDeliveryMinutes * 60_000),
+    };
   }
 
   /**
@@ -185,6 +256,7 @@ export class PlacementService {
     cartId: string,
     lines: { id: string; updatedAt: Date }[],
     address: AddressSnapshot,
+    merchant: OrderAssessment['merchant'],
     quote: OrderQuote,
   ): Promise<Order> {
     const orderId = claim.reservedOrderId;
@@ -204,7 +276,7 @@ export class PlacementService {
         tablewareCount: request.tablewareCount,
         scheduledDeliveryAt: request.deliverAt,
         address,
-        pickup: quote.merchant.location,
+        pickup: merchant.location,
         placedAt,
         paymentDueAt: new Date(placedAt.getTime() + this.settings.paymentTimeoutSeconds * 1000),
         items: quote.lines.map((line) => ({
@@ -276,6 +348,24 @@ export class PlacementService {
       );
     }
   }
+}
+
+/** What `PlacementService.quote` reads. */
+export interface PlacementQuote {
+  cart: Cart;
+  lines: CartItem[];
+  address: AddressSnapshot;
+  assessment: OrderAssessment;
+}
+
+/** The quote of an order catalog would accept, or the refusal it would get, thrown as it is. */
+function acceptedQuote(assessment: OrderAssessment): OrderQuote {
+  if (assessment.refusal) {
+    const { message, extensions, code } = assessment.refusal;
+    throw new GraphQLError(message, { extensions: { ...extensions, code } });
+  }
+  // The contract refuses an assessment with neither a quote nor a refusal.
+  return assessment.quote!;
 }
 
 const isDomainRefusal = (error: unknown) =>

@@ -16,6 +16,9 @@ import {
 } from './order-pages.ts';
 
 /** Orders with their items and status history. */
+/** A page of an order list, and how to count the whole list (`OrderConnection.totalCount`). */
+export type OrderPage = Awaited<ReturnType<OrderStore['page']>>;
+
 export class OrderStore {
   /** One SELECT (scalar columns only) for all orders asked for in one request, `_entities` included. */
   private readonly byId = rowsById((ids) =>
@@ -81,7 +84,21 @@ export class OrderStore {
     });
     // Later loads of these orders in the same request (e.g. by their items) need no query.
     for (const row of rows) this.byId.prime(row.id, row);
-    return toConnection(rows, size, orderCursorKey);
+    return {
+      ...toConnection(rows, size, orderCursorKey),
+      // Counted only when a client selects `totalCount` (the field's resolver calls it).
+      countAll: () => this.countAll(filter),
+    };
+  }
+
+  /**
+   * How many orders a list holds in all: one COUNT over an index ((customerId | merchantId),
+   * status, placedAt). Null for a list filtered by part of the order number or phone: that count
+   * scans every order of the merchant, so it is not offered.
+   */
+  async countAll(filter: OrderListFilter): Promise<number | null> {
+    if (filter.orderNumberContains || filter.phoneContains) return null;
+    return this.prisma.order.count({ where: orderPageWhere(filter, null) });
   }
 
   /** How many of a merchant's orders are in each status (statuses without orders are absent). */
