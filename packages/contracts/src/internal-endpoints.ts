@@ -5,6 +5,7 @@ import {
   money,
   orderStatus,
   payStatus,
+  prepMinutes,
   uuid,
   type SubgraphName,
 } from './common.ts';
@@ -81,6 +82,8 @@ const quotedOrder = z
       name: z.string(),
       currency: z.string().length(3),
       location: geoPoint,
+      /** The merchant's usual prep time; the order keeps it for `acceptOrder` without one. */
+      defaultPrepMinutes: prepMinutes,
     }),
     lines: z.array(pricedItem.extend({ quantity, unitPrice: money, lineTotal: money })).min(1),
     itemsTotal: money,

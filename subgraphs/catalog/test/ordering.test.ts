@@ -238,6 +238,8 @@ describe('quote-order', () => {
         name: 'Test Kitchen',
         currency: 'CNY',
         location: { latitude: kitchen.latitude, longitude: kitchen.longitude },
+        // The column's default: the merchant never set one.
+        defaultPrepMinutes: 15,
       },
       lines: [
         {

@@ -1,4 +1,5 @@
 import type { Viewer } from '@sky/auth';
+import { MAX_PREP_MINUTES } from '@sky/contracts';
 import { badUserInput, notFound, optionalText, requiredText } from '@sky/errors';
 import type { Category, CategoryType, Dish, Merchant, SetMeal } from '../stores/index.ts';
 import type {
@@ -259,6 +260,14 @@ export class CatalogManagement {
       'packingFeePerItemAmount',
     ] as const) {
       if (given(input, field)) settings[field] = feeAmount(notNull(input[field]!, field), field);
+    }
+    if (given(input, 'defaultPrepMinutes')) {
+      settings.defaultPrepMinutes = integerIn(
+        notNull(input.defaultPrepMinutes!, 'defaultPrepMinutes'),
+        'defaultPrepMinutes',
+        1,
+        MAX_PREP_MINUTES,
+      );
     }
     return this.stores.merchants.update(merchant.id, settings);
   }

@@ -152,6 +152,7 @@ export class OrderingService {
         name: merchant.name,
         currency: merchant.currency,
         location: { latitude: merchant.latitude, longitude: merchant.longitude },
+        defaultPrepMinutes: merchant.defaultPrepMinutes,
       },
       lines: lines.map(({ item, quantity }, index) => ({
         dishId: item.dishId,

@@ -38,6 +38,7 @@ export interface MerchantSettings {
   minimumOrderAmount: number;
   deliveryFeeAmount: number;
   packingFeePerItemAmount: number;
+  defaultPrepMinutes: number;
   status: MerchantStatus;
   pausedUntil: Date | null;
 }

@@ -205,6 +205,7 @@ export class PlacementService {
         scheduledDeliveryAt: request.deliverAt,
         address,
         pickup: quote.merchant.location,
+        defaultPrepMinutes: quote.merchant.defaultPrepMinutes,
         placedAt,
         paymentDueAt: new Date(placedAt.getTime() + this.settings.paymentTimeoutSeconds * 1000),
         items: quote.lines.map((line) => ({
