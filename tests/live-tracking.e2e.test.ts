@@ -97,6 +97,15 @@ async function offeredDelivery(orderId: string): Promise<string> {
   throw new Error('no offer for this order reached the rider');
 }
 
+/**
+ * The merchant accepts and the kitchen is done at once: dispatch holds a rider's offer until the
+ * food is about ready (docs/architecture.md, 11.2), so these tests mark it ready to get a rider now.
+ */
+async function acceptReady(orderId: string) {
+  await mutate(staff, 'mutation($id: ID!) { acceptOrder(id: $id) { status } }', { id: orderId });
+  await mutate(staff, 'mutation($id: ID!) { markFoodReady(id: $id) { status } }', { id: orderId });
+}
+
 const statusesOf = (messages: Tracked[]) =>
   messages.map((m) => m.status).filter((status, i, all) => i === 0 || all[i - 1] !== status);
 
@@ -113,7 +122,7 @@ describe('a customer tracking an order live through the gateway', () => {
     const payment = ok(await payOrder(gateway, customer.token, orderId)).payOrder;
     await completePayment(supergraph.paymentSandboxUrl, payment.providerPaymentId);
     await tracking.until((m) => m.some((x) => x.status === 'TO_BE_CONFIRMED'));
-    await mutate(staff, 'mutation($id: ID!) { acceptOrder(id: $id) { status } }', { id: orderId });
+    await acceptReady(orderId);
     await tracking.until((m) => m.some((x) => x.status === 'CONFIRMED'));
 
     const deliveryId = await offeredDelivery(orderId);
@@ -202,7 +211,7 @@ describe('a customer tracking an order live through the gateway', () => {
     const first = subscribe<Tracked>(gateway, customer.token, TRACK, { orderId });
     await first.until((m) => m.some((x) => x.status === 'TO_BE_CONFIRMED'));
     await first.stop();
-    await mutate(staff, 'mutation($id: ID!) { acceptOrder(id: $id) { status } }', { id: orderId });
+    await acceptReady(orderId);
     const again = subscribe<Tracked>(gateway, customer.token, TRACK, { orderId });
     cleanup.push(again.stop);
     await again.until((m) => m.length >= 1);
@@ -252,7 +261,7 @@ describe('a customer tracking an order live through the gateway', () => {
     const customer = await newCustomer(gateway, noodleHouse);
     const orderId = await placeAndPay(customer);
     await new Promise((r) => setTimeout(r, 300));
-    await mutate(staff, 'mutation($id: ID!) { acceptOrder(id: $id) { status } }', { id: orderId });
+    await acceptReady(orderId);
     const deliveryId = await offeredDelivery(orderId);
     await mutate(rider, 'mutation($id: ID!) { acceptDeliveryOffer(deliveryId: $id) { status } }', {
       id: deliveryId,
@@ -321,7 +330,7 @@ describe('two gateway instances over Redis', () => {
     cleanup.push(onSecond.stop);
     await onSecond.until((m) => m.some((x) => x.status === 'TO_BE_CONFIRMED'));
     // Accepted through the first gateway (and the first order instance).
-    await mutate(staff, 'mutation($id: ID!) { acceptOrder(id: $id) { status } }', { id: orderId });
+    await acceptReady(orderId);
     await onSecond.until((m) => m.some((x) => x.status === 'CONFIRMED'));
   });
 });

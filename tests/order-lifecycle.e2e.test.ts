@@ -22,7 +22,13 @@ import { signIn } from './helpers.ts';
 type State = 'PENDING_PAYMENT' | 'TO_BE_CONFIRMED' | 'CONFIRMED' | 'CANCELLED';
 type Role = 'customer' | 'ownStaff' | 'otherStaff' | 'rider' | 'admin';
 type Action =
-  'cancelOrder' | 'acceptOrder' | 'rejectOrder' | 'merchantCancelOrder' | 'adminCancelOrder';
+  | 'cancelOrder'
+  | 'acceptOrder'
+  | 'acceptWithPrep'
+  | 'markFoodReady'
+  | 'rejectOrder'
+  | 'merchantCancelOrder'
+  | 'adminCancelOrder';
 
 const ACTIONS: Record<Action, { mutation: string; roles: Role[]; from: State[]; to: State }> = {
   cancelOrder: {
@@ -35,6 +41,19 @@ const ACTIONS: Record<Action, { mutation: string; roles: Role[]; from: State[]; 
     mutation: 'mutation($id: ID!) { acceptOrder(id: $id) { status } }',
     roles: ['ownStaff', 'admin'],
     from: ['TO_BE_CONFIRMED'],
+    to: 'CONFIRMED',
+  },
+  acceptWithPrep: {
+    mutation: 'mutation($id: ID!) { acceptOrder(id: $id, prepMinutes: 25) { status } }',
+    roles: ['ownStaff', 'admin'],
+    from: ['TO_BE_CONFIRMED'],
+    to: 'CONFIRMED',
+  },
+  // A step within CONFIRMED (recorded in the history as CONFIRMED → CONFIRMED), once per order.
+  markFoodReady: {
+    mutation: 'mutation($id: ID!) { markFoodReady(id: $id) { status } }',
+    roles: ['ownStaff', 'admin'],
+    from: ['CONFIRMED'],
     to: 'CONFIRMED',
   },
   rejectOrder: {

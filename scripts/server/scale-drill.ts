@@ -361,6 +361,10 @@ async function deliveredOrder(cluster: Cluster, midway: () => Promise<void> = as
   await mutate(via(3), staff, 'mutation($id: ID!) { acceptOrder(id: $id) { status } }', {
     id: orderId,
   });
+  // Dispatch holds the rider's offer until the food is about ready: the kitchen is done at once.
+  await mutate(via(3), staff, 'mutation($id: ID!) { markFoodReady(id: $id) { status } }', {
+    id: orderId,
+  });
   let deliveryId: string | undefined;
   for (let i = 0; i < 600 && !deliveryId; i++) {
     const offer = await graphql<{

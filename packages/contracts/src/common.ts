@@ -51,3 +51,8 @@ export const orderStatus = z.enum([
 export const payStatus = z.enum(['UNPAID', 'PAID', 'REFUNDED']);
 /** Who made an order's status change. */
 export const orderActor = z.enum(['CUSTOMER', 'MERCHANT', 'RIDER', 'ADMIN', 'SYSTEM']);
+
+/** The longest prep time a merchant may give (minutes): a merchant's default and per order. */
+export const MAX_PREP_MINUTES = 180;
+/** A kitchen's prep time in whole minutes, 1..MAX_PREP_MINUTES. */
+export const prepMinutes = z.number().int().min(1).max(MAX_PREP_MINUTES);

@@ -70,9 +70,17 @@ export const EVENT_CONTRACTS = {
       address: geoPoint,
       /** Where the rider picks it up (the merchant); null for orders placed before it was kept. */
       pickup: geoPoint.nullable(),
+      /**
+       * When the merchant expects the food to be ready (acceptance + prep time); dispatch times the
+       * rider's offer so the rider arrives around then. Absent from events written before prep
+       * times existed: dispatch then offers at once.
+       */
+      readyAt: isoDateTime.nullish(),
       at: isoDateTime,
     }),
   ),
+  /** The merchant marked the food ready (markFoodReady): dispatch offers a held delivery now. */
+  'order.food_ready': route('order', ['delivery'], z.object({ ...orderParties, at: isoDateTime })),
   'order.reminded': route('order', [], z.object({ ...orderParties, at: isoDateTime })),
   'order.cancelled': route(
     'order',
@@ -105,7 +113,17 @@ export const EVENT_CONTRACTS = {
   'delivery.assigned': route('delivery', ['order'], riderEvent),
   'delivery.unassigned': route('delivery', ['order'], riderEvent.extend({ reason: z.string() })),
   'delivery.picked_up': route('delivery', ['order'], riderEvent),
-  'delivery.delivered': route('delivery', ['order'], riderEvent),
+  'delivery.delivered': route(
+    'delivery',
+    ['order'],
+    riderEvent.extend({
+      /**
+       * Who completed it: the rider, or the platform's auto-completion timer (SYSTEM) when the
+       * rider never marked it delivered. Absent means RIDER (events written before the timer).
+       */
+      by: z.enum(['RIDER', 'SYSTEM']).default('RIDER'),
+    }),
+  ),
   /** No rider is available yet; dispatch keeps trying. */
   'delivery.waiting': route(
     'delivery',

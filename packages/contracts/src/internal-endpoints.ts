@@ -5,6 +5,7 @@ import {
   money,
   orderStatus,
   payStatus,
+  prepMinutes,
   uuid,
   type SubgraphName,
 } from './common.ts';
@@ -126,6 +127,8 @@ const orderAssessment = z
       open: z.boolean(),
       deliveryRadiusMeters: z.number().int().min(0),
       minimumOrder: money,
+      /** The merchant's usual prep time; the order keeps it for `acceptOrder` without one. */
+      defaultPrepMinutes: prepMinutes,
     }),
     /** Straight-line distance merchant → delivery point, whole metres. */
     distanceMeters: z.number().int().min(0),

@@ -151,7 +151,7 @@ export const rules: RuleTree = {
   _Service: closed(fields('sdl', allow)),
   Merchant: closed(
     fields(
-      'id name description logoUrl logoThumbnailUrl phone address location status pausedUntil businessHours timezone deliveryRadiusMeters minimumOrder deliveryFee packingFeePerItem isOpenNow categories dishes setMeals createdAt',
+      'id name description logoUrl logoThumbnailUrl phone address location status pausedUntil businessHours timezone deliveryRadiusMeters minimumOrder deliveryFee packingFeePerItem defaultPrepMinutes isOpenNow categories dishes setMeals createdAt',
       allow,
     ),
   ),

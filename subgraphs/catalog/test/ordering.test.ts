@@ -255,6 +255,8 @@ describe('quote-order', () => {
         open: true,
         deliveryRadiusMeters: 3000,
         minimumOrder: { amount: 2000, currency: 'CNY' },
+        // The column's default: the merchant never set one.
+        defaultPrepMinutes: 15,
       },
       distanceMeters: expect.any(Number),
       estimatedDeliveryMinutes: expect.any(Number),

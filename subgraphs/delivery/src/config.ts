@@ -14,6 +14,8 @@ export interface DispatchSettings {
   locationMinIntervalMs: number;
   /** Average rider speed the ETA assumes. */
   riderSpeedMetersPerSecond: number;
+  /** A delivery picked up but not marked delivered within this time is completed by the system. */
+  autoCompleteSeconds: number;
 }
 
 /**
@@ -29,6 +31,7 @@ export function loadConfig(env: Env) {
       DISPATCH_RETRY_SECONDS: positiveInt(15),
       LOCATION_MIN_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
       RIDER_SPEED_METERS_PER_SECOND: z.coerce.number().positive().max(100).default(4),
+      DELIVERY_AUTO_COMPLETE_SECONDS: positiveInt(3600),
     },
     env,
   );
@@ -38,6 +41,7 @@ export function loadConfig(env: Env) {
     retrySeconds: own.DISPATCH_RETRY_SECONDS,
     locationMinIntervalMs: own.LOCATION_MIN_INTERVAL_MS,
     riderSpeedMetersPerSecond: own.RIDER_SPEED_METERS_PER_SECOND,
+    autoCompleteSeconds: own.DELIVERY_AUTO_COMPLETE_SECONDS,
   };
   return { ...base, dispatch };
 }

@@ -13,6 +13,7 @@ import { forbidden, unauthenticated } from '@sky/errors';
 import { allow, deny, rule } from 'graphql-shield';
 import type { DeliveryContext } from './context.ts';
 import type { Delivery, DeliveryStores, Rider } from './stores/index.ts';
+import type { OfferEvent } from './live/offer-feed.ts';
 
 /**
  * All of the delivery subgraph's authorization. Who may see what is written once and used twice:
@@ -112,6 +113,12 @@ const maySeeDelivery = entityRule<Delivery>('maySeeDelivery', (delivery, viewer,
 const maySeeOffer = entityRule<Delivery>('maySeeOffer', (delivery, viewer, { stores }) =>
   canSeeOffer(delivery, viewer, stores),
 );
+/** The rider an offer event is for. */
+const mayReceiveOffer = entityRule<OfferEvent>(
+  'mayReceiveOffer',
+  async (event, viewer, { stores }) =>
+    event.offer.riderId === (await viewerRiderId(viewer, stores)),
+);
 /** The rider themself and admins. */
 const isRiderSelf = entityRule<Rider>('isRiderSelfOrAdmin', (rider, viewer) =>
   isRiderSelfOrAdmin(rider, viewer),
@@ -157,6 +164,8 @@ export const rules: RuleTree = {
   Subscription: {
     '*': deny,
     courierLocation: isAuthenticated,
+    // The subscribe resolver also requires the caller's rider profile (FORBIDDEN without one).
+    deliveryOffers: isRider,
   },
   DeclineDeliveryOfferPayload: closed(fields('deliveryId rider', allow)),
   _Service: closed(fields('sdl', allow)),
@@ -189,6 +198,13 @@ export const rules: RuleTree = {
   }),
   // Reached only through fields guarded above (Delivery.currentOffer, Delivery.track, ...).
   DeliveryOffer: closed(fields('delivery rider offeredAt expiresAt', allow)),
+  // Each event is the subscriber's own offer (checked again here, per event).
+  DeliveryOfferEvent: closed(
+    fields(
+      'kind at offerId deliveryId merchant pickupLocation pickupDistanceMeters deliveryDistanceMeters offeredAt expiresAt',
+      mayReceiveOffer,
+    ),
+  ),
   DeliveryConnection: closed(fields('edges pageInfo', allow)),
   DeliveryEdge: closed(fields('cursor node', allow)),
   LocationPoint: closed(fields('location recordedAt', allow)),

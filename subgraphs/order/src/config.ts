@@ -1,4 +1,5 @@
-import { loadSubgraphConfig, parseEnv, positiveInt, type Env } from '@sky/config';
+import { loadSubgraphConfig, parseEnv, positiveInt, z, type Env } from '@sky/config';
+import { MAX_PREP_MINUTES } from '@sky/contracts';
 
 export type OrderSubgraphConfig = ReturnType<typeof loadConfig>;
 
@@ -21,6 +22,15 @@ export function loadConfig(env: Env) {
        * it released. Must exceed the longest placement (three internal calls with their timeouts).
        */
       PLACEMENT_LEASE_SECONDS: positiveInt(120),
+      /**
+       * A paid order the merchant has neither accepted nor rejected this long after payment is
+       * rejected by the system (and refunded).
+       */
+      ACCEPT_TIMEOUT_SECONDS: positiveInt(600),
+      /** Prep time for an order that carries no merchant default (placed before defaults existed). */
+      DEFAULT_PREP_MINUTES: z.coerce.number().int().min(1).max(MAX_PREP_MINUTES).default(15),
+      /** Average rider speed the customer's ETA assumes (the delivery subgraph's dispatch uses its own). */
+      ETA_RIDER_SPEED_METERS_PER_SECOND: z.coerce.number().positive().max(100).default(4),
     },
     env,
   );
@@ -30,6 +40,11 @@ export function loadConfig(env: Env) {
       paymentTimeoutSeconds: own.PAYMENT_TIMEOUT_SECONDS,
       reminderIntervalSeconds: own.ORDER_REMINDER_INTERVAL_SECONDS,
       placementLeaseSeconds: own.PLACEMENT_LEASE_SECONDS,
+      acceptTimeoutSeconds: own.ACCEPT_TIMEOUT_SECONDS,
+    },
+    kitchen: {
+      defaultPrepMinutes: own.DEFAULT_PREP_MINUTES,
+      riderSpeedMetersPerSecond: own.ETA_RIDER_SPEED_METERS_PER_SECOND,
     },
   };
 }

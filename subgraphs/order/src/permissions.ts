@@ -139,6 +139,7 @@ export const rules: RuleTree = {
     remindOrder: isCustomer,
     reorder: isCustomer,
     acceptOrder: isMerchantStaffOrAdmin,
+    markFoodReady: isMerchantStaffOrAdmin,
     rejectOrder: isMerchantStaffOrAdmin,
     merchantCancelOrder: isMerchantStaffOrAdmin,
     adminCancelOrder: isAdminRole,
@@ -153,7 +154,7 @@ export const rules: RuleTree = {
   _Service: closed(fields('sdl', allow)),
   Order: closed(
     fields(
-      'id orderNumber status payStatus customer merchant items itemsTotal packingFee deliveryFee total remark tablewareCount deliverAsSoonAsPossible scheduledDeliveryAt estimatedDeliveryAt address pickupLocation deliveryWaiting deliveryWaitingSince cancelReason rejectionReason cancelledBy statusHistory paymentDueAt lastRemindedAt version placedAt paidAt confirmedAt pickedUpAt completedAt cancelledAt updatedAt',
+      'id orderNumber status payStatus customer merchant items itemsTotal packingFee deliveryFee total remark tablewareCount deliverAsSoonAsPossible scheduledDeliveryAt estimatedDeliveryAt prepMinutes estimatedReadyAt foodReadyAt address pickupLocation deliveryWaiting deliveryWaitingSince cancelReason rejectionReason cancelledBy statusHistory paymentDueAt lastRemindedAt version placedAt paidAt confirmedAt pickedUpAt completedAt cancelledAt updatedAt',
       mayViewOrder,
     ),
   ),
@@ -161,7 +162,7 @@ export const rules: RuleTree = {
     fields('id dish setMeal name imageUrl flavor quantity unitPrice lineTotal', allow),
   ),
   OrderAddress: closed(fields('contactName phone detail label location', allow)),
-  OrderStatusChange: closed(fields('from to actor actorUserId reason at', allow)),
+  OrderStatusChange: closed(fields('from to actor actorUserId reason prepMinutes at', allow)),
   OrderConnection: closed(fields('edges pageInfo totalCount', allow)),
   OrderStatusCount: closed(fields('status count', allow)),
   OrderReminder: closed(fields('order remindedAt nextReminderAllowedAt', allow)),

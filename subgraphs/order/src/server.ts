@@ -64,14 +64,23 @@ export function createOrderSubgraph(
             state.logger,
             state.requestId,
           ),
-          actions: new OrderActions(viewer, stores, config.ordering, live),
+          actions: new OrderActions(
+            viewer,
+            stores,
+            { ...config.ordering, kitchen: config.kitchen },
+            live,
+          ),
           feeds: new LiveFeeds(viewer, stores, runtime.live),
         },
       };
     },
     internalApi: (runtime) => orderInternalApi(runtime.prisma),
     events: (runtime) =>
-      orderEventHandlers(runtime.logger, new LiveNotifier(runtime.live, runtime.logger)),
+      orderEventHandlers(
+        runtime.logger,
+        new LiveNotifier(runtime.live, runtime.logger),
+        config.ordering,
+      ),
     jobs: (runtime) =>
       orderJobs(
         runtime.transaction,

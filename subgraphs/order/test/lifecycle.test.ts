@@ -95,6 +95,21 @@ const ACTIONS: Record<
     to: 'CONFIRMED',
     reason: null,
   },
+  acceptWithPrep: {
+    mutation: `mutation($id: ID!) { result: acceptOrder(id: $id, prepMinutes: 25) { ${ORDER_FIELDS} } }`,
+    roles: ['ownStaff', 'admin'],
+    from: ['TO_BE_CONFIRMED'],
+    to: 'CONFIRMED',
+    reason: null,
+  },
+  // A step within CONFIRMED, recorded in the history as CONFIRMED → CONFIRMED, once per order.
+  markFoodReady: {
+    mutation: `mutation($id: ID!) { result: markFoodReady(id: $id) { ${ORDER_FIELDS} } }`,
+    roles: ['ownStaff', 'admin'],
+    from: ['CONFIRMED'],
+    to: 'CONFIRMED',
+    reason: 'food ready',
+  },
   rejectOrder: {
     mutation: `mutation($id: ID!, $reason: String!) { result: rejectOrder(id: $id, reason: $reason) { ${ORDER_FIELDS} } }`,
     roles: ['ownStaff', 'admin'],
@@ -169,9 +184,13 @@ describe('every state × action × role', () => {
             reason: action.reason,
           });
           const types = (await eventsOf(h.subgraph, order.id)).map((e) => e.type).sort();
-          const expected = ['order.status_changed'];
+          // Food ready changes no status: only delivery hears of it.
+          const expected =
+            name === 'markFoodReady' ? ['order.food_ready'] : ['order.status_changed'];
           if (action.to === 'CANCELLED') expected.push('order.cancelled');
-          if (action.to === 'CONFIRMED') expected.push('order.confirmed');
+          if (action.to === 'CONFIRMED' && name !== 'markFoodReady') {
+            expected.push('order.confirmed');
+          }
           expect(types, label).toEqual(expected.sort());
           if (action.to === 'CANCELLED') {
             expect(result.cancelledBy, label).toBe(actorOf(person));

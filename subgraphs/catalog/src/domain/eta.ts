@@ -2,8 +2,9 @@
  * The delivery-time estimate catalog gives before an order exists (nearby merchants, checkout
  * preview): kitchen prep plus the ride from the merchant to the delivery point.
  *
- * - Prep: merchants have no prep-time field in catalog, so every merchant is assumed to need
- *   DEFAULT_PREP_MINUTES (the median of the reference platform's 出餐时间 for a la carte shops).
+ * - Prep: the merchant's `defaultPrepMinutes` (what `acceptOrder` assumes without a prep time);
+ *   DEFAULT_PREP_MINUTES when none is given (the median of the reference platform's 出餐时间 for
+ *   a la carte shops, and the column's default).
  * - Ride: the straight-line distance at DEFAULT_RIDER_SPEED_METERS_PER_SECOND, the speed delivery
  *   assumes for its live ETA when none is configured (about 14 km/h door to door).
  * Rounded up to whole minutes, so a merchant next door still shows the prep time plus a minute.

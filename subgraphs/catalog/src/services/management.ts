@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Viewer } from '@sky/auth';
+import { MAX_PREP_MINUTES } from '@sky/contracts';
 import { badUserInput, notFound, optionalText, requiredText } from '@sky/errors';
 import type { Category, CategoryType, Dish, Merchant, SetMeal } from '../stores/index.ts';
 import type {
@@ -353,6 +354,14 @@ export class CatalogManagement {
     if (logo.imageUrl !== undefined) settings.logoUrl = logo.imageUrl;
     if (logo.imageKey !== undefined) settings.logoKey = logo.imageKey;
     if (logo.thumbnailKey !== undefined) settings.logoThumbnailKey = logo.thumbnailKey;
+    if (given(input, 'defaultPrepMinutes')) {
+      settings.defaultPrepMinutes = integerIn(
+        notNull(input.defaultPrepMinutes!, 'defaultPrepMinutes'),
+        'defaultPrepMinutes',
+        1,
+        MAX_PREP_MINUTES,
+      );
+    }
     return this.stores.merchants.update(merchant.id, settings);
   }
 

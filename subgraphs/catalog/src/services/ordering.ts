@@ -149,9 +149,10 @@ export class OrderingService {
         open,
         deliveryRadiusMeters: merchant.deliveryRadiusMeters,
         minimumOrder: money(merchant.minimumOrderAmount),
+        defaultPrepMinutes: merchant.defaultPrepMinutes,
       },
       distanceMeters: distance,
-      estimatedDeliveryMinutes: estimatedDeliveryMinutes(distance),
+      estimatedDeliveryMinutes: estimatedDeliveryMinutes(distance, merchant.defaultPrepMinutes),
       quote,
       refusal: refusal
         ? {

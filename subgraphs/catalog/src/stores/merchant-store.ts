@@ -41,6 +41,7 @@ export interface MerchantSettings {
   minimumOrderAmount: number;
   deliveryFeeAmount: number;
   packingFeePerItemAmount: number;
+  defaultPrepMinutes: number;
   status: MerchantStatus;
   pausedUntil: Date | null;
 }
@@ -159,7 +160,10 @@ export class MerchantStore {
           cursor,
           node: node.merchant,
           distanceMeters,
-          estimatedDeliveryMinutes: estimatedDeliveryMinutes(distanceMeters),
+          estimatedDeliveryMinutes: estimatedDeliveryMinutes(
+            distanceMeters,
+            node.merchant.defaultPrepMinutes,
+          ),
         };
       }),
       pageInfo: page.pageInfo,

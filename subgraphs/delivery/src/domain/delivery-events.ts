@@ -7,7 +7,7 @@ import type { NewEvent } from '@sky/events';
  */
 export type DeliveryEvent = Extract<NewEvent, { type: `delivery.${string}` }>;
 
-type RiderEventType = 'delivery.assigned' | 'delivery.picked_up' | 'delivery.delivered';
+type RiderEventType = 'delivery.assigned' | 'delivery.picked_up';
 
 /** An event about a delivery and its rider. */
 export function riderEvent(
@@ -25,6 +25,28 @@ export function riderEvent(
       orderId: delivery.orderId,
       riderId: rider.id,
       riderUserId: rider.userId,
+      at: at.toISOString(),
+    },
+  };
+}
+
+/** Handed over: by the rider, or by the system's auto-complete timer. */
+export function deliveredEvent(
+  delivery: { id: string; orderId: string },
+  rider: { id: string; userId: string },
+  by: 'RIDER' | 'SYSTEM',
+  at: Date,
+): DeliveryEvent {
+  return {
+    type: 'delivery.delivered',
+    aggregateType: 'Delivery',
+    aggregateId: delivery.id,
+    payload: {
+      deliveryId: delivery.id,
+      orderId: delivery.orderId,
+      riderId: rider.id,
+      riderUserId: rider.userId,
+      by,
       at: at.toISOString(),
     },
   };

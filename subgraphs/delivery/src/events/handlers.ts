@@ -12,9 +12,11 @@ import {
   type LiveAnnouncer,
 } from '../stores/tx-stores.ts';
 import {
+  autoCompleteDelivery,
   cancelDeliveryForOrder,
   createDeliveryForOrder,
   expireOffer,
+  foodReadyForOrder,
   JOBS,
   retryDispatch,
 } from '../services/dispatch.ts';
@@ -39,6 +41,18 @@ export function deliveryEventHandlers(
         { orderId: confirmed.orderId, deliveryId: delivery?.id, status: delivery?.status },
         'delivery dispatched for confirmed order',
       );
+    },
+    /** The kitchen is done: a held offer goes out now. */
+    'order.food_ready': async ({ payload: ready }, scope) => {
+      const now = new Date();
+      const stores = createTxStores(scope, announcer);
+      const delivery = await foodReadyForOrder(stores, ready, settings, now);
+      if (!delivery) {
+        logger.info(
+          { orderId: ready.orderId },
+          'food ready for no delivery (yet, or again); ignored',
+        );
+      }
     },
     /** The order was cancelled: call the delivery off unless the food is already on its way. */
     'order.cancelled': async ({ payload: cancelled }, scope) => {
@@ -78,6 +92,14 @@ export function deliveryJobs(
     [JOBS.dispatchRetry]: async (job) => {
       const deliveryId = String(job.payload.deliveryId);
       await run((stores) => retryDispatch(stores, deliveryId, settings, new Date()));
+    },
+    [JOBS.autoComplete]: async (job) => {
+      const deliveryId = String(job.payload.deliveryId);
+      const completed = await run((stores) =>
+        autoCompleteDelivery(stores, deliveryId, settings, new Date()),
+      );
+      if (completed)
+        logger.info({ deliveryId }, 'delivery not marked delivered in time; auto-completed');
     },
   };
 }

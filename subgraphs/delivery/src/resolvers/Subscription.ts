@@ -1,4 +1,10 @@
-import { notFound, unauthenticated } from '@sky/errors';
+import { forbidden, notFound, unauthenticated } from '@sky/errors';
+import {
+  offerStream,
+  riderOffersChannel,
+  type OfferEvent,
+  type OfferMessage,
+} from '../live/offer-feed.ts';
 import { canTrackCourier } from '../permissions.ts';
 import { courierChannel, courierStream, type CourierMessage } from '../live/courier-stream.ts';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.ts';
@@ -22,5 +28,24 @@ export const Subscription: SubscriptionResolvers = {
         read: () => stores.deliveries.fetchByOrderId(orderId),
       });
     },
+  },
+  deliveryOffers: {
+    subscribe: async (_parent, _args, { viewer, stores, live }) => {
+      if (!viewer) throw unauthenticated();
+      const rider = await stores.riders.loadByUserId(viewer.userId);
+      if (!rider) throw forbidden('Only riders receive delivery offers.');
+      // Listening starts before the current offer is read, so nothing falls in between.
+      const source = live.subscribe<OfferMessage>(riderOffersChannel(rider.id));
+      const pending = source.next();
+      pending.catch(() => {});
+      return offerStream({
+        riderId: rider.id,
+        source,
+        pending,
+        current: () => stores.offers.fetchPendingForRider(rider.id),
+        read: (offerId) => stores.offers.fetch(offerId),
+      });
+    },
+    resolve: (payload: OfferEvent) => payload,
   },
 };

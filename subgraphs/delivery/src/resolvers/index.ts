@@ -2,6 +2,7 @@ import { DateTimeScalar } from '@sky/server-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Delivery } from './Delivery.ts';
 import { DeliveryOffer } from './DeliveryOffer.ts';
+import { DeliveryOfferEvent } from './DeliveryOfferEvent.ts';
 import { LocationPoint } from './LocationPoint.ts';
 import { Mutation } from './Mutation.ts';
 import { Order } from './Order.ts';
@@ -18,6 +19,7 @@ export const resolvers: Resolvers = {
   Rider,
   Delivery,
   DeliveryOffer,
+  DeliveryOfferEvent,
   LocationPoint,
   User,
   Order,

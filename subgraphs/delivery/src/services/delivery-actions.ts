@@ -6,7 +6,13 @@ import { riderEvent } from '../domain/delivery-events.ts';
 import { RIDER_STEPS, riderStepOutcome, type RiderStep } from '../domain/rider-steps.ts';
 import { pointOrNull } from '@sky/geo';
 import type { RunInTransaction, TxStores } from '../stores/tx-stores.ts';
-import { etaFields, offerExpiryKey, offerToNextRider, releaseRider } from './dispatch.ts';
+import {
+  completeDelivery,
+  etaFields,
+  offerExpiryKey,
+  offerToNextRider,
+  scheduleAutoComplete,
+} from './dispatch.ts';
 
 const invalidState = (message: string) => domainError(ErrorCode.INVALID_STATE_TRANSITION, message);
 
@@ -135,20 +141,11 @@ export class DeliveryActions {
             ...etaFields(delivery, 'PICKED_UP', pickup, now, this.settings),
           });
           await stores.outbox.append(riderEvent('delivery.picked_up', updated, rider, now));
+          await scheduleAutoComplete(stores, updated, this.settings, now);
           return updated;
         }
-        case 'delivered': {
-          const updated = await stores.deliveries.update(delivery, {
-            status: 'DELIVERED',
-            deliveredAt: now,
-            activeRiderId: null,
-            etaSeconds: null,
-            estimatedArrivalAt: null,
-          });
-          await stores.outbox.append(riderEvent('delivery.delivered', updated, rider, now));
-          await releaseRider(stores, rider.id, this.settings, now);
-          return updated;
-        }
+        case 'delivered':
+          return completeDelivery(stores, delivery, rider, 'RIDER', this.settings, now);
       }
     });
   }

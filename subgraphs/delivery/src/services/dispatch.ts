@@ -1,8 +1,8 @@
 import type { Logger } from '@sky/logging';
-import type { Delivery } from '../stores/index.ts';
+import type { Delivery, Rider } from '../stores/index.ts';
 import type { DispatchSettings } from '../config.ts';
 import { estimateEtaSeconds } from '../domain/delivery-status.ts';
-import { unassignedEvent, waitingEvent } from '../domain/delivery-events.ts';
+import { deliveredEvent, unassignedEvent, waitingEvent } from '../domain/delivery-events.ts';
 import type { EventPayload } from '@sky/events';
 import { distanceMeters, pointOrNull, type LatLng } from '@sky/geo';
 import type { TxStores } from '../stores/tx-stores.ts';
@@ -19,10 +19,13 @@ export const JOBS = {
   offerExpiry: 'delivery.offer_expiry',
   /** A delivery still waiting for a rider: dispatch tries again. */
   dispatchRetry: 'delivery.dispatch_retry',
+  /** A delivery picked up but never marked delivered: the system completes it. */
+  autoComplete: 'delivery.auto_complete',
 } as const;
 
 export const offerExpiryKey = (offerId: string) => `delivery-offer-expiry:${offerId}`;
 export const dispatchRetryKey = (deliveryId: string) => `delivery-dispatch-retry:${deliveryId}`;
+export const autoCompleteKey = (deliveryId: string) => `delivery-auto-complete:${deliveryId}`;
 
 /** Riders one dispatch tries before giving up for this round (each refused by a concurrent offer). */
 const MAX_CANDIDATES_PER_ROUND = 20;
@@ -58,11 +61,28 @@ export function etaFields(
 }
 
 /**
+ * Until when the offer to a rider `riderDistanceMeters` from the merchant is held, so that the
+ * rider arrives around the time the food is expected ready: that time minus the ride to the
+ * merchant. Null (offer now) once the food is marked ready or when no ready time is known.
+ */
+export function offerHeldUntil(
+  delivery: Pick<Delivery, 'expectedReadyAt' | 'foodReadyAt'>,
+  riderDistanceMeters: number,
+  settings: Pick<DispatchSettings, 'riderSpeedMetersPerSecond'>,
+): Date | null {
+  if (delivery.foodReadyAt !== null || delivery.expectedReadyAt === null) return null;
+  const rideMs = (riderDistanceMeters / settings.riderSpeedMetersPerSecond) * 1000;
+  return new Date(delivery.expectedReadyAt.getTime() - Math.round(rideMs));
+}
+
+/**
  * Offers a WAITING_FOR_RIDER delivery to the nearest AVAILABLE rider within range who has no open
  * offer and has not been offered it before (ties: idle longest). The offer lapses at
  * `now + offerTimeoutSeconds` (a durable job). With nobody to offer it to, the delivery stays
  * WAITING_FOR_RIDER, `delivery.waiting` is announced when `announceWaiting` (it has just started
- * waiting), and a retry job tries again after `retrySeconds`.
+ * waiting), and a retry job tries again after `retrySeconds`. While the food will not be ready
+ * before the nearest rider could get there, the offer is held: the retry job is set for the time
+ * to send that rider (`offerHeldUntil`), and nothing is announced.
  */
 export async function dispatch(
   stores: TxStores,
@@ -81,11 +101,22 @@ export async function dispatch(
       excluding: tried,
     });
     if (!rider) break;
+    const heldUntil = offerHeldUntil(delivery, rider.distanceMeters, settings);
+    if (heldUntil !== null && heldUntil > now) {
+      await stores.outbox.scheduleJob({
+        kind: JOBS.dispatchRetry,
+        key: dispatchRetryKey(delivery.id),
+        dueAt: heldUntil,
+        payload: { deliveryId: delivery.id },
+      });
+      return delivery;
+    }
     const offer = await stores.offers.open({
       deliveryId: delivery.id,
       riderId: rider.id,
       offeredAt: now,
       expiresAt: addSeconds(now, settings.offerTimeoutSeconds),
+      pickupDistanceMeters: Math.round(rider.distanceMeters),
     });
     if (!offer) {
       // A concurrent dispatch offered this rider another delivery first.
@@ -155,6 +186,7 @@ export async function createDeliveryForOrder(
     pickup,
     dropoff,
     distanceMeters: Math.round(distanceMeters(pickup, dropoff)),
+    expectedReadyAt: confirmed.readyAt ? new Date(confirmed.readyAt) : null,
     createdAt: now,
   });
   if (!created) return delivery;
@@ -273,4 +305,80 @@ export async function retryDispatch(
   const delivery = await stores.deliveries.lock(deliveryId);
   if (!delivery || delivery.status !== 'WAITING_FOR_RIDER') return delivery;
   return dispatch(stores, delivery, settings, { announceWaiting: false, now });
+}
+
+/**
+ * order.food_ready: the kitchen is done, so a held offer goes out now (a delivery still waiting
+ * for a rider is dispatched at once). Once per delivery; a delivery not created yet (the event
+ * overtook order.confirmed) is left to its own timing.
+ */
+export async function foodReadyForOrder(
+  stores: TxStores,
+  ready: EventPayload<'order.food_ready'>,
+  settings: DispatchSettings,
+  now: Date,
+): Promise<Delivery | null> {
+  const delivery = await stores.deliveries.lockByOrderId(ready.orderId);
+  if (!delivery || delivery.foodReadyAt !== null) return null;
+  const updated = await stores.deliveries.update(delivery, { foodReadyAt: new Date(ready.at) });
+  return dispatch(stores, updated, settings, { announceWaiting: false, now });
+}
+
+/**
+ * PICKED_UP → DELIVERED by `by` (the rider's step, or the auto-complete timer): the rider is freed
+ * and `delivery.delivered` says who completed it. The caller holds the delivery's lock and has
+ * checked that it is PICKED_UP.
+ */
+export async function completeDelivery(
+  stores: TxStores,
+  delivery: Delivery,
+  rider: Pick<Rider, 'id' | 'userId'>,
+  by: 'RIDER' | 'SYSTEM',
+  settings: DispatchSettings,
+  now: Date,
+): Promise<Delivery> {
+  const updated = await stores.deliveries.update(delivery, {
+    status: 'DELIVERED',
+    deliveredAt: now,
+    activeRiderId: null,
+    etaSeconds: null,
+    estimatedArrivalAt: null,
+  });
+  await stores.outbox.append(deliveredEvent(updated, rider, by, now));
+  await stores.outbox.cancelJob(autoCompleteKey(delivery.id));
+  await releaseRider(stores, rider.id, settings, now);
+  return updated;
+}
+
+/** After pickup: the auto-complete timer, `autoCompleteSeconds` from now. */
+export function scheduleAutoComplete(
+  stores: TxStores,
+  delivery: Pick<Delivery, 'id'>,
+  settings: DispatchSettings,
+  now: Date,
+): Promise<void> {
+  return stores.outbox.scheduleJob({
+    kind: JOBS.autoComplete,
+    key: autoCompleteKey(delivery.id),
+    dueAt: addSeconds(now, settings.autoCompleteSeconds),
+    payload: { deliveryId: delivery.id },
+  });
+}
+
+/**
+ * The auto-complete timer: a delivery still PICKED_UP is completed by the system (actor SYSTEM on
+ * the order). A rider who marks it delivered at the same moment holds or waits for the row lock;
+ * whoever comes second finds it DELIVERED and changes nothing.
+ */
+export async function autoCompleteDelivery(
+  stores: TxStores,
+  deliveryId: string,
+  settings: DispatchSettings,
+  now: Date,
+): Promise<Delivery | null> {
+  const delivery = await stores.deliveries.lock(deliveryId);
+  if (!delivery || delivery.status !== 'PICKED_UP' || delivery.riderId === null) return null;
+  const rider = await stores.riders.find(delivery.riderId);
+  if (!rider) return null;
+  return completeDelivery(stores, delivery, rider, 'SYSTEM', settings, now);
 }

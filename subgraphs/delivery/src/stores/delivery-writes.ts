@@ -13,6 +13,8 @@ export interface NewDelivery {
   pickup: LatLng;
   dropoff: LatLng;
   distanceMeters: number;
+  /** When the merchant expects the food ready; null when unknown (offer at once). */
+  expectedReadyAt: Date | null;
   createdAt: Date;
 }
 
@@ -65,6 +67,7 @@ export class DeliveryWrites {
         dropoffLatitude: input.dropoff.latitude,
         dropoffLongitude: input.dropoff.longitude,
         distanceMeters: input.distanceMeters,
+        expectedReadyAt: input.expectedReadyAt,
         createdAt: input.createdAt,
       },
     });

@@ -28,4 +28,13 @@ export class OfferStore {
   loadPendingForRider(riderId: string): Promise<DeliveryOffer | null> {
     return this.pendingByRiderId.load(riderId);
   }
+
+  /** Live feeds read past the request's cache: the offer as it is now. */
+  fetch(offerId: string): Promise<DeliveryOffer | null> {
+    return this.prisma.deliveryOffer.findUnique({ where: { id: offerId } });
+  }
+
+  fetchPendingForRider(riderId: string): Promise<DeliveryOffer | null> {
+    return this.prisma.deliveryOffer.findUnique({ where: { pendingRiderId: riderId } });
+  }
 }

@@ -8,6 +8,7 @@ import type {
 import type { Logger } from '@sky/logging';
 import { Prisma } from '../__generated__/prisma/client.ts';
 import { CourierAnnouncements } from '../live/announce.ts';
+import { OfferAnnouncements } from '../live/offer-feed.ts';
 import { DeliveryWrites } from './delivery-writes.ts';
 import { OfferWrites } from './offer-writes.ts';
 import { RiderWrites } from './rider-writes.ts';
@@ -23,7 +24,7 @@ export interface TxStores {
   outbox: Outbox;
 }
 
-/** What the write stores announce besides their rows: live courier messages after the commit. */
+/** What the write stores announce besides their rows: live courier and offer messages after the commit. */
 export interface LiveAnnouncer {
   live: LivePubSub;
   logger: Logger;
@@ -41,7 +42,10 @@ export function createTxStores(
   return {
     deliveries: new DeliveryWrites(scope.tx, announcements),
     riders: new RiderWrites(scope.tx),
-    offers: new OfferWrites(scope.tx),
+    offers: new OfferWrites(
+      scope.tx,
+      new OfferAnnouncements(announcer.live, announcer.logger, scope.afterCommit),
+    ),
     outbox: scope.outbox,
   };
 }

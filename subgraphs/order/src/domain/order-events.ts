@@ -18,6 +18,18 @@ export interface StatusChange {
   at: Date;
   /** When the payment succeeded, from the payment event (PAYMENT_SUCCEEDED only). */
   paidAt?: Date;
+  /** The kitchen's timing (ACCEPT and FOOD_READY), worked out by `kitchenTiming`. */
+  kitchen?: KitchenTiming;
+}
+
+/** What acceptance (with its prep time) or food ready sets on the order. */
+export interface KitchenTiming {
+  /** ACCEPT only: the prep time the order is accepted with. */
+  prepMinutes?: number;
+  /** ACCEPT: acceptance + prep time. */
+  estimatedReadyAt?: Date;
+  /** The customer's new ETA: ready time + the ride from the merchant, never before a scheduled time. */
+  estimatedDeliveryAt: Date | null;
 }
 
 /** The columns a change sets on the order (besides `version`). */
@@ -28,6 +40,10 @@ export function transitionFields(change: StatusChange) {
     payStatus?: 'PAID';
     paidAt?: Date;
     confirmedAt?: Date;
+    prepMinutes?: number;
+    estimatedReadyAt?: Date;
+    foodReadyAt?: Date;
+    estimatedDeliveryAt?: Date | null;
     pickedUpAt?: Date;
     completedAt?: Date;
     cancelledAt?: Date;
@@ -42,6 +58,15 @@ export function transitionFields(change: StatusChange) {
       break;
     case 'ACCEPT':
       fields.confirmedAt = change.at;
+      if (change.kitchen) {
+        fields.prepMinutes = change.kitchen.prepMinutes;
+        fields.estimatedReadyAt = change.kitchen.estimatedReadyAt;
+        fields.estimatedDeliveryAt = change.kitchen.estimatedDeliveryAt;
+      }
+      break;
+    case 'FOOD_READY':
+      fields.foodReadyAt = change.at;
+      if (change.kitchen) fields.estimatedDeliveryAt = change.kitchen.estimatedDeliveryAt;
       break;
     case 'PICK_UP':
       fields.pickedUpAt = change.at;
@@ -55,8 +80,9 @@ export function transitionFields(change: StatusChange) {
   if (to === 'CANCELLED') {
     fields.cancelledAt = change.at;
     fields.cancelledBy = change.actor;
-    if (change.action === 'REJECT') fields.rejectionReason = change.reason;
-    else fields.cancelReason = change.reason;
+    if (change.action === 'REJECT' || change.action === 'ACCEPT_TIMEOUT') {
+      fields.rejectionReason = change.reason;
+    } else fields.cancelReason = change.reason;
   }
   return fields;
 }
@@ -66,6 +92,9 @@ export type OutgoingEvent = NewEvent & { aggregateType: 'Order' };
 
 export const paymentTimeoutJobKey = (orderId: string) => `payment-timeout:${orderId}`;
 export const PAYMENT_TIMEOUT_JOB = 'order.payment_timeout';
+
+export const acceptTimeoutJobKey = (orderId: string) => `accept-timeout:${orderId}`;
+export const ACCEPT_TIMEOUT_JOB = 'order.accept_timeout';
 
 export const placementCleanupJobKey = (reservedOrderId: string) =>
   `placement-cleanup:${reservedOrderId}`;
@@ -79,6 +108,17 @@ export function statusChangeEvents(
 ): OutgoingEvent[] {
   const base = { orderId: after.id, customerId: after.customerId, merchantId: after.merchantId };
   const at = change.at.toISOString();
+  if (change.action === 'FOOD_READY') {
+    // Not a status change: only delivery needs to know (it sends a held rider offer now).
+    return [
+      {
+        type: 'order.food_ready',
+        aggregateType: 'Order',
+        aggregateId: after.id,
+        payload: { ...base, at },
+      },
+    ];
+  }
   const events: OutgoingEvent[] = [
     {
       type: 'order.status_changed',
@@ -109,6 +149,7 @@ export function statusChangeEvents(
           typeof after.pickupLatitude === 'number' && typeof after.pickupLongitude === 'number'
             ? { latitude: after.pickupLatitude, longitude: after.pickupLongitude }
             : null,
+        readyAt: after.estimatedReadyAt?.toISOString() ?? null,
         at,
       },
     });

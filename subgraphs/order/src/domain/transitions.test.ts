@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Role, Viewer } from '@sky/auth';
 import type { OrderStatus } from '../stores/index.ts';
-import { actorFor, canTransition, ORDER_TRANSITIONS, type OrderAction } from './transitions.ts';
+import {
+  actionAllowed,
+  actorFor,
+  canTransition,
+  ORDER_TRANSITIONS,
+  type OrderAction,
+} from './transitions.ts';
 
 const STATUSES: OrderStatus[] = [
   'PENDING_PAYMENT',
@@ -29,6 +35,8 @@ const EXPECTED: Record<OrderAction, [OrderStatus[], OrderStatus]> = {
   ],
   PICK_UP: [['CONFIRMED'], 'DELIVERY_IN_PROGRESS'],
   DELIVER: [['DELIVERY_IN_PROGRESS'], 'COMPLETED'],
+  ACCEPT_TIMEOUT: [['TO_BE_CONFIRMED'], 'CANCELLED'],
+  FOOD_READY: [['CONFIRMED'], 'CONFIRMED'],
 };
 
 describe('the transition table', () => {
@@ -44,6 +52,16 @@ describe('the transition table', () => {
         );
       }
     }
+  });
+
+  it('lets food ready happen once per order', () => {
+    expect(actionAllowed('FOOD_READY', { status: 'CONFIRMED', foodReadyAt: null })).toBe(true);
+    expect(actionAllowed('FOOD_READY', { status: 'CONFIRMED', foodReadyAt: new Date() })).toBe(
+      false,
+    );
+    expect(actionAllowed('FOOD_READY', { status: 'TO_BE_CONFIRMED', foodReadyAt: null })).toBe(
+      false,
+    );
   });
 
   it('has no way out of COMPLETED or CANCELLED', () => {
@@ -91,8 +109,8 @@ describe('actorFor', () => {
     }
   });
 
-  it("lets the merchant's own staff and admins accept, reject and cancel", () => {
-    for (const action of ['ACCEPT', 'REJECT', 'MERCHANT_CANCEL'] as const) {
+  it("lets the merchant's own staff and admins accept, reject, cancel and mark food ready", () => {
+    for (const action of ['ACCEPT', 'REJECT', 'MERCHANT_CANCEL', 'FOOD_READY'] as const) {
       expect(actorOrForbidden(action, staff)).toBe('MERCHANT');
       expect(actorOrForbidden(action, admin)).toBe('ADMIN');
       for (const who of [customer, otherCustomer, otherStaff, rider]) {
@@ -104,7 +122,13 @@ describe('actorFor', () => {
   it('keeps admin cancellation to admins and system actions to the system', () => {
     expect(actorOrForbidden('ADMIN_CANCEL', admin)).toBe('ADMIN');
     expect(actorOrForbidden('ADMIN_CANCEL', staff)).toBe('FORBIDDEN');
-    for (const action of ['PAYMENT_SUCCEEDED', 'PAYMENT_TIMEOUT', 'PICK_UP', 'DELIVER'] as const) {
+    for (const action of [
+      'PAYMENT_SUCCEEDED',
+      'PAYMENT_TIMEOUT',
+      'ACCEPT_TIMEOUT',
+      'PICK_UP',
+      'DELIVER',
+    ] as const) {
       for (const who of [customer, staff, rider, admin]) {
         expect(actorOrForbidden(action, who)).toBe('FORBIDDEN');
       }

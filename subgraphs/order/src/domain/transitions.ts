@@ -8,7 +8,8 @@ import type { OrderActor, OrderStatus } from '../stores/index.ts';
  *
  *   PENDING_PAYMENT(1) → TO_BE_CONFIRMED(2) → CONFIRMED(3) → DELIVERY_IN_PROGRESS(4) → COMPLETED(5)
  *   CANCELLED(6): customer from 1|2, merchant from 2 (reject) or 3 (cancel before pickup),
- *   system from 1 (payment timeout), admin from 1|2|3|4.
+ *   system from 1 (payment timeout) or 2 (not accepted in time), admin from 1|2|3|4.
+ *   FOOD_READY is a step within CONFIRMED (recorded in the history like a transition, once).
  */
 export type OrderAction =
   | 'CUSTOMER_CANCEL'
@@ -19,7 +20,9 @@ export type OrderAction =
   | 'MERCHANT_CANCEL'
   | 'ADMIN_CANCEL'
   | 'PICK_UP'
-  | 'DELIVER';
+  | 'DELIVER'
+  | 'ACCEPT_TIMEOUT'
+  | 'FOOD_READY';
 
 export interface TransitionRule {
   from: readonly OrderStatus[];
@@ -48,10 +51,24 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderAction, TransitionRule>> = 
   // with actor RIDER; no public caller performs them here (the rider acts in the delivery subgraph).
   PICK_UP: { from: ['CONFIRMED'], to: 'DELIVERY_IN_PROGRESS', by: 'SYSTEM' },
   DELIVER: { from: ['DELIVERY_IN_PROGRESS'], to: 'COMPLETED', by: 'SYSTEM' },
+  // The accept timer (job order.accept_timeout): a paid order the merchant left unanswered.
+  ACCEPT_TIMEOUT: { from: ['TO_BE_CONFIRMED'], to: 'CANCELLED', by: 'SYSTEM' },
+  // markFoodReady: the kitchen is done; the status stays CONFIRMED until the rider picks it up.
+  FOOD_READY: { from: ['CONFIRMED'], to: 'CONFIRMED', by: 'MERCHANT_OR_ADMIN' },
 };
 
 export const canTransition = (action: OrderAction, from: OrderStatus): boolean =>
   ORDER_TRANSITIONS[action].from.includes(from);
+
+/**
+ * Whether `action` may happen to `order` now: its status allows it, and a step that happens once
+ * within a status (FOOD_READY) has not happened yet.
+ */
+export const actionAllowed = (
+  action: OrderAction,
+  order: { status: OrderStatus; foodReadyAt: Date | null },
+): boolean =>
+  canTransition(action, order.status) && !(action === 'FOOD_READY' && order.foodReadyAt !== null);
 
 /** The refusal of an action (a transition of the table, or another status-bound action such as a reminder). */
 export function invalidTransition(action: OrderAction | 'REMIND', from: OrderStatus) {

@@ -4,7 +4,12 @@ import type {
   RunInTransaction as RunInKitTransaction,
 } from '@sky/events';
 import type { Logger } from '@sky/logging';
-import { abandonedPlacementEvent, type StatusChange } from '../domain/order-events.ts';
+import {
+  ACCEPT_TIMEOUT_JOB,
+  abandonedPlacementEvent,
+  acceptTimeoutJobKey,
+  type StatusChange,
+} from '../domain/order-events.ts';
 import { orderChanged, statusChangeNotices } from '../live/channels.ts';
 import type { LiveNotifier } from '../live/notifier.ts';
 import { changeStatus } from '../services/lifecycle.ts';
@@ -22,6 +27,7 @@ import { createTxStores, transactionRunner, type OrderTx, type TxStores } from '
 export function orderEventHandlers(
   logger: Logger,
   live: LiveNotifier,
+  settings: { acceptTimeoutSeconds: number },
 ): EventHandlers<'order', OrderTx> {
   /** A status change driven by an event, announced live once committed; false when not allowed now. */
   const eventTransition = async (
@@ -39,22 +45,32 @@ export function orderEventHandlers(
 
   return {
     /**
-     * PENDING_PAYMENT → TO_BE_CONFIRMED, PAID, and the payment timer dropped; the merchant is told
-     * of the new order (来单提醒). An order already cancelled (by its timer or its customer)
+     * PENDING_PAYMENT → TO_BE_CONFIRMED, PAID, the payment timer dropped and the accept timer
+     * set; the merchant is told of the new order (来单提醒). An order already cancelled (by its timer or its customer)
      * stays cancelled: payment refunds a payment that succeeds for a cancelled order when it
      * handles order.cancelled.
      */
     'payment.succeeded': async (event, scope) => {
       const { orderId, paidAt } = event.payload;
-      const changed = await eventTransition(createTxStores(scope), orderId, {
+      const stores = createTxStores(scope);
+      const at = new Date();
+      const changed = await eventTransition(stores, orderId, {
         action: 'PAYMENT_SUCCEEDED',
         actor: 'SYSTEM',
         actorUserId: null,
         reason: 'payment succeeded',
-        at: new Date(),
+        at,
         paidAt: new Date(paidAt),
       });
-      if (!changed) {
+      if (changed) {
+        // The merchant has this long to accept or reject; the timer goes when the order moves on.
+        await stores.outbox.scheduleJob({
+          kind: ACCEPT_TIMEOUT_JOB,
+          key: acceptTimeoutJobKey(orderId),
+          dueAt: new Date(at.getTime() + settings.acceptTimeoutSeconds * 1000),
+          payload: { orderId },
+        });
+      } else {
         logger.info(
           { eventId: event.id, orderId },
           'payment succeeded for an order that no longer waits for payment; nothing to do',
@@ -117,14 +133,24 @@ export function orderEventHandlers(
       }
     },
     /**
-     * DELIVERY_IN_PROGRESS → COMPLETED, by the rider. A delivery that overtook its pickup event
+     * DELIVERY_IN_PROGRESS → COMPLETED, by the rider, or by SYSTEM when delivery's auto-complete
+     * timer did it (the rider never marked it delivered). A delivery that overtook its pickup event
      * (redelivered out of order) implies the pickup: it is recorded first, and the late pickup
      * event then changes nothing.
      */
     'delivery.delivered': async (event, scope) => {
-      const { orderId } = event.payload;
+      const { orderId, by } = event.payload;
       const stores = createTxStores(scope);
-      const deliver = riderChange('DELIVER', event.payload);
+      const deliver: StatusChange =
+        by === 'SYSTEM'
+          ? {
+              action: 'DELIVER',
+              actor: 'SYSTEM',
+              actorUserId: null,
+              reason: 'auto-completed: not marked delivered in time',
+              at: new Date(event.payload.at),
+            }
+          : riderChange('DELIVER', event.payload);
       if (await eventTransition(stores, orderId, deliver)) return;
       const pickUp = {
         ...riderChange('PICK_UP', event.payload),
@@ -161,27 +187,50 @@ export function orderJobs(
   live: LiveNotifier,
 ): Record<string, JobHandler> {
   const run = transactionRunner(transaction);
+  /** A status change by the platform's timer, announced live once committed (only if it was still allowed). */
+  const timerTransition = (
+    orderId: string,
+    action: 'PAYMENT_TIMEOUT' | 'ACCEPT_TIMEOUT',
+    reason: string,
+  ) => {
+    const at = new Date();
+    return run(async (tx) => {
+      const changed = await changeStatus(tx, orderId, {
+        action,
+        actor: 'SYSTEM',
+        actorUserId: null,
+        reason,
+        at,
+      });
+      if (changed.ok) {
+        tx.afterCommit(
+          () => void live.publish(statusChangeNotices(changed.before, changed.after, at)),
+        );
+      }
+      return changed;
+    });
+  };
   return {
     /** The durable payment timer: cancels the order if it is still unpaid (once). */
     'order.payment_timeout': async (job) => {
       const orderId = String(job.payload.orderId);
-      const at = new Date();
-      const result = await run(async (tx) => {
-        const changed = await changeStatus(tx, orderId, {
-          action: 'PAYMENT_TIMEOUT',
-          actor: 'SYSTEM',
-          actorUserId: null,
-          reason: 'payment timeout',
-          at,
-        });
-        if (changed.ok) {
-          tx.afterCommit(
-            () => void live.publish(statusChangeNotices(changed.before, changed.after, at)),
-          );
-        }
-        return changed;
-      });
+      const result = await timerTransition(orderId, 'PAYMENT_TIMEOUT', 'payment timeout');
       if (result.ok) logger.info({ orderId }, 'unpaid order cancelled at its payment deadline');
+    },
+    /**
+     * The accept timer: a paid order still TO_BE_CONFIRMED is rejected by the system, which
+     * refunds it through order.cancelled like any cancellation of a paid order. A merchant who
+     * accepts or rejects at the same moment wins or loses the conditional update; never both.
+     */
+    [ACCEPT_TIMEOUT_JOB]: async (job) => {
+      const orderId = String(job.payload.orderId);
+      const result = await timerTransition(
+        orderId,
+        'ACCEPT_TIMEOUT',
+        'merchant did not accept in time',
+      );
+      if (result.ok)
+        logger.info({ orderId }, 'paid order not accepted in time; rejected and refunded');
     },
     /**
      * A placement that claimed its key but never created its order (its process died): drops the

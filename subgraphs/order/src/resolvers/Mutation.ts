@@ -12,8 +12,9 @@ export const Mutation: MutationResolvers = {
   placeOrder: (_parent, { input }, context) => servicesOf(context).placement.place(input),
   cancelOrder: (_parent, { id, reason }, context) =>
     servicesOf(context).actions.perform('CUSTOMER_CANCEL', id, reason, false),
-  acceptOrder: (_parent, { id }, context) =>
-    servicesOf(context).actions.perform('ACCEPT', id, null, false),
+  acceptOrder: (_parent, { id, prepMinutes }, context) =>
+    servicesOf(context).actions.accept(id, prepMinutes),
+  markFoodReady: (_parent, { id }, context) => servicesOf(context).actions.markFoodReady(id),
   rejectOrder: (_parent, { id, reason }, context) =>
     servicesOf(context).actions.perform('REJECT', id, reason, true),
   merchantCancelOrder: (_parent, { id, reason }, context) =>

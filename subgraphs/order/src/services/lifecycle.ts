@@ -1,4 +1,5 @@
 import {
+  acceptTimeoutJobKey,
   paymentTimeoutJobKey,
   statusChangeEvents,
   type StatusChange,
@@ -9,7 +10,8 @@ import type { TxStores } from '../stores/tx-stores.ts';
 /**
  * The one way an order's status changes, for public actions, event handlers and timers alike:
  * the checked transition with its history entry, its events, and the payment timer dropped once
- * the order leaves PENDING_PAYMENT, all in the caller's transaction.
+ * the order leaves PENDING_PAYMENT (the accept timer once it leaves TO_BE_CONFIRMED), all in the
+ * caller's transaction.
  */
 export async function changeStatus(
   stores: TxStores,
@@ -23,6 +25,9 @@ export async function changeStatus(
   }
   if (result.before.status === 'PENDING_PAYMENT') {
     await stores.outbox.cancelJob(paymentTimeoutJobKey(orderId));
+  }
+  if (result.before.status === 'TO_BE_CONFIRMED' && result.after.status !== 'TO_BE_CONFIRMED') {
+    await stores.outbox.cancelJob(acceptTimeoutJobKey(orderId));
   }
   return result;
 }

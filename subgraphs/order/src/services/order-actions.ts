@@ -13,6 +13,13 @@ import { actorFor, invalidTransition, type OrderAction } from '../domain/transit
 import type { OrderListFilter } from '../stores/order-pages.ts';
 import type { OrderStores } from '../stores/index.ts';
 import { changeStatus } from './lifecycle.ts';
+import {
+  acceptanceTiming,
+  foodReadyTiming,
+  parsePrepMinutes,
+  type KitchenSettings,
+} from '../domain/kitchen.ts';
+import type { KitchenTiming } from '../domain/order-events.ts';
 
 /** Statuses in which a customer may remind the merchant (催单): paid and not yet picked up. */
 export const REMINDABLE_STATUSES: readonly OrderStatus[] = ['TO_BE_CONFIRMED', 'CONFIRMED'];
@@ -22,6 +29,7 @@ export const ORDER_STATUSES: readonly OrderStatus[] = orderStatus.options;
 
 export interface OrderActionSettings {
   reminderIntervalSeconds: number;
+  kitchen: KitchenSettings;
 }
 
 /**
@@ -56,15 +64,19 @@ export class OrderActions {
     orderId: string,
     reason: string | null | undefined,
     reasonRequired: boolean,
+    /** The kitchen's timing the action sets (ACCEPT, FOOD_READY), from the order and the instant. */
+    timing?: (order: Order, at: Date) => KitchenTiming,
   ): Promise<Order> {
     const order = await this.existing(orderId);
     const actor = actorFor(action, this.viewer, order);
+    const at = new Date();
     const change = {
       action,
       actor,
       actorUserId: this.viewer.userId,
       reason: parseReason(reason, reasonRequired),
-      at: new Date(),
+      at,
+      kitchen: timing?.(order, at),
     };
     const result = await this.stores.transaction(async (tx) => {
       const changed = await changeStatus(tx, order.id, change);
@@ -82,6 +94,23 @@ export class OrderActions {
       throw invalidTransition(action, result.order.status);
     }
     return this.stores.orders.remember(result.after);
+  }
+
+  /**
+   * ACCEPT with a prep time: the given one (checked after who may act, before the status), else
+   * the merchant's default; it sets the estimated ready and delivery times.
+   */
+  accept(orderId: string, prepMinutes: number | null | undefined): Promise<Order> {
+    return this.perform('ACCEPT', orderId, null, false, (order, at) =>
+      acceptanceTiming(order, parsePrepMinutes(prepMinutes), at, this.settings.kitchen),
+    );
+  }
+
+  /** FOOD_READY: the kitchen is done (once per order, while CONFIRMED). */
+  markFoodReady(orderId: string): Promise<Order> {
+    return this.perform('FOOD_READY', orderId, 'food ready', false, (order, at) =>
+      foodReadyTiming(order, at, this.settings.kitchen),
+    );
   }
 
   /** 催单: the customer reminds the merchant, at most once per interval per order. */

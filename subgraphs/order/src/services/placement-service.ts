@@ -277,6 +277,7 @@ export class PlacementService {
         scheduledDeliveryAt: request.deliverAt,
         address,
         pickup: merchant.location,
+        defaultPrepMinutes: merchant.defaultPrepMinutes,
         placedAt,
         paymentDueAt: new Date(placedAt.getTime() + this.settings.paymentTimeoutSeconds * 1000),
         items: quote.lines.map((line) => ({

@@ -1,13 +1,8 @@
 import type { AddressSnapshot, GeoPoint } from '@sky/contracts';
 import { conflict } from '@sky/errors';
-import {
-  Prisma,
-  type Order,
-  type OrderActor,
-  type OrderStatus,
-} from '../__generated__/prisma/client.ts';
+import { Prisma, type Order, type OrderStatus } from '../__generated__/prisma/client.ts';
 import { transitionFields, type StatusChange } from '../domain/order-events.ts';
-import { canTransition } from '../domain/transitions.ts';
+import { actionAllowed } from '../domain/transitions.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -33,6 +28,8 @@ export interface NewOrder {
   address: AddressSnapshot;
   /** The merchant's location (from catalog's quote), where the rider picks the order up. */
   pickup: GeoPoint;
+  /** The merchant's usual prep time (from catalog's quote), for an acceptance without one. */
+  defaultPrepMinutes: number;
   placedAt: Date;
   paymentDueAt: Date;
   items: {
@@ -89,6 +86,7 @@ export class OrderWrites {
         addressLongitude: order.address.longitude,
         pickupLatitude: order.pickup.latitude,
         pickupLongitude: order.pickup.longitude,
+        defaultPrepMinutes: order.defaultPrepMinutes,
         version: 1,
         placedAt: order.placedAt,
         paymentDueAt: order.paymentDueAt,
@@ -122,7 +120,7 @@ export class OrderWrites {
   async transition(orderId: string, change: StatusChange): Promise<TransitionResult> {
     for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt++) {
       const before = await this.find(orderId);
-      if (!before || !canTransition(change.action, before.status)) {
+      if (!before || !actionAllowed(change.action, before)) {
         return { ok: false, order: before };
       }
       const fields = transitionFields(change);
@@ -143,7 +141,7 @@ export class OrderWrites {
     from: OrderStatus,
     to: OrderStatus,
     version: number,
-    change: { actor: OrderActor; actorUserId: string | null; reason: string | null; at: Date },
+    change: StatusChange,
   ) {
     await this.tx.orderStatusChange.create({
       data: {
@@ -153,6 +151,7 @@ export class OrderWrites {
         actor: change.actor,
         actorUserId: change.actorUserId,
         reason: change.reason,
+        prepMinutes: change.kitchen?.prepMinutes ?? null,
         version,
         at: change.at,
       },

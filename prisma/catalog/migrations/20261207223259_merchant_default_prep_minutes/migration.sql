@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "merchants" ADD COLUMN     "defaultPrepMinutes" INTEGER NOT NULL DEFAULT 15;
