@@ -21,6 +21,8 @@ export function loadConfig(env: Env) {
        * it released. Must exceed the longest placement (three internal calls with their timeouts).
        */
       PLACEMENT_LEASE_SECONDS: positiveInt(120),
+      /** A customer may ask for an after-sale refund until this long after the order completed. */
+      AFTER_SALE_WINDOW_SECONDS: positiveInt(172_800),
     },
     env,
   );
@@ -30,6 +32,7 @@ export function loadConfig(env: Env) {
       paymentTimeoutSeconds: own.PAYMENT_TIMEOUT_SECONDS,
       reminderIntervalSeconds: own.ORDER_REMINDER_INTERVAL_SECONDS,
       placementLeaseSeconds: own.PLACEMENT_LEASE_SECONDS,
+      afterSaleWindowSeconds: own.AFTER_SALE_WINDOW_SECONDS,
     },
   };
 }

@@ -54,7 +54,10 @@ export const canTransition = (action: OrderAction, from: OrderStatus): boolean =
   ORDER_TRANSITIONS[action].from.includes(from);
 
 /** The refusal of an action (a transition of the table, or another status-bound action such as a reminder). */
-export function invalidTransition(action: OrderAction | 'REMIND', from: OrderStatus) {
+export function invalidTransition(
+  action: OrderAction | 'REMIND' | 'REQUEST_REFUND',
+  from: OrderStatus,
+) {
   return domainError(
     ErrorCode.INVALID_STATE_TRANSITION,
     `This order is ${from}; that action is not possible now.`,

@@ -8,6 +8,8 @@ import { Order } from './Order.ts';
 import { OrderItem } from './OrderItem.ts';
 import { OrderStatusChange } from './OrderStatusChange.ts';
 import { Query } from './Query.ts';
+import { RefundRequest } from './RefundRequest.ts';
+import { RefundRequestItem } from './RefundRequestItem.ts';
 import { Subscription } from './Subscription.ts';
 import { User } from './User.ts';
 
@@ -19,6 +21,8 @@ export const resolvers: Resolvers = {
   Order,
   OrderItem,
   OrderStatusChange,
+  RefundRequest,
+  RefundRequestItem,
   Cart,
   CartItem,
   User,
