@@ -22,7 +22,12 @@ import { signIn } from './helpers.ts';
 type State = 'PENDING_PAYMENT' | 'TO_BE_CONFIRMED' | 'CONFIRMED' | 'CANCELLED';
 type Role = 'customer' | 'ownStaff' | 'otherStaff' | 'rider' | 'admin';
 type Action =
-  'cancelOrder' | 'acceptOrder' | 'rejectOrder' | 'merchantCancelOrder' | 'adminCancelOrder';
+  | 'cancelOrder'
+  | 'acceptOrder'
+  | 'rejectOrder'
+  | 'merchantCancelOrder'
+  | 'adminCancelOrder'
+  | 'requestRefund';
 
 const ACTIONS: Record<Action, { mutation: string; roles: Role[]; from: State[]; to: State }> = {
   cancelOrder: {
@@ -54,6 +59,15 @@ const ACTIONS: Record<Action, { mutation: string; roles: Role[]; from: State[]; 
     mutation: 'mutation($id: ID!) { adminCancelOrder(id: $id, reason: "fraud check") { status } }',
     roles: ['admin'],
     from: ['PENDING_PAYMENT', 'TO_BE_CONFIRMED', 'CONFIRMED'],
+    to: 'CANCELLED',
+  },
+  // After-sale: only from COMPLETED (tests/after-sale.e2e.test.ts goes there, with the request's
+  // own decision × role × state table); refused from every state here.
+  requestRefund: {
+    mutation:
+      'mutation($id: ID!) { requestRefund(input: { orderId: $id, amount: 100, reason: "missing", idempotencyKey: "table" }) { id } }',
+    roles: ['customer'],
+    from: [],
     to: 'CANCELLED',
   },
 };
