@@ -322,6 +322,21 @@ describe('after-sale refunds', () => {
     expect(second.errors?.[0]?.extensions?.refundRequestId).toBe(first.id);
     const view = await orderView(customer.token, orderId);
     expect(view.refundRequests.map((r) => r.id)).toEqual([first.id]);
+
+    // The entity through `_entities` (as the gateway would fetch it) keeps its ownership rule.
+    const entity = (token: string) =>
+      graphql<{ _entities: ({ id: string; status: string } | null)[] }>(
+        supergraph.subgraphUrls.order!,
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on RefundRequest { id status } } }',
+        { token, variables: { r: [{ __typename: 'RefundRequest', id: first.id }] } },
+      );
+    expect((await entity(customer.token)).data?._entities).toEqual([
+      { id: first.id, status: 'PENDING' },
+    ]);
+    const stranger = await newCustomer(gateway, noodleHouse);
+    const spied = await entity(stranger.token);
+    expect(errorCodes(spied)).toContain('FORBIDDEN');
+    expect(JSON.stringify(spied.data)).not.toContain('PENDING');
   });
 
   it('rejects, and lets an admin override: every decision × role × request state', async () => {
