@@ -59,9 +59,10 @@ export class RefundRequests {
     if (repeat) return repeat;
     const order = await this.ownOrder(claim.orderId);
     if (order.status !== 'COMPLETED') throw invalidTransition('REQUEST_REFUND', order.status);
-    const closesAt = new Date(
-      order.completedAt!.getTime() + this.settings.afterSaleWindowSeconds * 1000,
-    );
+    // Every delivery records completedAt; a row written without it (imported, hand-made) counts
+    // from its last change.
+    const completedAt = order.completedAt ?? order.updatedAt;
+    const closesAt = new Date(completedAt.getTime() + this.settings.afterSaleWindowSeconds * 1000);
     const at = new Date();
     if (at > closesAt) throw refundWindowClosed(closesAt);
 
