@@ -91,6 +91,14 @@ const cases: EntityCase[] = [
     expectedStatements: 1,
   },
   {
+    // The demo data has no after-sale requests: 100 unknown ids, still one statement.
+    subgraph: 'order',
+    typename: 'RefundRequest',
+    fields: 'id status amount { amount }',
+    known: [],
+    expectedStatements: 1,
+  },
+  {
     subgraph: 'payment',
     typename: 'Payment',
     fields: 'id status providerPaymentId',

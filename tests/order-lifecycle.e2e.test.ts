@@ -28,7 +28,8 @@ type Action =
   | 'markFoodReady'
   | 'rejectOrder'
   | 'merchantCancelOrder'
-  | 'adminCancelOrder';
+  | 'adminCancelOrder'
+  | 'requestRefund';
 
 const ACTIONS: Record<Action, { mutation: string; roles: Role[]; from: State[]; to: State }> = {
   cancelOrder: {
@@ -73,6 +74,15 @@ const ACTIONS: Record<Action, { mutation: string; roles: Role[]; from: State[]; 
     mutation: 'mutation($id: ID!) { adminCancelOrder(id: $id, reason: "fraud check") { status } }',
     roles: ['admin'],
     from: ['PENDING_PAYMENT', 'TO_BE_CONFIRMED', 'CONFIRMED'],
+    to: 'CANCELLED',
+  },
+  // After-sale: only from COMPLETED (tests/after-sale.e2e.test.ts goes there, with the request's
+  // own decision × role × state table); refused from every state here.
+  requestRefund: {
+    mutation:
+      'mutation($id: ID!) { requestRefund(input: { orderId: $id, amount: 100, reason: "missing", idempotencyKey: "table" }) { id } }',
+    roles: ['customer'],
+    from: [],
     to: 'CANCELLED',
   },
 };

@@ -48,7 +48,7 @@ export const orderStatus = z.enum([
   'COMPLETED',
   'CANCELLED',
 ]);
-export const payStatus = z.enum(['UNPAID', 'PAID', 'REFUNDED']);
+export const payStatus = z.enum(['UNPAID', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED']);
 /** Who made an order's status change. */
 export const orderActor = z.enum(['CUSTOMER', 'MERCHANT', 'RIDER', 'ADMIN', 'SYSTEM']);
 

@@ -95,20 +95,53 @@ export const EVENT_CONTRACTS = {
       at: isoDateTime,
     }),
   ),
+  /**
+   * A merchant's staff or an admin approved an after-sale refund request: payment refunds
+   * `amount` of the order's succeeded payment (once per request, `refundRequestId`).
+   */
+  'order.refund_approved': route(
+    'order',
+    ['payment'],
+    z.object({
+      ...orderParties,
+      refundRequestId: uuid,
+      amount: money,
+      reason: z.string(),
+      at: isoDateTime,
+    }),
+  ),
   'payment.succeeded': route(
     'payment',
     ['order'],
     z.object({ paymentId: uuid, orderId: uuid, amount: money, paidAt: isoDateTime }),
   ),
+  /** The provider declined an attempt; the order shows it live (the customer may pay again). */
   'payment.declined': route(
     'payment',
-    [],
-    z.object({ paymentId: uuid, orderId: uuid, reason: z.string() }),
+    ['order'],
+    z.object({ paymentId: uuid, orderId: uuid, reason: z.string(), at: isoDateTime.optional() }),
+  ),
+  /**
+   * An attempt will not complete (no confirmation from the provider in time, or its order was
+   * cancelled meanwhile); the order shows it live while it waits for payment.
+   */
+  'payment.failed': route(
+    'payment',
+    ['order'],
+    z.object({ paymentId: uuid, orderId: uuid, reason: z.string(), at: isoDateTime }),
   ),
   'payment.refunded': route(
     'payment',
     ['order'],
-    z.object({ paymentId: uuid, refundId: uuid, orderId: uuid, amount: money, at: isoDateTime }),
+    z.object({
+      paymentId: uuid,
+      refundId: uuid,
+      orderId: uuid,
+      amount: money,
+      at: isoDateTime,
+      /** Set when the refund paid an after-sale refund request (order.refund_approved). */
+      refundRequestId: uuid.nullable().optional(),
+    }),
   ),
   'delivery.assigned': route('delivery', ['order'], riderEvent),
   'delivery.unassigned': route('delivery', ['order'], riderEvent.extend({ reason: z.string() })),

@@ -35,6 +35,12 @@ export const ErrorCode = {
    * `x-request-timeout-ms`) ran out before this part was done: retrying at once rarely helps.
    */
   DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
+  /** An after-sale refund requested after the window that follows completion has closed. */
+  REFUND_WINDOW_CLOSED: 'REFUND_WINDOW_CLOSED',
+  /** Another after-sale refund request of the order is still open (pending or being paid). */
+  REFUND_REQUEST_OPEN: 'REFUND_REQUEST_OPEN',
+  /** More items or money than the order has left to refund (`extensions.refundable`). */
+  REFUND_EXCEEDS_REFUNDABLE: 'REFUND_EXCEEDS_REFUNDABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** An image upload whose declared or actual content is not an allowed image type. */
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',

@@ -31,6 +31,8 @@ export function loadConfig(env: Env) {
       DEFAULT_PREP_MINUTES: z.coerce.number().int().min(1).max(MAX_PREP_MINUTES).default(15),
       /** Average rider speed the customer's ETA assumes (the delivery subgraph's dispatch uses its own). */
       ETA_RIDER_SPEED_METERS_PER_SECOND: z.coerce.number().positive().max(100).default(4),
+      /** A customer may ask for an after-sale refund until this long after the order completed. */
+      AFTER_SALE_WINDOW_SECONDS: positiveInt(172_800),
     },
     env,
   );
@@ -41,6 +43,7 @@ export function loadConfig(env: Env) {
       reminderIntervalSeconds: own.ORDER_REMINDER_INTERVAL_SECONDS,
       placementLeaseSeconds: own.PLACEMENT_LEASE_SECONDS,
       acceptTimeoutSeconds: own.ACCEPT_TIMEOUT_SECONDS,
+      afterSaleWindowSeconds: own.AFTER_SALE_WINDOW_SECONDS,
     },
     kitchen: {
       defaultPrepMinutes: own.DEFAULT_PREP_MINUTES,

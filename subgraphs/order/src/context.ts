@@ -5,6 +5,7 @@ import type { CartService } from './services/cart-service.ts';
 import type { LiveFeeds } from './services/live-feeds.ts';
 import type { OrderActions } from './services/order-actions.ts';
 import type { PlacementService } from './services/placement-service.ts';
+import type { RefundRequests } from './services/refund-requests.ts';
 import type { OrderStores } from './stores/index.ts';
 
 /** The domain services of one signed-in caller's request (or subscription). */
@@ -13,6 +14,7 @@ export interface OrderServices {
   placement: PlacementService;
   actions: OrderActions;
   feeds: LiveFeeds;
+  refunds: RefundRequests;
 }
 
 /** What every resolver of the order subgraph receives. */

@@ -5,6 +5,7 @@ import {
   canListOrdersOfUser,
   canViewCart,
   canViewOrder,
+  canViewRefundRequest,
 } from './permissions.ts';
 
 const customerId = '11111111-1111-4111-a111-111111111111';
@@ -83,5 +84,19 @@ describe('order lists', () => {
     expect(canListOrdersOfMerchant(customerClaimingMerchant, merchantId)).toBe(false);
     expect(canListOrdersOfMerchant(customer, merchantId)).toBe(false);
     expect(canListOrdersOfMerchant(null, merchantId)).toBe(false);
+  });
+});
+
+describe('canViewRefundRequest', () => {
+  it('shows a refund request to the customer, the merchant staff and admins only', () => {
+    expect(canViewRefundRequest(customer, order)).toBe(true);
+    expect(canViewRefundRequest(staff, order)).toBe(true);
+    expect(canViewRefundRequest(admin, order)).toBe(true);
+    expect(canViewRefundRequest(stranger, order)).toBe(false);
+    expect(canViewRefundRequest(otherStaff, order)).toBe(false);
+    expect(canViewRefundRequest(customerClaimingMerchant, order)).toBe(false);
+    expect(canViewRefundRequest(null, order)).toBe(false);
+    // The rider who delivered the order sees the order, not what the two parties settle.
+    expect(canViewRefundRequest(rider, order)).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '@sky/auth';
 import { allow, deny, rule } from 'graphql-shield';
 import { forbidden, unauthenticated } from '@sky/errors';
-import type { Cart, Order } from './stores/index.ts';
+import type { Cart, Order, RefundRequest } from './stores/index.ts';
 
 /**
  * All of the order subgraph's authorization, as written in schema/order.graphql: who may see
@@ -49,6 +49,20 @@ export function isAssignedRider(viewer: Viewer, order: OrderAudience): boolean {
   return !!order.riderUserId && viewer.userId === order.riderUserId;
 }
 
+/**
+ * An after-sale refund request is between the order's customer and its merchant: they and admins
+ * see it (the rider who delivered the order does not).
+ */
+export function canViewRefundRequest(
+  viewer: Viewer | null,
+  request: { customerId: string; merchantId: string },
+): boolean {
+  if (!viewer) return false;
+  return (
+    viewer.userId === request.customerId || isStaffOf(viewer, request.merchantId) || isAdmin(viewer)
+  );
+}
+
 /** A cart is the customer's own; admins may look at it (support), nobody else. */
 export function canViewCart(viewer: Viewer | null, cart: { customerId: string }): boolean {
   if (!viewer) return false;
@@ -70,6 +84,10 @@ export function canListOrdersOfMerchant(viewer: Viewer | null, merchantId: strin
 /** The order's customer, its merchant's staff, its assigned rider or an admin. */
 const mayViewOrder = ownerRule<Order>('mayViewOrder', (order, viewer) =>
   canViewOrder(viewer, order),
+);
+/** The request's customer, its merchant's staff or an admin. */
+const mayViewRefundRequest = ownerRule<RefundRequest>('mayViewRefundRequest', (request, viewer) =>
+  canViewRefundRequest(viewer, request),
 );
 /** The cart's owner or an admin. */
 const mayViewCart = ownerRule<Cart>('mayViewCart', (cart, viewer) => canViewCart(viewer, cart));
@@ -143,6 +161,10 @@ export const rules: RuleTree = {
     rejectOrder: isMerchantStaffOrAdmin,
     merchantCancelOrder: isMerchantStaffOrAdmin,
     adminCancelOrder: isAdminRole,
+    // After-sale: which order and merchant is checked per request (RefundRequests).
+    requestRefund: isCustomer,
+    approveRefundRequest: isMerchantStaffOrAdmin,
+    rejectRefundRequest: isMerchantStaffOrAdmin,
   },
   // Who may follow which order or merchant is decided when subscribing (LiveFeeds) and per event.
   Subscription: {
@@ -150,14 +172,22 @@ export const rules: RuleTree = {
     orderStatusChanged: isAuthenticated,
     merchantOrderEvents: isAuthenticated,
   },
-  MerchantOrderEvent: closed(fields('kind order at', allow)),
+  MerchantOrderEvent: closed(fields('kind order at refundRequest', allow)),
   _Service: closed(fields('sdl', allow)),
   Order: closed(
     fields(
-      'id orderNumber status payStatus customer merchant items itemsTotal packingFee deliveryFee total remark tablewareCount deliverAsSoonAsPossible scheduledDeliveryAt estimatedDeliveryAt prepMinutes estimatedReadyAt foodReadyAt address pickupLocation deliveryWaiting deliveryWaitingSince cancelReason rejectionReason cancelledBy statusHistory paymentDueAt lastRemindedAt version placedAt paidAt confirmedAt pickedUpAt completedAt cancelledAt updatedAt',
+      'id orderNumber status payStatus customer merchant items itemsTotal packingFee deliveryFee total remark tablewareCount deliverAsSoonAsPossible scheduledDeliveryAt estimatedDeliveryAt prepMinutes estimatedReadyAt foodReadyAt address pickupLocation deliveryWaiting deliveryWaitingSince cancelReason rejectionReason cancelledBy statusHistory paymentDueAt lastRemindedAt version placedAt paidAt confirmedAt pickedUpAt completedAt cancelledAt updatedAt paymentFailure refundedAmount refundRequests',
       mayViewOrder,
     ),
   ),
+  PaymentFailure: closed(fields('outcome reason at', allow)),
+  RefundRequest: closed(
+    fields(
+      'id order status amount items reason photoUrl decidedBy decisionReason decidedAt refundedAt createdAt',
+      mayViewRefundRequest,
+    ),
+  ),
+  RefundRequestItem: closed(fields('orderItem quantity amount', allow)),
   OrderItem: closed(
     fields('id dish setMeal name imageUrl flavor quantity unitPrice lineTotal', allow),
   ),

@@ -12,6 +12,7 @@ import { CartService } from './services/cart-service.ts';
 import { LiveFeeds } from './services/live-feeds.ts';
 import { OrderActions } from './services/order-actions.ts';
 import { PlacementService } from './services/placement-service.ts';
+import { RefundRequests } from './services/refund-requests.ts';
 import {
   createOrderPrisma,
   createOrderStores,
@@ -71,6 +72,7 @@ export function createOrderSubgraph(
             live,
           ),
           feeds: new LiveFeeds(viewer, stores, runtime.live),
+          refunds: new RefundRequests(viewer, stores, config.ordering, live),
         },
       };
     },

@@ -213,6 +213,41 @@ describe('every state × action × role', () => {
     }
   }
 
+  it('requestRefund by every role from every status: the customer, from COMPLETED only', async () => {
+    const mutation = `mutation($id: ID!, $key: String!) { result: requestRefund(input: { orderId: $id, amount: 100, reason: "missing", idempotencyKey: $key }) { status order { ${ORDER_FIELDS} } } }`;
+    for (const person of Object.keys(people) as Person[]) {
+      for (const status of STATUSES) {
+        const order = await newOrder(status);
+        const before = await orderSnapshot(h.subgraph, order.id);
+        const response = await h.run<{ result: { status: string; order: OrderView } }>(
+          mutation,
+          { id: order.id, key: randomUUID() },
+          tokens[person],
+        );
+        const label = `requestRefund by ${person} from ${status}`;
+        if (person !== 'customer' || status !== 'COMPLETED') {
+          expect(codeOf(response), label).toBe(
+            person === 'customer' ? 'INVALID_STATE_TRANSITION' : 'FORBIDDEN',
+          );
+          expect(await orderSnapshot(h.subgraph, order.id), label).toEqual(before);
+          continue;
+        }
+        const { result } = ok(response);
+        expect(result.status, label).toBe('PENDING');
+        expect(result.order.version, label).toBe(2);
+        expect(result.order.statusHistory.at(-1), label).toEqual({
+          from: 'COMPLETED',
+          to: 'COMPLETED',
+          actor: 'CUSTOMER',
+          actorUserId: people.customer.userId,
+          reason: 'after-sale refund requested: missing',
+        });
+        // Nothing for other subgraphs until a decision approves it.
+        expect(await eventsOf(h.subgraph, order.id), label).toEqual([]);
+      }
+    }
+  });
+
   it('refuses an unknown order: NOT_FOUND for admins, FORBIDDEN for others', async () => {
     const id = randomUUID();
     const admin = await h.run(

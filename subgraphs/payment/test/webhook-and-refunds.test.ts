@@ -195,6 +195,57 @@ describe('the provider webhook', () => {
 });
 
 describe('refunds', () => {
+  it('refunds an approved after-sale request once, for its amount only, naming the request', async () => {
+    const payment = await pendingPayment(6100);
+    await h.complete(payment.providerPaymentId!);
+    await waitForStatus(payment.id, 'SUCCEEDED');
+    const refundRequestId = randomUUID();
+    const { merchantId } = await row(payment.id);
+    const approved = (amount: number) => ({
+      id: randomUUID(),
+      type: 'order.refund_approved',
+      producer: 'order',
+      aggregateType: 'Order',
+      aggregateId: payment.order.id,
+      payload: {
+        orderId: payment.order.id,
+        customerId,
+        merchantId,
+        refundRequestId,
+        amount: { amount, currency: 'CNY' },
+        reason: 'one bowl was missing',
+        at: new Date().toISOString(),
+      },
+      createdAt: new Date().toISOString(),
+    });
+    const event = approved(1800);
+    await h.handle(event);
+    // Redelivered, or a second event for the same request: nothing more.
+    await h.handle(event);
+    await h.handle(approved(1800));
+
+    const refunds = await waitFor(async () => {
+      const rows = await h.subgraph.prisma.refund.findMany({ where: { paymentId: payment.id } });
+      return rows.length === 1 && rows[0]!.status === 'SUCCEEDED' ? rows : null;
+    });
+    expect(refunds[0]).toMatchObject({
+      amount: 1800,
+      requestKey: `after-sale:${refundRequestId}`,
+      reason: 'After-sale refund: one bowl was missing',
+    });
+    const events = await h.events('payment.refunded', payment.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.payload).toMatchObject({
+      refundId: refunds[0]!.id,
+      refundRequestId,
+      amount: { amount: 1800, currency: 'CNY' },
+    });
+    // Partly refunded: the payment stays SUCCEEDED, and the provider paid back that much.
+    expect((await row(payment.id)).status).toBe('SUCCEEDED');
+    const atProvider = await h.sandboxCall('GET', `/v1/payments/${payment.providerPaymentId}`);
+    expect(atProvider.body).toMatchObject({ refundedAmount: 1800 });
+  });
+
   it('refunds a paid order once when it is cancelled, even if the event is handled twice', async () => {
     const payment = await pendingPayment(6100);
     await h.complete(payment.providerPaymentId!);

@@ -28,6 +28,9 @@ const kindLabel: Record<MerchantOrderEventKind, string> = {
   NEW_ORDER: 'New order 来单',
   REMINDER: 'Reminder 催单',
   CANCELLED: 'Cancelled',
+  REFUND_REQUESTED: 'Refund requested 售后',
+  REFUND_APPROVED: 'Refund approved',
+  REFUND_REJECTED: 'Refund rejected',
 };
 
 /**

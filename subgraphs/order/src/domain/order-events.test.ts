@@ -51,7 +51,15 @@ describe('transitionFields', () => {
         at,
         paidAt,
       }),
-    ).toEqual({ status: 'TO_BE_CONFIRMED', payStatus: 'PAID', paidAt });
+    ).toEqual({
+      status: 'TO_BE_CONFIRMED',
+      payStatus: 'PAID',
+      paidAt,
+      // An earlier declined or failed attempt no longer shows once paid.
+      paymentFailureOutcome: null,
+      paymentFailureReason: null,
+      paymentFailedAt: null,
+    });
   });
 });
 

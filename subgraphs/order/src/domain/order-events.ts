@@ -1,6 +1,6 @@
 import { toMoney } from '@sky/contracts';
 import type { NewEvent } from '@sky/events';
-import type { Order, OrderActor, OrderStatus } from '../stores/index.ts';
+import type { Order, OrderActor, OrderStatus, RefundRequest } from '../stores/index.ts';
 import { ORDER_TRANSITIONS, type OrderAction } from './transitions.ts';
 
 /**
@@ -39,6 +39,9 @@ export function transitionFields(change: StatusChange) {
     status: OrderStatus;
     payStatus?: 'PAID';
     paidAt?: Date;
+    paymentFailureOutcome?: null;
+    paymentFailureReason?: null;
+    paymentFailedAt?: null;
     confirmedAt?: Date;
     prepMinutes?: number;
     estimatedReadyAt?: Date;
@@ -55,6 +58,10 @@ export function transitionFields(change: StatusChange) {
     case 'PAYMENT_SUCCEEDED':
       fields.payStatus = 'PAID';
       fields.paidAt = change.paidAt ?? change.at;
+      // Paid: an earlier failed attempt no longer matters to the paying screen.
+      fields.paymentFailureOutcome = null;
+      fields.paymentFailureReason = null;
+      fields.paymentFailedAt = null;
       break;
     case 'ACCEPT':
       fields.confirmedAt = change.at;
@@ -244,6 +251,24 @@ export function reminderEvent(order: Order, at: Date): OutgoingEvent {
       orderId: order.id,
       merchantId: order.merchantId,
       customerId: order.customerId,
+      at: at.toISOString(),
+    },
+  };
+}
+
+/** `order.refund_approved`: payment refunds the request's amount (once per request). */
+export function refundApprovedEvent(request: RefundRequest, at: Date): OutgoingEvent {
+  return {
+    type: 'order.refund_approved',
+    aggregateType: 'Order',
+    aggregateId: request.orderId,
+    payload: {
+      orderId: request.orderId,
+      customerId: request.customerId,
+      merchantId: request.merchantId,
+      refundRequestId: request.id,
+      amount: toMoney(request.amount, request.currency),
+      reason: request.reason,
       at: at.toISOString(),
     },
   };

@@ -71,7 +71,10 @@ export const actionAllowed = (
   canTransition(action, order.status) && !(action === 'FOOD_READY' && order.foodReadyAt !== null);
 
 /** The refusal of an action (a transition of the table, or another status-bound action such as a reminder). */
-export function invalidTransition(action: OrderAction | 'REMIND', from: OrderStatus) {
+export function invalidTransition(
+  action: OrderAction | 'REMIND' | 'REQUEST_REFUND',
+  from: OrderStatus,
+) {
   return domainError(
     ErrorCode.INVALID_STATE_TRANSITION,
     `This order is ${from}; that action is not possible now.`,

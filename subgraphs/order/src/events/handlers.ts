@@ -10,6 +10,7 @@ import {
   acceptTimeoutJobKey,
   type StatusChange,
 } from '../domain/order-events.ts';
+import { formatAmount } from '../domain/refund-requests.ts';
 import { orderChanged, statusChangeNotices } from '../live/channels.ts';
 import type { LiveNotifier } from '../live/notifier.ts';
 import { changeStatus } from '../services/lifecycle.ts';
@@ -41,6 +42,51 @@ export function orderEventHandlers(
       () => void live.publish(statusChangeNotices(result.before, result.after, change.at)),
     );
     return true;
+  };
+
+  const recordPaymentFailure = async (
+    scope: Parameters<typeof createTxStores>[0],
+    orderId: string,
+    failure: { outcome: 'DECLINED' | 'FAILED'; reason: string; at: Date },
+  ) => {
+    const order = await createTxStores(scope).orders.recordPaymentFailure(orderId, failure);
+    if (order) scope.afterCommit(() => void live.publish([orderChanged(order)]));
+    else logger.info({ orderId }, 'payment failure for an order no longer waiting for payment');
+  };
+
+  const afterSaleRefunded = async (
+    scope: Parameters<typeof createTxStores>[0],
+    payload: {
+      orderId: string;
+      refundId: string;
+      amount: { amount: number; currency: string };
+      at: string;
+    },
+    refundRequestId: string,
+  ) => {
+    const stores = createTxStores(scope);
+    const at = new Date(payload.at);
+    const request = await stores.refundRequests.markRefunded(refundRequestId, payload.refundId, at);
+    if (!request) {
+      logger.info({ refundRequestId }, 'refund of a request that is not APPROVED; ignored');
+      return;
+    }
+    const order = await stores.orders.afterSaleStep(
+      payload.orderId,
+      { openBefore: refundRequestId, openAfter: null, refunded: payload.amount.amount },
+      {
+        actor: 'SYSTEM',
+        actorUserId: null,
+        reason: `after-sale refund of ${formatAmount(payload.amount.amount, payload.amount.currency)} paid`,
+        at,
+      },
+    );
+    if (!order) {
+      // Never expected: an approved request holds its order's open slot until it is paid.
+      logger.error({ refundRequestId }, 'after-sale refund paid for a request that is not open');
+      return;
+    }
+    scope.afterCommit(() => void live.publish([orderChanged(order)]));
   };
 
   return {
@@ -77,9 +123,34 @@ export function orderEventHandlers(
         );
       }
     },
-    /** Pay status REFUNDED once payment has refunded a cancelled order. */
+    /**
+     * A declined or failed attempt of an order that still waits for payment: shown on the order
+     * (`paymentFailure`) as a new version, so a paying screen's spinner ends. Nothing changes for
+     * an order that is paid or cancelled meanwhile.
+     */
+    'payment.declined': async (event, scope) => {
+      const { orderId, reason, at } = event.payload;
+      await recordPaymentFailure(scope, orderId, {
+        outcome: 'DECLINED',
+        reason,
+        at: at ? new Date(at) : new Date(),
+      });
+    },
+    'payment.failed': async (event, scope) => {
+      const { orderId, reason, at } = event.payload;
+      await recordPaymentFailure(scope, orderId, { outcome: 'FAILED', reason, at: new Date(at) });
+    },
+    /**
+     * Payment refunded money. For an after-sale request (`refundRequestId`): the request is
+     * REFUNDED, the order's refunded amount grows (pay status PARTIALLY_REFUNDED or REFUNDED) and
+     * its open request is closed, once. Otherwise pay status REFUNDED for a cancelled order.
+     */
     'payment.refunded': async (event, scope) => {
-      const { orderId } = event.payload;
+      const { orderId, refundRequestId } = event.payload;
+      if (refundRequestId) {
+        await afterSaleRefunded(scope, event.payload, refundRequestId);
+        return;
+      }
       const order = await createTxStores(scope).orders.markRefunded(orderId);
       if (!order) {
         logger.warn(

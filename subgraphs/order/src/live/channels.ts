@@ -15,10 +15,26 @@ export interface OrderChangedMessage {
 
 /** `merchant:<merchantId>`: something the merchant console announces happened to an order. */
 export const merchantChannel = (merchantId: string) => `merchant:${merchantId}`;
-export type MerchantOrderEventKind = 'NEW_ORDER' | 'REMINDER' | 'CANCELLED';
+export type MerchantOrderEventKind =
+  | 'NEW_ORDER'
+  | 'REMINDER'
+  | 'CANCELLED'
+  | 'REFUND_REQUESTED'
+  | 'REFUND_APPROVED'
+  | 'REFUND_REJECTED';
+export const MERCHANT_ORDER_EVENT_KINDS: readonly MerchantOrderEventKind[] = [
+  'NEW_ORDER',
+  'REMINDER',
+  'CANCELLED',
+  'REFUND_REQUESTED',
+  'REFUND_APPROVED',
+  'REFUND_REJECTED',
+];
 export interface MerchantOrderMessage {
   kind: MerchantOrderEventKind;
   orderId: string;
+  /** The refund request of a REFUND_* event. */
+  refundRequestId?: string;
   /** ISO-8601 instant. */
   at: string;
 }
@@ -41,10 +57,16 @@ function merchantEvent(
   order: Pick<Order, 'id' | 'merchantId'>,
   kind: MerchantOrderEventKind,
   at: Date,
+  refundRequestId?: string,
 ): LiveNotice {
   return {
     channel: merchantChannel(order.merchantId),
-    payload: { kind, orderId: order.id, at: at.toISOString() },
+    payload: {
+      kind,
+      orderId: order.id,
+      at: at.toISOString(),
+      ...(refundRequestId ? { refundRequestId } : {}),
+    },
   };
 }
 
@@ -72,4 +94,14 @@ export function reminderNotices(
   at: Date,
 ): LiveNotice[] {
   return [orderChanged(order), merchantEvent(order, 'REMINDER', at)];
+}
+
+/** The messages of an after-sale step: the order changed, and the merchant is told (REFUND_*). */
+export function refundRequestNotices(
+  order: Pick<Order, 'id' | 'version' | 'merchantId'>,
+  kind: Extract<MerchantOrderEventKind, `REFUND_${string}`>,
+  refundRequestId: string,
+  at: Date,
+): LiveNotice[] {
+  return [orderChanged(order), merchantEvent(order, kind, at, refundRequestId)];
 }

@@ -1,17 +1,23 @@
 import { liveMessageCause, stoppableIterator } from '@sky/events';
 import { rememberCause } from '@sky/telemetry';
-import type { Order } from '../stores/index.ts';
-import type { MerchantOrderEventKind, MerchantOrderMessage } from './channels.ts';
+import type { Order, RefundRequest } from '../stores/index.ts';
+import {
+  MERCHANT_ORDER_EVENT_KINDS,
+  type MerchantOrderEventKind,
+  type MerchantOrderMessage,
+} from './channels.ts';
 
 export interface MerchantOrderEvent {
   kind: MerchantOrderEventKind;
   order: Order;
   at: Date;
+  /** The refund request of a REFUND_* event, as it is now; null for the other kinds. */
+  refundRequest: RefundRequest | null;
 }
 
 type Result = IteratorResult<MerchantOrderEvent>;
 const DONE: Result = { done: true, value: undefined };
-const KINDS: readonly string[] = ['NEW_ORDER', 'REMINDER', 'CANCELLED'];
+const KINDS: readonly string[] = MERCHANT_ORDER_EVENT_KINDS;
 
 /**
  * The `merchantOrderEvents` event stream: each message on the merchant's live channel becomes an
@@ -25,6 +31,8 @@ export function merchantOrderStream(options: {
   pending: Promise<IteratorResult<MerchantOrderMessage>>;
   /** Reads an order as it is now (no per-request cache). */
   read: (orderId: string) => Promise<Order | null>;
+  /** Reads a refund request as it is now. */
+  readRefundRequest: (id: string) => Promise<RefundRequest | null>;
 }): AsyncIterableIterator<MerchantOrderEvent> {
   const { source, read, merchantId } = options;
   let pending: Promise<IteratorResult<MerchantOrderMessage>> | null = options.pending;
@@ -44,7 +52,7 @@ export function merchantOrderStream(options: {
       const message = await (pending ?? source.next());
       pending = null;
       if (finished || message.done) return finish();
-      const { kind, orderId, at } = message.value;
+      const { kind, orderId, at, refundRequestId } = message.value;
       const when = new Date(at);
       if (!KINDS.includes(kind) || typeof orderId !== 'string' || Number.isNaN(when.getTime())) {
         continue;
@@ -52,7 +60,16 @@ export function merchantOrderStream(options: {
       const order = await read(orderId);
       if (finished) return DONE;
       if (!order || order.merchantId !== merchantId) continue;
-      const event = { kind, order, at: when };
+      let refundRequest: RefundRequest | null = null;
+      if (kind.startsWith('REFUND_')) {
+        refundRequest =
+          typeof refundRequestId === 'string'
+            ? await options.readRefundRequest(refundRequestId)
+            : null;
+        if (finished) return DONE;
+        if (!refundRequest || refundRequest.orderId !== order.id) continue;
+      }
+      const event = { kind, order, at: when, refundRequest };
       rememberCause(event, liveMessageCause(message.value));
       return { done: false, value: event };
     }

@@ -129,4 +129,10 @@ describe('isFinalOrderState', () => {
     expect(isFinalOrderState({ status: 'CANCELLED', payStatus: 'PAID' })).toBe(false);
     expect(isFinalOrderState({ status: 'DELIVERY_IN_PROGRESS', payStatus: 'PAID' })).toBe(false);
   });
+
+  it('is not final while a delivered order has an after-sale refund request open', () => {
+    const open = { status: 'COMPLETED', payStatus: 'PAID', openRefundRequestId: 'r' } as const;
+    expect(isFinalOrderState(open)).toBe(false);
+    expect(isFinalOrderState({ ...open, openRefundRequestId: null })).toBe(true);
+  });
 });

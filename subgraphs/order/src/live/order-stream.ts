@@ -15,12 +15,16 @@ export class StreamRefusal {
 export type OrderStreamPayload = Order | StreamRefusal;
 
 /**
- * After this state nothing the subscriber follows changes any more: delivered, or cancelled
- * with no refund pending (a cancelled paid order still changes once, to REFUNDED).
+ * After this state nothing the subscriber follows changes any more: delivered with no after-sale
+ * refund request open (an open one is still decided and paid), or cancelled with no refund
+ * pending (a cancelled paid order still changes once, to REFUNDED).
  */
-export function isFinalOrderState(order: Pick<Order, 'status' | 'payStatus'>): boolean {
+export function isFinalOrderState(
+  order: Pick<Order, 'status' | 'payStatus'> & { openRefundRequestId?: string | null },
+): boolean {
   return (
-    order.status === 'COMPLETED' || (order.status === 'CANCELLED' && order.payStatus !== 'PAID')
+    (order.status === 'COMPLETED' && !order.openRefundRequestId) ||
+    (order.status === 'CANCELLED' && order.payStatus !== 'PAID')
   );
 }
 

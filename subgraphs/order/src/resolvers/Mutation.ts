@@ -23,4 +23,9 @@ export const Mutation: MutationResolvers = {
     servicesOf(context).actions.perform('ADMIN_CANCEL', id, reason, true),
   remindOrder: (_parent, { id }, context) => servicesOf(context).actions.remind(id),
   reorder: (_parent, { id }, context) => servicesOf(context).carts.reorder(id),
+  requestRefund: (_parent, { input }, context) => servicesOf(context).refunds.request(input),
+  approveRefundRequest: (_parent, { id, note }, context) =>
+    servicesOf(context).refunds.approve(id, note),
+  rejectRefundRequest: (_parent, { id, reason }, context) =>
+    servicesOf(context).refunds.reject(id, reason),
 };

@@ -1,6 +1,7 @@
 import { toMoney } from '@sky/contracts';
 import type { Order as OrderModel } from '../stores/index.ts';
 import type { OrderResolvers } from '../__generated__/resolvers-types.ts';
+import { canViewRefundRequest } from '../permissions.ts';
 
 export const Order: OrderResolvers = {
   __resolveReference: (reference, { stores }) => stores.orders.load(reference.id),
@@ -26,6 +27,18 @@ export const Order: OrderResolvers = {
   deliveryWaiting: (order) => isWaitingForRider(order),
   deliveryWaitingSince: (order) => (isWaitingForRider(order) ? order.deliveryWaitingSince : null),
   statusHistory: (order, _args, { stores }) => stores.orders.statusHistory(order.id),
+  paymentFailure: (order) =>
+    order.paymentFailureOutcome && order.paymentFailedAt
+      ? {
+          outcome: order.paymentFailureOutcome,
+          reason: order.paymentFailureReason ?? '',
+          at: order.paymentFailedAt,
+        }
+      : null,
+  refundedAmount: (order) => toMoney(order.refundedAmount, order.currency),
+  // The rider who delivered the order sees it, but not what the customer and merchant settle.
+  refundRequests: (order, _args, { stores, viewer }) =>
+    canViewRefundRequest(viewer, order) ? stores.refundRequests.listForOrder(order.id) : [],
 };
 
 /** Dispatch waits for a rider only while the order is accepted and nobody is assigned. */

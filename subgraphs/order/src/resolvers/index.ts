@@ -9,6 +9,8 @@ import { OrderConnection } from './OrderConnection.ts';
 import { OrderItem } from './OrderItem.ts';
 import { OrderStatusChange } from './OrderStatusChange.ts';
 import { Query } from './Query.ts';
+import { RefundRequest } from './RefundRequest.ts';
+import { RefundRequestItem } from './RefundRequestItem.ts';
 import { Subscription } from './Subscription.ts';
 import { User } from './User.ts';
 
@@ -21,6 +23,8 @@ export const resolvers: Resolvers = {
   OrderItem,
   OrderConnection,
   OrderStatusChange,
+  RefundRequest,
+  RefundRequestItem,
   Cart,
   CartItem,
   User,

@@ -103,6 +103,7 @@ export class LiveFeeds {
       source,
       pending,
       read: (orderId) => this.stores.orders.current(orderId),
+      readRefundRequest: (id) => this.stores.refundRequests.current(id),
     });
   }
 }

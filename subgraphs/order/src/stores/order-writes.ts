@@ -58,6 +58,10 @@ export class OrderWrites {
     return this.tx.order.findUnique({ where: { id } });
   }
 
+  items(orderId: string) {
+    return this.tx.orderItem.findMany({ where: { orderId } });
+  }
+
   /** Creates the order with its items and the first status-history entry (version 1). */
   async create(order: NewOrder): Promise<Order> {
     return this.tx.order.create({
@@ -188,6 +192,60 @@ export class OrderWrites {
     const { count } = await this.tx.order.updateMany({
       where: { id: orderId, status: 'CANCELLED', payStatus: { not: 'REFUNDED' } },
       data: { payStatus: 'REFUNDED', version: { increment: 1 } },
+    });
+    return count === 1 ? this.find(orderId) : null;
+  }
+
+  /**
+   * A step of an after-sale refund on a COMPLETED order: a conditional update on the order's open
+   * request (`openBefore`), which sets the open request (`openAfter`) and adds `refunded` to the
+   * refunded amount (pay status PARTIALLY_REFUNDED, or REFUNDED once it reaches the total), with
+   * `version` + 1 and a history entry COMPLETED → COMPLETED. Null when the order is not COMPLETED
+   * or its open request is not `openBefore` (nothing written).
+   */
+  async afterSaleStep(
+    orderId: string,
+    step: { openBefore: string | null; openAfter: string | null; refunded: number },
+    change: { actor: OrderActor; actorUserId: string | null; reason: string | null; at: Date },
+  ): Promise<Order | null> {
+    const { count } = await this.tx.order.updateMany({
+      where: { id: orderId, status: 'COMPLETED', openRefundRequestId: step.openBefore },
+      data: {
+        openRefundRequestId: step.openAfter,
+        refundedAmount: { increment: step.refunded },
+        version: { increment: 1 },
+      },
+    });
+    if (count === 0) return null;
+    let after = (await this.find(orderId))!;
+    if (step.refunded > 0) {
+      after = await this.tx.order.update({
+        where: { id: orderId },
+        data: {
+          payStatus: after.refundedAmount >= after.totalAmount ? 'REFUNDED' : 'PARTIALLY_REFUNDED',
+        },
+      });
+    }
+    await this.recordHistory(orderId, 'COMPLETED', 'COMPLETED', after.version, change);
+    return after;
+  }
+
+  /**
+   * A failed payment attempt (payment.declined / payment.failed), shown on an order that still
+   * waits for payment; null when the order no longer does (nothing written).
+   */
+  async recordPaymentFailure(
+    orderId: string,
+    failure: { outcome: 'DECLINED' | 'FAILED'; reason: string; at: Date },
+  ): Promise<Order | null> {
+    const { count } = await this.tx.order.updateMany({
+      where: { id: orderId, status: 'PENDING_PAYMENT', payStatus: 'UNPAID' },
+      data: {
+        paymentFailureOutcome: failure.outcome,
+        paymentFailureReason: failure.reason,
+        paymentFailedAt: failure.at,
+        version: { increment: 1 },
+      },
     });
     return count === 1 ? this.find(orderId) : null;
   }

@@ -7,6 +7,7 @@ import type { Prisma } from '../__generated__/prisma/client.ts';
 import { CartWrites } from './cart-writes.ts';
 import { IdempotencyWrites } from './idempotency-writes.ts';
 import { OrderWrites } from './order-writes.ts';
+import { RefundRequestWrites } from './refund-request-writes.ts';
 
 export type OrderTx = Prisma.TransactionClient;
 
@@ -15,6 +16,7 @@ export interface TxStores {
   orders: OrderWrites;
   carts: CartWrites;
   idempotency: IdempotencyWrites;
+  refundRequests: RefundRequestWrites;
   /** Events and durable timers of this transaction. */
   outbox: Outbox;
   /** Runs `callback` once the transaction has committed (live messages). */
@@ -26,6 +28,7 @@ export function createTxStores(scope: TransactionScope<OrderTx>): TxStores {
     orders: new OrderWrites(scope.tx),
     carts: new CartWrites(scope.tx),
     idempotency: new IdempotencyWrites(scope.tx),
+    refundRequests: new RefundRequestWrites(scope.tx),
     outbox: scope.outbox,
     afterCommit: scope.afterCommit,
   };

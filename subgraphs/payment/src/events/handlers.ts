@@ -3,7 +3,12 @@ import { LedgerTransaction, type Tx } from '../stores/ledger.ts';
 import { JobKind, type PaymentDeps } from '../services/deps.ts';
 import { reconcilePayment } from '../services/reconcile.ts';
 import { executeRefund } from '../services/refunds.ts';
-import { failPendingPayment, RefundReason, requestRefund } from '../services/settlement.ts';
+import {
+  afterSaleRequestKey,
+  failPendingPayment,
+  RefundReason,
+  requestRefund,
+} from '../services/settlement.ts';
 
 export const CANCELLED_BEFORE_CONFIRMATION =
   'The order was cancelled before the payment was confirmed.';
@@ -53,6 +58,40 @@ export async function onOrderCancelled(
   }
 }
 
+/**
+ * order.refund_approved: an after-sale refund request was approved; its amount is refunded from
+ * the order's succeeded payment (a PENDING refund and the `payment.refund` job), once per request
+ * however often the event arrives. The order subgraph never approves more than is left; if it
+ * did, nothing is refunded and the mismatch is logged.
+ */
+export async function onRefundApproved(
+  deps: Pick<PaymentDeps, 'logger'>,
+  { payload }: ParsedEvent<'order.refund_approved'>,
+  scope: TransactionScope<Tx>,
+): Promise<void> {
+  const ledger = new LedgerTransaction(scope);
+  await ledger.lockSnapshot(payload.orderId);
+  const live = await ledger.findLivePayment(payload.orderId);
+  const payment = live && (await ledger.lockPayment(live.id));
+  if (!payment || payment.status !== 'SUCCEEDED' || payment.currency !== payload.amount.currency) {
+    deps.logger.error(
+      { orderId: payload.orderId, refundRequestId: payload.refundRequestId },
+      'approved after-sale refund for an order without a refundable payment; nothing refunded',
+    );
+    return;
+  }
+  const refund = await requestRefund(
+    ledger,
+    payment,
+    afterSaleRequestKey(payload.refundRequestId),
+    `After-sale refund: ${payload.reason}`,
+    payload.amount.amount,
+  );
+  if (refund) {
+    deps.logger.info({ paymentId: payment.id, refundId: refund.id }, 'after-sale refund requested');
+  }
+}
+
 /** The payment subgraph's event consumers (routes and payloads: @sky/contracts). */
 export function orderEventHandlers(
   deps: Pick<PaymentDeps, 'logger'>,
@@ -60,6 +99,7 @@ export function orderEventHandlers(
   return {
     'order.placed': onOrderPlaced,
     'order.cancelled': (event, scope) => onOrderCancelled(deps, event, scope),
+    'order.refund_approved': (event, scope) => onRefundApproved(deps, event, scope),
   };
 }
 

@@ -1,6 +1,7 @@
 import { toMoney } from '@sky/contracts';
 import { ProviderRefusedError } from '../clients/payment-provider.ts';
 import type { PaymentDeps } from './deps.ts';
+import { refundRequestIdOf } from './settlement.ts';
 
 /**
  * Sends a pending refund to the provider and settles it (the `payment.refund` job). The
@@ -49,6 +50,7 @@ export async function executeRefund(deps: PaymentDeps, refundId: string): Promis
         orderId: payment.orderId,
         amount: toMoney(settled.amount, settled.currency),
         at: settled.completedAt!.toISOString(),
+        refundRequestId: refundRequestIdOf(settled.requestKey),
       },
     });
   });

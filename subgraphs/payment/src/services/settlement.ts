@@ -28,24 +28,32 @@ export const RefundReason = {
   SUPERSEDED: 'superseded',
 } as const;
 
+/** The request key of an after-sale refund: once per refund request of the order subgraph. */
+export const afterSaleRequestKey = (refundRequestId: string) => `after-sale:${refundRequestId}`;
+/** The refund request an after-sale refund pays, from its request key; null for other refunds. */
+export const refundRequestIdOf = (requestKey: string | null): string | null =>
+  requestKey?.startsWith('after-sale:') ? requestKey.slice('after-sale:'.length) : null;
+
 export const DECLINED_REASON = 'Declined by the payment provider.';
 
 /**
  * Asks for the rest of a succeeded payment back: a PENDING refund row and a durable job that
  * sends it to the provider until it answers. Idempotent: once per (payment, requestKey), and
- * never more than what is left of the payment.
+ * never more than what is left of the payment (a part larger than that is refused: null).
  */
 export async function requestRefund(
   ledger: LedgerTransaction,
   payment: Payment,
   requestKey: string,
   reason: string | null,
+  /** A part of the payment (after-sale refunds); the whole rest when absent. */
+  amount?: number,
 ): Promise<Refund | null> {
   const remaining = payment.amount - (await ledger.committedRefundTotal(payment.id));
-  if (remaining <= 0) return null;
+  if (remaining <= 0 || (amount !== undefined && amount > remaining)) return null;
   const refund = await ledger.createRefund({
     paymentId: payment.id,
-    amount: remaining,
+    amount: amount ?? remaining,
     currency: payment.currency,
     reason,
     requestKey,
@@ -98,7 +106,12 @@ export async function applyProviderResult(
       type: 'payment.declined',
       aggregateType: 'payment',
       aggregateId: payment.id,
-      payload: { paymentId: payment.id, orderId: payment.orderId, reason: DECLINED_REASON },
+      payload: {
+        paymentId: payment.id,
+        orderId: payment.orderId,
+        reason: DECLINED_REASON,
+        at: result.occurredAt.toISOString(),
+      },
     });
     return 'APPLIED';
   }
@@ -145,15 +158,32 @@ export async function applyProviderResult(
   return 'APPLIED';
 }
 
-/** A pending attempt that will not complete: FAILED, the live place released. */
+/**
+ * A pending attempt that will not complete: FAILED, the live place released, and
+ * `payment.failed` written (the order shows it while it still waits for payment).
+ */
 export async function failPendingPayment(
   ledger: LedgerTransaction,
   payment: Payment,
   reason: string,
 ): Promise<Payment | null> {
-  return ledger.transitionPayment(payment.id, ['PENDING'], {
+  const failed = await ledger.transitionPayment(payment.id, ['PENDING'], {
     status: 'FAILED',
     failureReason: reason,
     liveOrderId: null,
   });
+  if (failed) {
+    await ledger.appendEvent({
+      type: 'payment.failed',
+      aggregateType: 'payment',
+      aggregateId: payment.id,
+      payload: {
+        paymentId: payment.id,
+        orderId: payment.orderId,
+        reason,
+        at: failed.updatedAt.toISOString(),
+      },
+    });
+  }
+  return failed;
 }
