@@ -75,6 +75,9 @@ const ourGateway =
         PORT: String(GATEWAY_PORT),
         SUPERGRAPH_PATH: supergraphPath,
         JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        // The query costs 24,420 by our default estimate (no list sizes in these subgraphs), above
+        // the default MAX_COST of 20,000: a deployment serving it raises the limit, and so do we.
+        MAX_COST: '100000',
         ...extraEnv,
       },
     });
@@ -128,11 +131,9 @@ async function query() {
 async function waitUntilServing(child: ChildProcess) {
   for (let i = 0; i < 1200; i++) {
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    try {
-      if ((await query()).status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
+    const answer = await query().catch(() => null); // null: not listening yet
+    if (answer?.status === 200) return;
+    if (answer) throw new Error(`the gateway refused the query: ${answer.text}`);
     await sleep(100);
   }
   throw new Error('gateway did not start within 120 s');
