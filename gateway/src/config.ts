@@ -44,6 +44,8 @@ export function loadConfig(env: Env) {
       SUPERGRAPH_PATH: z.string().default(join(repositoryRoot, 'schema', 'supergraph.graphql')),
       // The longest one subgraph fetch may take; REQUEST_TIMEOUT_MS bounds the whole request.
       SUBGRAPH_TIMEOUT_MS: positiveInt(10_000),
+      // Identical subgraph reads of one principal in flight at once are sent once (on by default).
+      SUBGRAPH_DEDUP: z.enum(['on', 'off']).default('on'),
       ...resilienceEnv,
       JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
       // Request limits: the defaults pass every operation documented in the README.
@@ -108,6 +110,8 @@ export function loadConfig(env: Env) {
     supergraphPath: parsed.SUPERGRAPH_PATH,
     subgraphUrlOverrides,
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
+    /** In-flight deduplication of identical subgraph reads (inflight-fetches.ts). */
+    subgraphDedup: parsed.SUBGRAPH_DEDUP === 'on',
     /** Request deadlines, a circuit breaker per subgraph, retries of subgraph reads. */
     resilience: readResilienceSettings(parsed),
     jwt: {

@@ -22,10 +22,11 @@ import {
   TrustedDocumentManifest,
   trustedDocumentsPlugin,
 } from './trusted-documents.ts';
-import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
+import { planningSchemasOf, SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
 import { UpstreamConnections } from './subscriptions/upstream.ts';
 import { attachSubscriptionServer } from './subscriptions/websocket-server.ts';
 import { SubgraphFetch } from './subgraph-fetch.ts';
+import { InFlightFetches } from './inflight-fetches.ts';
 
 /** A general federation gateway: any composed supergraph file, subgraph URLs overridable by name. */
 export async function createGateway(config: GatewayConfig, logger?: Logger) {
@@ -40,15 +41,17 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   const subgraphUrl = (name: string, url?: string) =>
     config.subgraphUrlOverrides[name] ?? url ?? '';
+  const inFlight = config.subgraphDedup ? new InFlightFetches() : null;
   const buildService = ({ name, url }: { name: string; url?: string }) =>
-    new SubgraphFetch(name, subgraphUrl(name, url), calls, config.subgraphTimeoutMs, metrics);
+    new SubgraphFetch(
+      name,
+      subgraphUrl(name, url),
+      calls,
+      config.subgraphTimeoutMs,
+      metrics,
+      inFlight,
+    );
   const gateway = new ApolloGateway({ supergraphSdl, logger: log, buildService });
-  // Subscriptions: planned over the same supergraph, entity fetches through the same kind of
-  // data source; the subgraph owning the root field is subscribed to over graphql-ws.
-  const planner = new SubscriptionPlanner(supergraphSdl);
-  const subgraphs = planner.subgraphs();
-  planner.useServices(Object.fromEntries(subgraphs.map((s) => [s.name, buildService(s)])));
-  const recordedUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url]));
   const upstream = new UpstreamConnections(config.subgraphTimeoutMs);
   const verifier = new TokenVerifier(config.jwt.publicKeyPem, config.jwt);
   // The same limits as every subgraph, on HTTP and WebSocket alike (cost from the API schema).
@@ -106,6 +109,13 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
       if (config.debugTracesPage && traces) mountRecentTracesPage(app, traces);
     },
   });
+  // Subscriptions: planned with the gateway's own schemas and planner (loaded by the service's
+  // start), entity fetches through the same kind of data source; the subgraph owning the root
+  // field is subscribed to over graphql-ws.
+  const planner = new SubscriptionPlanner(planningSchemasOf(gateway));
+  const subgraphs = planner.subgraphs();
+  planner.useServices(Object.fromEntries(subgraphs.map((s) => [s.name, buildService(s)])));
+  const recordedUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url]));
   const subscriptions = attachSubscriptionServer({
     httpServer: service.httpServer,
     path: '/graphql',
@@ -129,6 +139,8 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
         ? { sandbox: graphqlUrl, graphiql: new URL(GRAPHIQL_PATH, graphqlUrl).href }
         : null,
     logger: log,
+    /** Subgraph reads deduplicated in flight, when on (tests, diagnostics). */
+    inFlight,
     /** Which subgraphs' breakers are open (tests, diagnostics). */
     breakers: calls.breakers,
     /**

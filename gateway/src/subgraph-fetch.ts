@@ -11,6 +11,7 @@ import {
   type RequestContext,
   type ServiceMetrics,
 } from '@sky/server-kit';
+import { inFlightKey, type InFlightFetches, type SubgraphAnswer } from './inflight-fetches.ts';
 import {
   getOperationAST,
   GraphQLError,
@@ -22,23 +23,64 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 
-type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 type ProcessOptions = Parameters<RemoteGraphQLDataSource<RequestContext>['process']>[0];
 type GatewayResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
+type FetchInit = RequestInit & { headers: Record<string, string>; body: string };
 
 /** Whether an error stands for a missing part of the answer rather than a refusal or a bug. */
 const OUTAGE_CODES = new Set<unknown>([ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.DEADLINE_EXCEEDED]);
 
 /**
- * Node's fetch keeps connections to each subgraph alive (undici's pool). Each fetch is cut off
- * when the budget it announces in `x-request-timeout-ms` is spent: the subgraph stops waiting
- * for its answer at the same moment.
+ * One POST to a subgraph, read to the end. Node's fetch keeps connections to each subgraph alive
+ * (undici's pool). The fetch is cut off when the budget it announces in `x-request-timeout-ms`
+ * is spent: the subgraph stops waiting for its answer at the same moment.
  */
-const fetchWithinBudget = ((url: string, init: RequestInit & { headers: Record<string, string> }) =>
-  fetch(url, {
-    ...init,
-    signal: AbortSignal.timeout(Number(init.headers[DEADLINE_HEADER])),
-  })) as unknown as Fetcher;
+async function fetchAnswer(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  budgetMs: number,
+): Promise<SubgraphAnswer> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers,
+    body,
+    signal: AbortSignal.timeout(budgetMs),
+  });
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers: [...response.headers],
+    text: await response.text(),
+  };
+}
+
+/**
+ * The data sources' fetcher: each call gets a Response of its own (Apollo parses it and merges
+ * the data into the result in place). Identical in-flight reads share one fetch when `inFlight`
+ * is given. Apollo sends `{"query":"...` with the query first and the planner writes the
+ * operation keyword first, so the body says whether it is a read; a body in any other shape is
+ * simply not shared.
+ */
+function subgraphFetcher(inFlight: InFlightFetches | null): Fetcher {
+  const fetcher = async (url: string, init: FetchInit) => {
+    const budgetMs = Number(init.headers[DEADLINE_HEADER]);
+    const send = () => fetchAnswer(url, init.headers, init.body, budgetMs);
+    const answer =
+      inFlight && READ_BODY.test(init.body)
+        ? await inFlight.run(inFlightKey(url, init.body, init.headers), budgetMs, send)
+        : await send();
+    return new Response(answer.status === 204 ? null : answer.text, {
+      status: answer.status,
+      statusText: answer.statusText,
+      headers: answer.headers,
+    });
+  };
+  return fetcher as unknown as Fetcher;
+}
+
+const READ_BODY = /^\{"query":"\s*(query\b|\{)/;
 
 /**
  * Every subgraph fetch of the gateway (queries, mutations, and the entity fetches of live
@@ -54,8 +96,10 @@ export class SubgraphFetch extends RemoteGraphQLDataSource<RequestContext> {
     private readonly calls: RemoteCalls,
     private readonly timeoutMs: number,
     private readonly metrics: ServiceMetrics,
+    /** Shared by the gateway's data sources; null turns deduplication off. */
+    inFlight: InFlightFetches | null = null,
   ) {
-    super({ url, fetcher: fetchWithinBudget });
+    super({ url, fetcher: subgraphFetcher(inFlight) });
   }
 
   /**

@@ -1,10 +1,11 @@
 import {
   buildOperationContext,
   executeQueryPlan,
+  type ApolloGateway,
   type GraphQLDataSource,
   type ServiceMap,
 } from '@apollo/gateway';
-import { Supergraph } from '@apollo/federation-internals';
+import { Supergraph, type Schema } from '@apollo/federation-internals';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
@@ -23,11 +24,67 @@ export interface PlannedSubscription {
   complete(event: UpstreamEvent, context: object): Promise<ExecutionResult>;
 }
 
+/**
+ * What planning needs, as Apollo Gateway holds it once it has loaded the supergraph: the API
+ * schema (federation's and graphql-js's), the supergraph schema, the query planner (its query
+ * graphs are the biggest part) and the subgraphs with the URLs the supergraph records.
+ */
+export interface PlanningSchemas {
+  apiSchema: Schema;
+  apiGraphQLSchema: GraphQLSchema;
+  supergraphSchema: GraphQLSchema;
+  queryPlanner: QueryPlanner;
+  subgraphs: readonly { name: string; url: string }[];
+}
+
+/** The fields of a loaded ApolloGateway (2.14, private in its typings) that hold its schemas. */
+interface LoadedGateway {
+  apiSchema?: Schema;
+  schema?: GraphQLSchema;
+  supergraphSchema?: GraphQLSchema;
+  queryPlanner?: QueryPlanner;
+  serviceMap?: Record<string, { url?: string }>;
+}
+
+/**
+ * The schemas and planner of a gateway that has loaded its (static) supergraph, shared rather
+ * than built a second time: a second Supergraph with its query planner is tens of MiB per
+ * process. Fails loudly if an Apollo upgrade moves them.
+ */
+export function planningSchemasOf(gateway: ApolloGateway): PlanningSchemas {
+  const loaded = gateway as unknown as LoadedGateway;
+  const { apiSchema, schema, supergraphSchema, queryPlanner, serviceMap } = loaded;
+  if (!apiSchema || !schema || !supergraphSchema || !queryPlanner || !serviceMap) {
+    throw new Error('Apollo Gateway has not loaded a supergraph, or keeps it elsewhere');
+  }
+  return {
+    apiSchema,
+    apiGraphQLSchema: schema,
+    supergraphSchema,
+    queryPlanner,
+    subgraphs: Object.entries(serviceMap).map(([name, { url }]) => ({ name, url: url ?? '' })),
+  };
+}
+
+/** Planning schemas of their own, built from the supergraph text (tests, tools). */
+export function planningSchemasFromSdl(supergraphSdl: string): PlanningSchemas {
+  const supergraph = Supergraph.build(supergraphSdl);
+  const apiSchema = supergraph.apiSchema();
+  return {
+    apiSchema,
+    apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
+    supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
+    queryPlanner: new QueryPlanner(supergraph),
+    subgraphs: supergraph.subgraphsMetadata(),
+  };
+}
+
 export class SubscriptionPlanner {
   readonly apiSchema: GraphQLSchema;
-  private readonly supergraph: Supergraph;
+  private readonly federationApiSchema: Schema;
   private readonly planner: QueryPlanner;
   private readonly supergraphSchema: GraphQLSchema;
+  private readonly subgraphList: readonly { name: string; url: string }[];
 
   private serviceMap: ServiceMap = {};
   /**
@@ -43,16 +100,17 @@ export class SubscriptionPlanner {
     >
   >();
 
-  constructor(supergraphSdl: string) {
-    this.supergraph = Supergraph.build(supergraphSdl);
-    this.planner = new QueryPlanner(this.supergraph);
-    this.apiSchema = this.supergraph.apiSchema().toGraphQLJSSchema();
-    this.supergraphSchema = this.supergraph.schema.toGraphQLJSSchema();
+  constructor(schemas: PlanningSchemas) {
+    this.federationApiSchema = schemas.apiSchema;
+    this.planner = schemas.queryPlanner;
+    this.apiSchema = schemas.apiGraphQLSchema;
+    this.supergraphSchema = schemas.supergraphSchema;
+    this.subgraphList = schemas.subgraphs;
   }
 
   /** Subgraph names and the URLs the supergraph records for them. */
   subgraphs(): readonly { name: string; url: string }[] {
-    return this.supergraph.subgraphsMetadata();
+    return this.subgraphList;
   }
 
   /** The data sources entity fetches go through (the gateway's own kind: token forwarded). */
@@ -66,7 +124,7 @@ export class SubscriptionPlanner {
     const key = operationName ?? '';
     let planned = byName.get(key);
     if (!planned) {
-      const operation = operationFromDocument(this.supergraph.apiSchema(), document, {
+      const operation = operationFromDocument(this.federationApiSchema, document, {
         operationName,
       });
       planned = {
@@ -129,7 +187,7 @@ export class SubscriptionPlanner {
           } as never,
           operationContext,
           this.supergraphSchema,
-          this.supergraph.apiSchema(),
+          this.federationApiSchema,
         );
         return result as ExecutionResult;
       },

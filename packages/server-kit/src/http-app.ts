@@ -38,6 +38,18 @@ declare module 'express-serve-static-core' {
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * A fresh request id in the shape of a UUID (what logs and clients already expect): 20 random hex
+ * digits per process, then a counter. Unique across processes without asking the CSPRNG per
+ * request; nothing secret rides on it.
+ */
+export const newRequestId = (() => {
+  // The first four groups of a random (version 4) UUID, the last group counts.
+  const prefix = randomUUID().slice(0, 24);
+  let counter = 0;
+  return () => `${prefix}${(counter++ % 0x1000000000000).toString(16).padStart(12, '0')}`;
+})();
+
 /** A GraphQL-shaped error body, so that even transport refusals carry a stable code. */
 export function sendGraphQLError(
   res: Response,
@@ -69,7 +81,7 @@ export function requestContext(
 ) {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
-    const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : newRequestId();
     // Read now: routers mounted on a path rewrite req.path while they handle the request.
     const path = req.path;
     const parent = withService(contextFromCarrier(req.headers), service);
@@ -103,7 +115,9 @@ export function requestContext(
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      requestLogger.info(
+      // One line per request is traffic, not news: metrics count requests; an operator reads
+      // server failures. LOG_LEVEL=debug shows every request.
+      requestLogger[res.statusCode >= 500 ? 'warn' : 'debug'](
         { method: req.method, path, status: res.statusCode, durationMs },
         'request finished',
       );
@@ -306,7 +320,7 @@ export function unexpectedErrorHandler(
   res: Response,
   _next: NextFunction,
 ): void {
-  const requestId = req.sky?.requestId ?? randomUUID();
+  const requestId = req.sky?.requestId ?? newRequestId();
   req.sky?.logger.error({ err: error }, 'unhandled HTTP error');
   if (res.headersSent) return;
   sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error.', requestId);

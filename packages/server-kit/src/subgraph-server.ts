@@ -112,6 +112,9 @@ export async function createGraphQLService<Context extends RequestContext>(
 ): Promise<GraphQLService> {
   const app = express();
   app.disable('x-powered-by');
+  // Express hashes every body it sends for a weak ETag; GraphQL POST answers are never
+  // revalidated with it, so that is a hash of every response (88 KB ones too) for nothing.
+  app.set('etag', false);
   const httpServer = createServer(app);
   // Keep-alive connections from the gateway outlive a request; a short timeout would reset them.
   httpServer.keepAliveTimeout = 65_000;
