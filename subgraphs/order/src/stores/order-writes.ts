@@ -145,7 +145,7 @@ export class OrderWrites {
     from: OrderStatus,
     to: OrderStatus,
     version: number,
-    change: StatusChange,
+    change: Omit<StatusChange, 'action' | 'paidAt'>,
   ) {
     await this.tx.orderStatusChange.create({
       data: {
@@ -206,7 +206,7 @@ export class OrderWrites {
   async afterSaleStep(
     orderId: string,
     step: { openBefore: string | null; openAfter: string | null; refunded: number },
-    change: { actor: OrderActor; actorUserId: string | null; reason: string | null; at: Date },
+    change: Pick<StatusChange, 'actor' | 'actorUserId' | 'reason' | 'at'>,
   ): Promise<Order | null> {
     const { count } = await this.tx.order.updateMany({
       where: { id: orderId, status: 'COMPLETED', openRefundRequestId: step.openBefore },
