@@ -113,3 +113,16 @@ export function canViewReport(viewer: Viewer | null, merchantId: string | null):
 export const mayViewReport = ownerRule<ReportKey>('mayViewReport', (key, viewer) =>
   canViewReport(viewer, key.merchantId),
 );
+
+/**
+ * One entry per day of the report, oldest first: the day's row where the query returned one,
+ * `empty` where it did not (a day without orders, refunds or deliveries).
+ */
+export function everyDay<Row extends { day: string }, Figures>(
+  key: ReportKey,
+  rows: Row[],
+  figures: (row: Row | undefined) => Figures,
+): { date: string; figures: Figures }[] {
+  const byDay = new Map(rows.map((row) => [row.day, row]));
+  return key.days.map((date) => ({ date, figures: figures(byDay.get(date)) }));
+}

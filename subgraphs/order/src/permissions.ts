@@ -13,6 +13,7 @@ import {
 } from '@sky/auth';
 import { allow, deny, rule } from 'graphql-shield';
 import { forbidden, unauthenticated } from '@sky/errors';
+import { canViewReport, mayViewReport } from '@sky/server-kit';
 import type { Cart, Order } from './stores/index.ts';
 
 /**
@@ -93,6 +94,19 @@ const mayManageMerchantOrders = rule('mayManageMerchantOrders', { cache: 'strict
   return canListOrdersOfMerchant(ctx.viewer, args.merchantId) ? true : forbidden();
 });
 
+/**
+ * `businessReport` / `workspace`: a merchant's for its staff and admins, the platform's (no
+ * merchantId) for admins only; customers and riders never.
+ */
+const mayViewReportOf = rule('mayViewReportOf', { cache: 'strict' })((
+  _parent,
+  args: { merchantId?: string | null },
+  ctx: ViewerContext,
+) => {
+  if (!ctx.viewer) return unauthenticated();
+  return canViewReport(ctx.viewer, args.merchantId?.toLowerCase() ?? null) ? true : forbidden();
+});
+
 /** Shopping and ordering: the customer's own actions (ownership is checked again per order). */
 const isCustomer = hasAnyRole('CUSTOMER');
 /** The merchant console's actions (which merchant is checked per order). */
@@ -119,6 +133,8 @@ export const rules: RuleTree = {
     myCarts: isAuthenticated,
     merchantOrders: mayManageMerchantOrders,
     merchantOrderCounts: mayManageMerchantOrders,
+    businessReport: mayViewReportOf,
+    workspace: mayViewReportOf,
   },
   Mutation: {
     '*': deny,
@@ -141,6 +157,23 @@ export const rules: RuleTree = {
     orderStatusChanged: isAuthenticated,
     merchantOrderEvents: isAuthenticated,
   },
+  // The report entities are checked on every field against their key (also when the gateway
+  // resolves them through `_entities`); the figure types below are reachable only through them.
+  BusinessReport: closed(
+    fields('id scope merchant from to timeZone currency days totals topSellers', mayViewReport),
+  ),
+  Workspace: closed(fields('id scope merchant date timeZone today orderOverview', mayViewReport)),
+  OrderDayFigures: closed(fields('date figures', allow)),
+  OrderFigures: closed(
+    fields('turnover orders validOrders cancelledOrders completionRate averageOrderValue', allow),
+  ),
+  TopSeller: closed(fields('dish setMeal name quantity', allow)),
+  OrderOverview: closed(
+    fields(
+      'pendingPayment toBeConfirmed confirmed deliveryInProgress completed cancelled all',
+      allow,
+    ),
+  ),
   MerchantOrderEvent: closed(fields('kind order at', allow)),
   _Service: closed(fields('sdl', allow)),
   Order: closed(

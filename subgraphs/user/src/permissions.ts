@@ -9,6 +9,7 @@ import {
   type RuleTree,
   denyByDefault,
 } from '@sky/auth';
+import { mayViewReport } from '@sky/server-kit';
 import { forbidden, unauthenticated } from '@sky/errors';
 import type { Address, User } from './stores/index.ts';
 
@@ -62,6 +63,10 @@ export const rules: RuleTree = {
     setDefaultAddress: isAuthenticated,
   },
   _Service: closed(fields('sdl', allow)),
+  // Report contributions: every field checks the entity's key (scope) against the caller.
+  BusinessReport: closed(fields('id userDays', mayViewReport)),
+  Workspace: closed(fields('id newUsers', mayViewReport)),
+  UserDayFigures: closed(fields('date newUsers totalUsers', allow)),
   User: closed({
     ...fields('email phone roles merchant addresses defaultAddress', isSelfOrAdmin),
     id: allow,

@@ -1,3 +1,4 @@
+import { MenuOverviewStore } from './report-store.ts';
 import type { Database } from '@sky/database';
 import { PrismaClient, type Prisma } from '../__generated__/prisma/client.ts';
 import type { HiddenMenuAccess } from '../permissions.ts';
@@ -18,6 +19,8 @@ export interface CatalogStores {
   dishes: DishStore;
   setMeals: SetMealStore;
   stock: StockStore;
+  /** The workspace's menu overviews. */
+  menuOverview: MenuOverviewStore;
 }
 
 export function createCatalogStores(
@@ -30,6 +33,7 @@ export function createCatalogStores(
     dishes: new DishStore(prisma, access),
     setMeals: new SetMealStore(prisma, access),
     stock: new StockStore(prisma),
+    menuOverview: new MenuOverviewStore(prisma),
   };
 }
 

@@ -3,12 +3,15 @@ import type { Database } from '@sky/database';
 import { PrismaClient } from '../__generated__/prisma/client.ts';
 import { CartStore } from './cart-store.ts';
 import { OrderStore } from './order-store.ts';
+import { ReportStore } from './report-store.ts';
 import { transactionRunner, type OrderTx, type RunInTransaction } from './tx-stores.ts';
 
 /** The only code that touches the order database. A new set is made per request (DataLoaders). */
 export interface OrderStores {
   orders: OrderStore;
   carts: CartStore;
+  /** Workspace and report aggregates. */
+  reports: ReportStore;
   /** The write side: runs its work in one transaction (changes, events and timers together). */
   transaction: RunInTransaction;
 }
@@ -20,6 +23,7 @@ export function createOrderStores(runtime: {
   return {
     orders: new OrderStore(runtime.prisma),
     carts: new CartStore(runtime.prisma),
+    reports: new ReportStore(runtime.prisma),
     transaction: transactionRunner(runtime.transaction),
   };
 }
