@@ -5,6 +5,7 @@
  * refunds, deliveries and customer accounts. Then who may read which report.
  */
 import { graphql } from '@sky/testkit';
+import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSINESS_REPORT, WORKSPACE } from './operations.ts';
@@ -13,6 +14,8 @@ import { startTestSupergraph, type TestSupergraph } from './supergraph.ts';
 
 const merchantA = randomUUID();
 const merchantB = randomUUID();
+/** Has orders in the last 30 days, for the export. */
+const merchantC = randomUUID();
 const dishNoodles = randomUUID();
 const dishDumplings = randomUUID();
 const dishSoup = randomUUID();
@@ -20,7 +23,7 @@ const comboA = randomUUID();
 const cancelledOrder = randomUUID();
 
 let supergraph: TestSupergraph;
-let tokens: Record<'admin' | 'staffA' | 'staffB' | 'customer' | 'rider', string>;
+let tokens: Record<'admin' | 'staffA' | 'staffB' | 'staffC' | 'customer' | 'rider', string>;
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph({ seed: false });
@@ -98,6 +101,17 @@ beforeAll(async () => {
         status: 'COMPLETED',
         total: 9999,
       },
+      ...[
+        { daysAgo: 1, status: 'COMPLETED' as const, total: 2550 },
+        { daysAgo: 2, status: 'CANCELLED' as const, total: 1000 },
+        { daysAgo: 40, status: 'COMPLETED' as const, total: 7777 },
+      ].map(({ daysAgo, status, total }) => ({
+        merchantId: merchantC,
+        placedAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
+        status,
+        total,
+        items: [{ dishId: dishNoodles, name: 'Beef noodles', quantity: 2 }],
+      })),
     ]),
   );
   await withDatabase(databases.user!.url, async (client) => {
@@ -163,6 +177,11 @@ beforeAll(async () => {
       userId: randomUUID(),
       roles: ['MERCHANT_STAFF'],
       merchantId: merchantA,
+    }),
+    staffC: supergraph.tokenFor({
+      userId: randomUUID(),
+      roles: ['MERCHANT_STAFF'],
+      merchantId: merchantC,
     }),
     staffB: supergraph.tokenFor({
       userId: randomUUID(),
@@ -347,5 +366,62 @@ describe('who may read reports', () => {
       expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(JSON.stringify(errors)).not.toMatch(/\.ts:\d+|stacktrace/);
     }
+  });
+});
+
+describe('the Excel export', () => {
+  const exportUrl = (merchantId: string) =>
+    new URL(`/reports/export.xlsx?merchantId=${merchantId}`, supergraph.gatewayUrl).href;
+
+  it('streams the last 30 days as an Overview and a Daily sheet', async () => {
+    const response = await fetch(exportUrl(merchantC), {
+      headers: { authorization: `Bearer ${tokens.staffC}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('spreadsheetml');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await response.arrayBuffer());
+    const overview = workbook.getWorksheet('Overview')!;
+    const value = (label: string) => {
+      let found: unknown;
+      overview.eachRow((row) => {
+        if (row.getCell(1).value === label) found = row.getCell(2).value;
+      });
+      return found;
+    };
+    // The order of 40 days ago is outside the 30 days; the cancelled one is not valid.
+    expect(value('Turnover')).toBe(25.5);
+    expect(value('Orders')).toBe(2);
+    expect(value('Valid orders')).toBe(1);
+    expect(value('Cancelled orders')).toBe(1);
+    expect(value('Completion rate')).toBe(0.5);
+    expect(value('Average order value')).toBe(25.5);
+    expect(value('Beef noodles')).toBe(2);
+
+    const daily = workbook.getWorksheet('Daily')!;
+    expect(daily.rowCount).toBe(31);
+    expect(daily.getRow(1).getCell(2).value).toBe('Turnover');
+    const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+      new Date(Date.now() - 86_400_000),
+    );
+    const rows = daily.getRows(2, 30)!;
+    const row = rows.find((candidate) => candidate.getCell(1).value === yesterday)!;
+    expect([2, 3, 4, 5].map((column) => row.getCell(column).value)).toEqual([25.5, 1, 1, 0]);
+    expect(rows.reduce((sum, candidate) => sum + Number(candidate.getCell(3).value), 0)).toBe(2);
+  });
+
+  it('needs a token and refuses another merchant', async () => {
+    const anonymous = await fetch(exportUrl(merchantC));
+    expect(anonymous.status).toBe(401);
+    const stranger = await fetch(exportUrl(merchantC), {
+      headers: { authorization: `Bearer ${tokens.staffB}` },
+    });
+    expect(stranger.status).toBe(403);
+    expect(await stranger.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    const customer = await fetch(exportUrl(merchantC), {
+      headers: { authorization: `Bearer ${tokens.customer}` },
+    });
+    expect(customer.status).toBe(403);
   });
 });

@@ -1,4 +1,5 @@
 import { ApolloGateway } from '@apollo/gateway';
+import { mountReportExport } from './report-export.ts';
 import { readFileSync } from 'node:fs';
 import { TokenVerifier } from '@sky/auth';
 import { createLogger, type Logger } from '@sky/logging';
@@ -102,6 +103,7 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
       });
       app.use('/graphql', corsMiddleware(config.cors));
       mountGraphiQL(app, config.explorer);
+      mountReportExport(app);
       const traces = recentTraces();
       if (config.debugTracesPage && traces) mountRecentTracesPage(app, traces);
     },
