@@ -124,3 +124,110 @@ export const NEARBY_MERCHANTS = /* GraphQL */ `
     }
   }
 `;
+
+export const BUSINESS_REPORT = /* GraphQL */ `
+  query BusinessReport($merchantId: ID, $from: String!, $to: String!, $timeZone: String) {
+    businessReport(merchantId: $merchantId, from: $from, to: $to, timeZone: $timeZone) {
+      id
+      scope
+      from
+      to
+      timeZone
+      currency
+      days {
+        date
+        figures {
+          turnover
+          orders
+          validOrders
+          cancelledOrders
+          completionRate
+          averageOrderValue
+        }
+      }
+      totals {
+        turnover
+        orders
+        validOrders
+        cancelledOrders
+        completionRate
+        averageOrderValue
+      }
+      topSellers(limit: 10) {
+        dish {
+          id
+        }
+        setMeal {
+          id
+        }
+        name
+        quantity
+      }
+      userDays {
+        date
+        newUsers
+        totalUsers
+      }
+      refundDays {
+        date
+        figures {
+          refunds
+          refundedAmount
+        }
+      }
+      refundTotals {
+        refunds
+        refundedAmount
+      }
+      deliveryDays {
+        date
+        figures {
+          delivered
+          averageMinutes
+          maxMinutes
+        }
+      }
+      deliveryTotals {
+        delivered
+        averageMinutes
+        maxMinutes
+      }
+    }
+  }
+`;
+
+export const WORKSPACE = /* GraphQL */ `
+  query Workspace($merchantId: ID, $timeZone: String) {
+    workspace(merchantId: $merchantId, timeZone: $timeZone) {
+      id
+      scope
+      date
+      timeZone
+      today {
+        turnover
+        orders
+        validOrders
+        completionRate
+        averageOrderValue
+      }
+      orderOverview {
+        pendingPayment
+        toBeConfirmed
+        confirmed
+        deliveryInProgress
+        completed
+        cancelled
+        all
+      }
+      newUsers
+      dishOverview {
+        onSale
+        offSale
+      }
+      setMealOverview {
+        onSale
+        offSale
+      }
+    }
+  }
+`;

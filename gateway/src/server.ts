@@ -1,4 +1,5 @@
 import { ApolloGateway } from '@apollo/gateway';
+import { mountReportExport, REPORT_EXPORT_PATH } from './report-export.ts';
 import { readFileSync } from 'node:fs';
 import { TokenVerifier } from '@sky/auth';
 import { createLogger, type Logger } from '@sky/logging';
@@ -105,6 +106,9 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
       });
       app.use('/graphql', corsMiddleware(config.cors));
       mountGraphiQL(app, config.explorer);
+      // The export is fetched by the web app from its own origin, like /graphql.
+      app.use(REPORT_EXPORT_PATH, corsMiddleware(config.cors));
+      mountReportExport(app);
       const traces = recentTraces();
       if (config.debugTracesPage && traces) mountRecentTracesPage(app, traces);
     },

@@ -9,6 +9,7 @@ import { ConsoleView } from './views/ConsoleView.tsx';
 import { MenuView } from './views/MenuView.tsx';
 import { MerchantsView } from './views/MerchantsView.tsx';
 import { OrdersView } from './views/OrdersView.tsx';
+import { ReportView } from './views/ReportView.tsx';
 import { RiderView } from './views/RiderView.tsx';
 import { SignInView } from './views/SignInView.tsx';
 import { TrackingView } from './views/TrackingView.tsx';
@@ -45,7 +46,10 @@ function Navigation({ session }: { session: Session }) {
     navigate({ name: 'signIn' });
   };
   const links: [string, Route][] = isMerchantStaff(session)
-    ? [['Incoming orders', { name: 'console' }]]
+    ? [
+        ['Incoming orders', { name: 'console' }],
+        ['Reports', { name: 'reports' }],
+      ]
     : session.user.roles.includes('RIDER')
       ? []
       : [
@@ -73,6 +77,7 @@ function SignedIn({ session }: { session: Session }) {
   const route = useRoute();
   if (isMerchantStaff(session)) {
     if (!session.user.merchant) return <p>This account works for no merchant.</p>;
+    if (route.name === 'reports') return <ReportView merchant={session.user.merchant} />;
     return <ConsoleView merchant={session.user.merchant} />;
   }
   if (session.user.roles.includes('RIDER')) return <RiderView />;

@@ -11,7 +11,8 @@ export type Route =
   | { name: 'checkout'; merchantId: string }
   | { name: 'orders' }
   | { name: 'order'; orderId: string }
-  | { name: 'console' };
+  | { name: 'console' }
+  | { name: 'reports' };
 
 function parse(hash: string): Route {
   const [first, second] = hash.replace(/^#\/?/, '').split('/');
@@ -24,6 +25,8 @@ function parse(hash: string): Route {
       return second ? { name: 'order', orderId: second } : { name: 'orders' };
     case 'console':
       return { name: 'console' };
+    case 'reports':
+      return { name: 'reports' };
     default:
       return { name: 'signIn' };
   }
@@ -45,6 +48,8 @@ export function hrefOf(route: Route): string {
       return `#/orders/${route.orderId}`;
     case 'console':
       return '#/console';
+    case 'reports':
+      return '#/reports';
   }
 }
 

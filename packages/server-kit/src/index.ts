@@ -15,3 +15,4 @@ export * from './permission-coverage.ts';
 export * from './metrics.ts';
 export * from './resilience/index.ts';
 export * from './shutdown.ts';
+export * from './report-key.ts';

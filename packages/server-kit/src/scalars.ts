@@ -28,3 +28,38 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     return new Date(ast.value);
   },
 });
+
+/**
+ * Integers JavaScript and JSON represent exactly (|n| <= 2^53 - 1), for aggregates that can pass
+ * GraphQL's 32-bit Int. Out of range is an error rather than a silently rounded number.
+ */
+export const SafeIntScalar = new GraphQLScalarType<number, number>({
+  name: 'SafeInt',
+  description: 'An integer between -(2^53 - 1) and 2^53 - 1 (exact in JSON and JavaScript).',
+  serialize(value) {
+    const number = typeof value === 'bigint' ? Number(value) : (value as number);
+    if (typeof value === 'bigint' && BigInt(number) !== value) {
+      throw new GraphQLError('SafeInt cannot represent this value.');
+    }
+    if (!Number.isSafeInteger(number))
+      throw new GraphQLError('SafeInt cannot represent this value.');
+    return number;
+  },
+  parseValue(value) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+      throw new GraphQLError('SafeInt must be an integer within ±(2^53 - 1).', {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    }
+    return value;
+  },
+  parseLiteral(ast) {
+    const value = ast.kind === Kind.INT ? Number(ast.value) : NaN;
+    if (!Number.isSafeInteger(value)) {
+      throw new GraphQLError('SafeInt must be an integer within ±(2^53 - 1).', {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    }
+    return value;
+  },
+});

@@ -10,6 +10,7 @@ import {
   type RuleTree,
   denyByDefault,
 } from '@sky/auth';
+import { mayViewReport } from '@sky/server-kit';
 import { badUserInput, forbidden, unauthenticated } from '@sky/errors';
 
 /**
@@ -149,6 +150,9 @@ export const rules: RuleTree = {
   ),
   TakeDishOffSalePayload: closed(fields('dish setMealsTakenOffSale', allow)),
   _Service: closed(fields('sdl', allow)),
+  // Report contributions: every field checks the entity's key (scope) against the caller.
+  Workspace: closed(fields('id dishOverview setMealOverview', mayViewReport)),
+  SaleOverview: closed(fields('onSale offSale', allow)),
   Merchant: closed(
     fields(
       'id name description logoUrl logoThumbnailUrl phone address location status pausedUntil businessHours timezone deliveryRadiusMeters minimumOrder deliveryFee packingFeePerItem defaultPrepMinutes isOpenNow categories dishes setMeals createdAt',

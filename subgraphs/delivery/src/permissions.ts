@@ -9,6 +9,7 @@ import {
   type RuleTree,
   denyByDefault,
 } from '@sky/auth';
+import { mayViewReport } from '@sky/server-kit';
 import { forbidden, unauthenticated } from '@sky/errors';
 import { allow, deny, rule } from 'graphql-shield';
 import type { DeliveryContext } from './context.ts';
@@ -169,6 +170,10 @@ export const rules: RuleTree = {
   },
   DeclineDeliveryOfferPayload: closed(fields('deliveryId rider', allow)),
   _Service: closed(fields('sdl', allow)),
+  // Report contributions: every field checks the entity's key (scope) against the caller.
+  BusinessReport: closed(fields('id deliveryDays deliveryTotals', mayViewReport)),
+  DeliveryDayFigures: closed(fields('date figures', allow)),
+  DeliveryFigures: closed(fields('delivered averageMinutes maxMinutes', allow)),
   User: {
     '*': deny,
     id: allow,

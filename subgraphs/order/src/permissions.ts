@@ -14,6 +14,7 @@ import {
 import { allow, deny, rule } from 'graphql-shield';
 import { forbidden, unauthenticated } from '@sky/errors';
 import type { Cart, Order, RefundRequest } from './stores/index.ts';
+import { canViewReport, mayViewReport } from '@sky/server-kit';
 
 /**
  * All of the order subgraph's authorization, as written in schema/order.graphql: who may see
@@ -119,6 +120,19 @@ const mayManageMerchantOrders = rule('mayManageMerchantOrders', { cache: 'strict
   return canListOrdersOfMerchant(ctx.viewer, args.merchantId) ? true : forbidden();
 });
 
+/**
+ * `businessReport` / `workspace`: a merchant's for its staff and admins, the platform's (no
+ * merchantId) for admins only; customers and riders never.
+ */
+const mayViewReportOf = rule('mayViewReportOf', { cache: 'strict' })((
+  _parent,
+  args: { merchantId?: string | null },
+  ctx: ViewerContext,
+) => {
+  if (!ctx.viewer) return unauthenticated();
+  return canViewReport(ctx.viewer, args.merchantId?.toLowerCase() ?? null) ? true : forbidden();
+});
+
 /** Shopping and ordering: the customer's own actions (ownership is checked again per order). */
 const isCustomer = hasAnyRole('CUSTOMER');
 /** The merchant console's actions (which merchant is checked per order). */
@@ -145,6 +159,8 @@ export const rules: RuleTree = {
     myCarts: isAuthenticated,
     merchantOrders: mayManageMerchantOrders,
     merchantOrderCounts: mayManageMerchantOrders,
+    businessReport: mayViewReportOf,
+    workspace: mayViewReportOf,
   },
   Mutation: {
     '*': deny,
@@ -173,6 +189,23 @@ export const rules: RuleTree = {
     merchantOrderEvents: isAuthenticated,
   },
   MerchantOrderEvent: closed(fields('kind order at refundRequest', allow)),
+  // The report entities are checked on every field against their key (also when the gateway
+  // resolves them through `_entities`); the figure types below are reachable only through them.
+  BusinessReport: closed(
+    fields('id scope merchant from to timeZone currency days totals topSellers', mayViewReport),
+  ),
+  Workspace: closed(fields('id scope merchant date timeZone today orderOverview', mayViewReport)),
+  OrderDayFigures: closed(fields('date figures', allow)),
+  OrderFigures: closed(
+    fields('turnover orders validOrders cancelledOrders completionRate averageOrderValue', allow),
+  ),
+  TopSeller: closed(fields('dish setMeal name quantity', allow)),
+  OrderOverview: closed(
+    fields(
+      'pendingPayment toBeConfirmed confirmed deliveryInProgress completed cancelled all',
+      allow,
+    ),
+  ),
   _Service: closed(fields('sdl', allow)),
   Order: closed(
     fields(

@@ -10,6 +10,7 @@ import {
   denyByDefault,
 } from '@sky/auth';
 import { allow, deny, rule } from 'graphql-shield';
+import { mayViewReport } from '@sky/server-kit';
 import { forbidden, unauthenticated } from '@sky/errors';
 import type { Payment, Refund } from './stores/index.ts';
 import type { PaymentContext } from './context.ts';
@@ -76,6 +77,10 @@ export const rules: RuleTree = {
     payOrder: isAuthenticated,
   },
   _Service: closed(fields('sdl', allow)),
+  // Report contributions: every field checks the entity's key (scope) against the caller.
+  BusinessReport: closed(fields('id refundDays refundTotals', mayViewReport)),
+  RefundDayFigures: closed(fields('date figures', allow)),
+  RefundFigures: closed(fields('refunds refundedAmount', allow)),
   Order: {
     '*': deny,
     id: allow,

@@ -10,6 +10,7 @@ import {
   type RuleTree,
   denyByDefault,
 } from '@sky/auth';
+import { mayViewReport } from '@sky/server-kit';
 import type { Address, User } from './stores/index.ts';
 
 /** The user themself or an admin. */
@@ -72,6 +73,10 @@ export const rules: RuleTree = {
     createRiderAccount: adminOnly,
   },
   _Service: closed(fields('sdl', allow)),
+  // Report contributions: every field checks the entity's key (scope) against the caller.
+  BusinessReport: closed(fields('id userDays', mayViewReport)),
+  Workspace: closed(fields('id newUsers', mayViewReport)),
+  UserDayFigures: closed(fields('date newUsers totalUsers', allow)),
   User: closed({
     ...fields('email phone roles merchant disabled disabledAt', isSelfAdminOrManager),
     ...fields('addresses defaultAddress', isSelfOrAdmin),

@@ -1,4 +1,5 @@
-import { DateTimeScalar } from '@sky/server-kit';
+import { DateTimeScalar, SafeIntScalar } from '@sky/server-kit';
+import { Workspace } from './Workspace.ts';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Category } from './Category.ts';
 import { Dish } from './Dish.ts';
@@ -10,6 +11,8 @@ import { SetMeal } from './SetMeal.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
+  SafeInt: SafeIntScalar,
+  Workspace,
   Query,
   Mutation,
   Merchant,

@@ -1,3 +1,4 @@
+import { MenuOverviewStore } from './report-store.ts';
 import type { Database } from '@sky/database';
 import { PrismaClient, type Prisma } from '../__generated__/prisma/client.ts';
 import type { HiddenMenuAccess } from '../permissions.ts';
@@ -20,6 +21,8 @@ export interface CatalogStores {
   setMeals: SetMealStore;
   stock: StockStore;
   imageUploads: ImageUploadStore;
+  /** The workspace's menu overviews. */
+  menuOverview: MenuOverviewStore;
 }
 
 export function createCatalogStores(
@@ -33,6 +36,7 @@ export function createCatalogStores(
     setMeals: new SetMealStore(prisma, access),
     stock: new StockStore(prisma),
     imageUploads: new ImageUploadStore(prisma),
+    menuOverview: new MenuOverviewStore(prisma),
   };
 }
 

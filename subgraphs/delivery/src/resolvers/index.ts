@@ -1,4 +1,5 @@
-import { DateTimeScalar } from '@sky/server-kit';
+import { DateTimeScalar, SafeIntScalar } from '@sky/server-kit';
+import { BusinessReport } from './BusinessReport.ts';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Delivery } from './Delivery.ts';
 import { DeliveryOffer } from './DeliveryOffer.ts';
@@ -13,6 +14,8 @@ import { User } from './User.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
+  SafeInt: SafeIntScalar,
+  BusinessReport,
   Query,
   Mutation,
   Subscription,

@@ -1,3 +1,4 @@
+import { DeliveryReportStore } from './report-store.ts';
 import type { Database } from '@sky/database';
 import { PrismaClient } from '../__generated__/prisma/client.ts';
 import { DeliveryStore } from './delivery-store.ts';
@@ -11,6 +12,8 @@ export interface DeliveryStores {
   deliveries: DeliveryStore;
   offers: OfferStore;
   locationPoints: LocationPointStore;
+  /** Report aggregates. */
+  reports: DeliveryReportStore;
 }
 
 export function createDeliveryStores(prisma: DeliveryPrisma): DeliveryStores {
@@ -19,6 +22,7 @@ export function createDeliveryStores(prisma: DeliveryPrisma): DeliveryStores {
     deliveries: new DeliveryStore(prisma),
     offers: new OfferStore(prisma),
     locationPoints: new LocationPointStore(prisma),
+    reports: new DeliveryReportStore(prisma),
   };
 }
 

@@ -1,6 +1,7 @@
 import { notFound } from '@sky/errors';
 import { canViewOrder } from '../permissions.ts';
 import { servicesOf } from '../context.ts';
+import { reportKey, todayIn, checkTimeZone, PLATFORM_TIME_ZONE } from '@sky/server-kit';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 
 /** Every field requires a signed-in caller; the shield refuses anonymous ones before these run. */
@@ -34,4 +35,11 @@ export const Query: QueryResolvers = {
     ),
   merchantOrderCounts: (_parent, { merchantId, from, to }, context) =>
     servicesOf(context).actions.merchantOrderCounts(merchantId, from ?? null, to ?? null),
+  /** The shield has checked the scope against the caller (`mayViewReportOf`); this parses the range. */
+  businessReport: (_parent, { merchantId, from, to, timeZone }) =>
+    reportKey(merchantId, from, to, timeZone ?? PLATFORM_TIME_ZONE),
+  workspace: (_parent, { merchantId, timeZone }) => {
+    const today = todayIn(checkTimeZone(timeZone ?? PLATFORM_TIME_ZONE));
+    return reportKey(merchantId, today, today, timeZone ?? PLATFORM_TIME_ZONE);
+  },
 };

@@ -1,4 +1,6 @@
-import { DateTimeScalar } from '@sky/server-kit';
+import { DateTimeScalar, SafeIntScalar } from '@sky/server-kit';
+import { BusinessReport } from './BusinessReport.ts';
+import { Workspace } from './Workspace.ts';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Cart } from './Cart.ts';
 import { CartItem } from './CartItem.ts';
@@ -16,6 +18,9 @@ import { User } from './User.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
+  SafeInt: SafeIntScalar,
+  BusinessReport,
+  Workspace,
   Query,
   Mutation,
   Subscription,

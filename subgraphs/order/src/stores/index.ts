@@ -4,6 +4,7 @@ import { PrismaClient } from '../__generated__/prisma/client.ts';
 import { CartStore } from './cart-store.ts';
 import { OrderStore } from './order-store.ts';
 import { RefundRequestStore } from './refund-request-store.ts';
+import { ReportStore } from './report-store.ts';
 import { transactionRunner, type OrderTx, type RunInTransaction } from './tx-stores.ts';
 
 /** The only code that touches the order database. A new set is made per request (DataLoaders). */
@@ -11,6 +12,8 @@ export interface OrderStores {
   orders: OrderStore;
   carts: CartStore;
   refundRequests: RefundRequestStore;
+  /** Workspace and report aggregates. */
+  reports: ReportStore;
   /** The write side: runs its work in one transaction (changes, events and timers together). */
   transaction: RunInTransaction;
 }
@@ -23,6 +26,7 @@ export function createOrderStores(runtime: {
     orders: new OrderStore(runtime.prisma),
     carts: new CartStore(runtime.prisma),
     refundRequests: new RefundRequestStore(runtime.prisma),
+    reports: new ReportStore(runtime.prisma),
     transaction: transactionRunner(runtime.transaction),
   };
 }

@@ -1,4 +1,5 @@
-import { DateTimeScalar } from '@sky/server-kit';
+import { DateTimeScalar, SafeIntScalar } from '@sky/server-kit';
+import { BusinessReport } from './BusinessReport.ts';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Mutation } from './Mutation.ts';
 import { Order } from './Order.ts';
@@ -8,6 +9,8 @@ import { Refund } from './Refund.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
+  SafeInt: SafeIntScalar,
+  BusinessReport,
   Query,
   Mutation,
   Order,

@@ -1,3 +1,4 @@
+import { RefundReportStore } from './report-store.ts';
 import type { Database } from '@sky/database';
 import { PrismaClient } from '../__generated__/prisma/client.ts';
 import { PaymentStore } from './payment-store.ts';
@@ -7,12 +8,15 @@ import { RefundStore } from './refund-store.ts';
 export interface PaymentStores {
   payments: PaymentStore;
   refunds: RefundStore;
+  /** Report aggregates. */
+  reports: RefundReportStore;
 }
 
 export function createPaymentStores(prisma: PaymentPrisma): PaymentStores {
   return {
     payments: new PaymentStore(prisma),
     refunds: new RefundStore(prisma),
+    reports: new RefundReportStore(prisma),
   };
 }
 

@@ -1,3 +1,4 @@
+import { UserReportStore } from './report-store.ts';
 import type { Database } from '@sky/database';
 import { PrismaClient, type Prisma } from '../__generated__/prisma/client.ts';
 import { AddressStore } from './address-store.ts';
@@ -9,6 +10,8 @@ export interface UserStores {
   users: UserStore;
   addresses: AddressStore;
   credentials: CredentialStore;
+  /** Workspace and report aggregates. */
+  reports: UserReportStore;
 }
 
 export function createUserStores(prisma: UserPrisma): UserStores {
@@ -16,6 +19,7 @@ export function createUserStores(prisma: UserPrisma): UserStores {
     users: new UserStore(prisma),
     addresses: new AddressStore(prisma),
     credentials: new CredentialStore(prisma),
+    reports: new UserReportStore(prisma),
   };
 }
 

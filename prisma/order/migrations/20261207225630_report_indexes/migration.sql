@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "orders_placedAt_idx" ON "orders"("placedAt");
