@@ -1,10 +1,12 @@
 import {
   addresses,
+  demoHistory,
   demoId,
   merchants,
   orders,
   riders,
   users,
+  type DemoAddress,
   type DemoOrder,
 } from '@sky/demo-data';
 import { demoStatusHistory, type DemoStatusChange } from '../domain/demo-timeline.ts';
@@ -18,8 +20,8 @@ const reachedAt = (history: DemoStatusChange[], status: OrderStatus) =>
 /** The minutes a demo delivery is expected to take from placement. */
 const DEMO_DELIVERY_MINUTES = 45;
 
-function orderRows(order: DemoOrder, now: Date) {
-  const address = addresses.find((a) => a.id === order.addressId);
+function orderRows(order: DemoOrder, now: Date, addressById: Map<string, DemoAddress>) {
+  const address = addressById.get(order.addressId);
   if (!address) throw new Error(`demo order ${order.orderNumber} has an unknown address`);
   const shop = merchants.find((m) => m.id === order.merchantId);
   const history = demoStatusHistory(
@@ -49,7 +51,10 @@ function orderRows(order: DemoOrder, now: Date) {
       totalAmount: order.totalAmount,
       deliverAsSoonAsPossible: true,
       estimatedDeliveryAt: inDelivery
-        ? new Date(order.placedAt.getTime() + DEMO_DELIVERY_MINUTES * 60_000)
+        ? new Date(
+            order.placedAt.getTime() +
+              (order.deliveredAfterMinutes ?? DEMO_DELIVERY_MINUTES) * 60_000,
+          )
         : null,
       addressContactName: address.contactName,
       addressPhone: address.phone,
@@ -95,12 +100,17 @@ function orderRows(order: DemoOrder, now: Date) {
   };
 }
 
-/** Writes the order slice of the demo dataset; does nothing when it is already there. */
+/**
+ * Writes the order slice of the demo dataset (the live orders and the history before them); does
+ * nothing when it is already there.
+ */
 export async function seedOrderDemoData(subgraph: { prisma: OrderPrisma }): Promise<boolean> {
   const { prisma } = subgraph;
   if ((await prisma.order.count()) > 0) return false;
   const now = new Date();
-  const rows = orders.map((order) => orderRows(order, now));
+  const history = demoHistory(now);
+  const addressById = new Map([...addresses, ...history.addresses].map((a) => [a.id, a]));
+  const rows = [...history.orders, ...orders].map((order) => orderRows(order, now, addressById));
   await prisma.$transaction(async (tx) => {
     await tx.order.createMany({ data: rows.map((r) => r.order) });
     await tx.orderItem.createMany({ data: rows.flatMap((r) => r.items) });
