@@ -127,7 +127,12 @@ export interface PlatformOptions {
    * memory). Server mode: `{ databaseUrls, redisUrl }`, one PostgreSQL database per subgraph.
    */
   storage:
-    | { mode: 'embedded'; dataDir: string | null }
+    | {
+        mode: 'embedded';
+        dataDir: string | null;
+        /** Cache of prepared, migrated PGlite data directories (null: build every database). */
+        templateDir?: string | null;
+      }
     | { mode: 'server'; databaseUrls: Record<string, string>; redisUrl: string };
   /** Signing keys; embedded mode keeps its own in the data directory when not given. */
   keys?: KeyPair;
@@ -169,6 +174,7 @@ function storageEnv(storage: PlatformOptions['storage'], subgraph: string): Env 
     return {
       SKY_MODE: 'embedded',
       DATA_DIR: storage.dataDir ? join(storage.dataDir, subgraph) : '',
+      PGLITE_TEMPLATE_DIR: storage.templateDir ?? '',
     };
   }
   return {
@@ -225,27 +231,48 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const subgraphUrls: Record<string, string> = {};
     const subgraphs: Record<string, RunningSubgraph> = {};
     const seeded: string[] = [];
-    for (const module of subgraphModules) {
-      const port = options.gatewayPort === 0 ? 0 : module.defaultPort - 4000 + options.gatewayPort;
-      // Subgraphs start in dependency order; each learns the URLs of those already running.
-      const urlsSoFar = Object.fromEntries(
+    const urlEnv = () =>
+      Object.fromEntries(
         Object.entries(subgraphUrls).map(([name, url]) => [
           `SUBGRAPH_${name.toUpperCase()}_URL`,
           url,
         ]),
       );
+    const startOne = async (module: SubgraphModule, port: number) => {
       const service = await module.start(
-        {
-          ...shared,
-          ...urlsSoFar,
-          ...storageEnv(options.storage, module.name),
-        },
+        { ...shared, ...urlEnv(), ...storageEnv(options.storage, module.name) },
         serviceLogger(module.name),
       );
       started.push(service);
       subgraphs[module.name] = service;
       subgraphUrls[module.name] = (await service.listen(port, options.host)).url;
-      if (options.seed && (await service.seed())) seeded.push(module.name);
+      return service;
+    };
+    if (options.gatewayPort === 0) {
+      // Random ports: subgraphs start in dependency order; each learns the URLs of those already
+      // running.
+      for (const module of subgraphModules) {
+        const service = await startOne(module, 0);
+        if (options.seed && (await service.seed())) seeded.push(module.name);
+      }
+    } else {
+      // Known ports: every subgraph's URL is known before any starts, so all five open their
+      // databases at once (PGlite compiles its WebAssembly off the main thread meanwhile).
+      const portOf = (module: SubgraphModule) => module.defaultPort - 4000 + options.gatewayPort;
+      for (const module of subgraphModules) {
+        subgraphUrls[module.name] = `http://${options.host}:${portOf(module)}/graphql`;
+      }
+      // Settled, not all: a failure must wait for the others, so that stop() closes them all.
+      const results = await Promise.allSettled(
+        subgraphModules.map((module) => startOne(module, portOf(module))),
+      );
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const services = results.map((r) => (r as PromiseFulfilledResult<RunningSubgraph>).value);
+      if (options.seed) {
+        const wrote = await Promise.all(services.map((service) => service.seed()));
+        subgraphModules.forEach((module, i) => wrote[i] && seeded.push(module.name));
+      }
     }
     const gatewayEnv: Env = { ...shared, SKY_MODE: options.storage.mode };
     for (const [name, url] of Object.entries(subgraphUrls)) {
