@@ -88,16 +88,31 @@ async function publish(finalDir: string, fill: (dir: string) => Promise<void>): 
   }
 }
 
+/** Base clusters being built by this process, so subgraphs opening at once share one initdb. */
+const basesInProgress = new Map<string, Promise<string>>();
+
 /** The empty cluster, built once per key. */
-async function baseTemplate(templateRoot: string): Promise<string> {
+function baseTemplate(templateRoot: string): Promise<string> {
   const dir = join(templateRoot, `base-${baseTemplateKey()}`);
-  if (!isCluster(dir)) {
-    await publish(dir, async (temp) => {
-      const pglite = await openPGlite(temp);
-      await pglite.close();
-    });
+  let pending = basesInProgress.get(dir);
+  if (!pending) {
+    pending = (async () => {
+      if (!isCluster(dir)) {
+        await publish(dir, async (temp) => {
+          const pglite = await openPGlite(temp);
+          await pglite.close();
+        });
+      }
+      return dir;
+    })();
+    basesInProgress.set(dir, pending);
+    // Forget it once settled: a later call checks the directory again (and retries a failure).
+    void pending.then(
+      () => basesInProgress.delete(dir),
+      () => basesInProgress.delete(dir),
+    );
   }
-  return dir;
+  return pending;
 }
 
 /**
