@@ -18,6 +18,24 @@ import {
  * (not Math.random) makes the list the same in every process.
  */
 
+/** What a subgraph's demo seed writes. */
+export interface DemoSeedOptions {
+  /** The order history too (default true); the e2e test supergraph leaves it out. */
+  history?: boolean;
+}
+
+/**
+ * The interactive-transaction timeout of a demo seed: thousands of rows in one transaction, on a
+ * loaded machine or a first-start PGlite, take longer than Prisma's 5 s default.
+ */
+export const DEMO_SEED_TRANSACTION = { timeout: 300_000, maxWait: 60_000 };
+
+/** The history a seed with these options writes (empty when it leaves it out). */
+export const historyFor = (options: DemoSeedOptions, now: Date): DemoHistory =>
+  options.history === false
+    ? { anchorDate: '', customers: [], addresses: [], orders: [] }
+    : demoHistory(now);
+
 /** Days of history before the day of the seed (that day itself holds only the live demo orders). */
 export const HISTORY_DAYS = 60;
 /** The demo merchants' time zone (fixed UTC+8, no daylight saving): days start at local midnight. */

@@ -13,6 +13,7 @@ import * as delivery from '@sky/subgraph-delivery';
 import * as order from '@sky/subgraph-order';
 import * as payment from '@sky/subgraph-payment';
 import * as user from '@sky/subgraph-user';
+import type { DemoSeedOptions } from '@sky/demo-data';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -26,7 +27,7 @@ interface SubgraphModule {
 export interface RunningSubgraph {
   listen(port: number, host?: string): Promise<{ url: string }>;
   close(): Promise<void>;
-  seed(): Promise<boolean>;
+  seed(options?: DemoSeedOptions): Promise<boolean>;
   /** Calls `listener` with every SQL statement the subgraph's Prisma client sends (tests count them). */
   onQuery(listener: (sql: string) => void): void;
 }
@@ -50,7 +51,7 @@ const subgraphModules: SubgraphModule[] = [
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
-        seed: () => user.seedUserDemoData(subgraph),
+        seed: (seedOptions) => user.seedUserDemoData(subgraph, seedOptions),
       };
     },
   },
@@ -74,7 +75,7 @@ const subgraphModules: SubgraphModule[] = [
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
-        seed: () => order.seedOrderDemoData(subgraph),
+        seed: (seedOptions) => order.seedOrderDemoData(subgraph, seedOptions),
       };
     },
   },
@@ -86,7 +87,7 @@ const subgraphModules: SubgraphModule[] = [
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
-        seed: () => payment.seedPaymentDemoData(subgraph),
+        seed: (seedOptions) => payment.seedPaymentDemoData(subgraph, seedOptions),
       };
     },
   },
@@ -98,7 +99,7 @@ const subgraphModules: SubgraphModule[] = [
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
-        seed: () => delivery.seedDeliveryDemoData(subgraph),
+        seed: (seedOptions) => delivery.seedDeliveryDemoData(subgraph, seedOptions),
       };
     },
   },
@@ -138,6 +139,11 @@ export interface PlatformOptions {
   keys?: KeyPair;
   /** Seed the demo dataset into empty databases. */
   seed: boolean;
+  /**
+   * With it the 60-day order history (default true). The e2e test supergraph leaves it out:
+   * thousands of rows per test file that no test there reads.
+   */
+  seedHistory?: boolean;
   /** Gateway port; subgraphs take the next five ports (0 = random ports everywhere). */
   gatewayPort: number;
   host: string;
@@ -231,6 +237,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const subgraphUrls: Record<string, string> = {};
     const subgraphs: Record<string, RunningSubgraph> = {};
     const seeded: string[] = [];
+    const seedOptions: DemoSeedOptions = { history: options.seedHistory ?? true };
     const urlEnv = () =>
       Object.fromEntries(
         Object.entries(subgraphUrls).map(([name, url]) => [
@@ -253,7 +260,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       // running.
       for (const module of subgraphModules) {
         const service = await startOne(module, 0);
-        if (options.seed && (await service.seed())) seeded.push(module.name);
+        if (options.seed && (await service.seed(seedOptions))) seeded.push(module.name);
       }
     } else {
       // Known ports: every subgraph's URL is known before any starts, so all five open their
@@ -270,7 +277,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       if (failed) throw failed.reason;
       const services = results.map((r) => (r as PromiseFulfilledResult<RunningSubgraph>).value);
       if (options.seed) {
-        const wrote = await Promise.all(services.map((service) => service.seed()));
+        const wrote = await Promise.all(services.map((service) => service.seed(seedOptions)));
         subgraphModules.forEach((module, i) => wrote[i] && seeded.push(module.name));
       }
     }

@@ -1,12 +1,14 @@
 import {
   addresses,
-  demoHistory,
+  DEMO_SEED_TRANSACTION,
   demoId,
+  historyFor,
   merchants,
   orders,
   riders,
   type DemoAddress,
   type DemoOrder,
+  type DemoSeedOptions,
 } from '@sky/demo-data';
 import type { DeliveryStatus, Prisma } from '../__generated__/prisma/client.ts';
 import { estimateEtaSeconds, isActiveDeliveryStatus } from '../domain/delivery-status.ts';
@@ -184,9 +186,9 @@ function deliveryOf(
  * The delivery slice of the demo dataset as of `now`, the history's deliveries included (pure, so
  * it can be checked without a database).
  */
-export function buildDeliveryDemoData(now: Date): DeliveryDemoData {
+export function buildDeliveryDemoData(now: Date, options: DemoSeedOptions = {}): DeliveryDemoData {
   const data: DeliveryDemoData = { riders: [], deliveries: [], offers: [], locationPoints: [] };
-  const history = demoHistory(now);
+  const history = historyFor(options, now);
   const addressById = new Map([...addresses, ...history.addresses].map((a) => [a.id, a]));
   const live = new Set(orders);
   for (const order of [...history.orders, ...orders]) {
@@ -214,15 +216,18 @@ export function buildDeliveryDemoData(now: Date): DeliveryDemoData {
 }
 
 /** Writes the delivery slice of the demo dataset; does nothing when it is already there. */
-export async function seedDeliveryDemoData(subgraph: { prisma: DeliveryPrisma }): Promise<boolean> {
+export async function seedDeliveryDemoData(
+  subgraph: { prisma: DeliveryPrisma },
+  options: DemoSeedOptions = {},
+): Promise<boolean> {
   const { prisma } = subgraph;
   if ((await prisma.rider.count()) > 0) return false;
-  const data = buildDeliveryDemoData(new Date());
+  const data = buildDeliveryDemoData(new Date(), options);
   await prisma.$transaction(async (tx) => {
     await tx.rider.createMany({ data: data.riders });
     await tx.delivery.createMany({ data: data.deliveries });
     await tx.deliveryOffer.createMany({ data: data.offers });
     await tx.locationPoint.createMany({ data: data.locationPoints });
-  });
+  }, DEMO_SEED_TRANSACTION);
   return true;
 }

@@ -1,13 +1,15 @@
 import {
   addresses,
-  demoHistory,
+  DEMO_SEED_TRANSACTION,
   demoId,
+  historyFor,
   merchants,
   orders,
   riders,
   users,
   type DemoAddress,
   type DemoOrder,
+  type DemoSeedOptions,
 } from '@sky/demo-data';
 import { demoStatusHistory, type DemoStatusChange } from '../domain/demo-timeline.ts';
 import type { OrderStatus } from '../__generated__/prisma/client.ts';
@@ -104,17 +106,20 @@ function orderRows(order: DemoOrder, now: Date, addressById: Map<string, DemoAdd
  * Writes the order slice of the demo dataset (the live orders and the history before them); does
  * nothing when it is already there.
  */
-export async function seedOrderDemoData(subgraph: { prisma: OrderPrisma }): Promise<boolean> {
+export async function seedOrderDemoData(
+  subgraph: { prisma: OrderPrisma },
+  options: DemoSeedOptions = {},
+): Promise<boolean> {
   const { prisma } = subgraph;
   if ((await prisma.order.count()) > 0) return false;
   const now = new Date();
-  const history = demoHistory(now);
+  const history = historyFor(options, now);
   const addressById = new Map([...addresses, ...history.addresses].map((a) => [a.id, a]));
   const rows = [...history.orders, ...orders].map((order) => orderRows(order, now, addressById));
   await prisma.$transaction(async (tx) => {
     await tx.order.createMany({ data: rows.map((r) => r.order) });
     await tx.orderItem.createMany({ data: rows.flatMap((r) => r.items) });
     await tx.orderStatusChange.createMany({ data: rows.flatMap((r) => r.history) });
-  });
+  }, DEMO_SEED_TRANSACTION);
   return true;
 }

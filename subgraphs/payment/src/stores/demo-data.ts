@@ -1,4 +1,10 @@
-import { demoHistory, orders, type DemoOrder } from '@sky/demo-data';
+import {
+  DEMO_SEED_TRANSACTION,
+  historyFor,
+  orders,
+  type DemoOrder,
+  type DemoSeedOptions,
+} from '@sky/demo-data';
 import type { Prisma } from '../__generated__/prisma/client.ts';
 import type { PaymentPrisma } from './index.ts';
 
@@ -84,7 +90,10 @@ function refundTimes(order: DemoOrder) {
 }
 
 /** Writes the payment slice of the demo dataset; does nothing when it is already there. */
-export async function seedPaymentDemoData(subgraph: { prisma: PaymentPrisma }): Promise<boolean> {
+export async function seedPaymentDemoData(
+  subgraph: { prisma: PaymentPrisma },
+  options: DemoSeedOptions = {},
+): Promise<boolean> {
   const { prisma } = subgraph;
   const [snapshotCount, paymentCount] = await Promise.all([
     prisma.orderSnapshot.count(),
@@ -92,13 +101,13 @@ export async function seedPaymentDemoData(subgraph: { prisma: PaymentPrisma }): 
   ]);
   if (snapshotCount > 0 || paymentCount > 0) return false;
   const { snapshots, payments, refunds } = paymentSliceOf([
-    ...demoHistory(new Date()).orders,
+    ...historyFor(options, new Date()).orders,
     ...orders,
   ]);
   await prisma.$transaction(async (tx) => {
     await tx.orderSnapshot.createMany({ data: snapshots });
     await tx.payment.createMany({ data: payments });
     await tx.refund.createMany({ data: refunds });
-  });
+  }, DEMO_SEED_TRANSACTION);
   return true;
 }

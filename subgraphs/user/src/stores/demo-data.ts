@@ -1,4 +1,12 @@
-import { addresses, DEMO_PASSWORD, demoHistory, HISTORY_DAYS, users } from '@sky/demo-data';
+import {
+  addresses,
+  DEMO_PASSWORD,
+  DEMO_SEED_TRANSACTION,
+  HISTORY_DAYS,
+  historyFor,
+  users,
+  type DemoSeedOptions,
+} from '@sky/demo-data';
 import { hashPassword, type PasswordSettings } from '../domain/passwords.ts';
 import type { UserPrisma } from './index.ts';
 
@@ -10,14 +18,17 @@ const NAMED_ACCOUNTS_AGE_DAYS = HISTORY_DAYS + 30;
  * order history with the days they joined (so new-user figures have something to count); does
  * nothing when it is already there.
  */
-export async function seedUserDemoData(subgraph: {
-  prisma: UserPrisma;
-  authSettings: { password: PasswordSettings };
-}): Promise<boolean> {
+export async function seedUserDemoData(
+  subgraph: {
+    prisma: UserPrisma;
+    authSettings: { password: PasswordSettings };
+  },
+  options: DemoSeedOptions = {},
+): Promise<boolean> {
   const { prisma } = subgraph;
   if ((await prisma.user.count()) > 0) return false;
   const now = new Date();
-  const history = demoHistory(now);
+  const history = historyFor(options, now);
   const namedCreatedAt = new Date(now.getTime() - NAMED_ACCOUNTS_AGE_DAYS * 86_400_000);
   // One hash for all demo accounts: they share the demo password.
   const passwordHash = await hashPassword(DEMO_PASSWORD, subgraph.authSettings.password);
@@ -43,6 +54,6 @@ export async function seedUserDemoData(subgraph: {
         defaultForUserId: isDefault ? a.userId : null,
       })),
     });
-  });
+  }, DEMO_SEED_TRANSACTION);
   return true;
 }
