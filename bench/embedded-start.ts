@@ -138,10 +138,10 @@ async function startOnce(command: string, env: Record<string, string>): Promise<
   );
   try {
     const url = `http://127.0.0.1:${port}/graphql`;
-    const deadline = started + 180_000;
+    const deadline = started + 600_000;
     for (;;) {
       if (await Promise.race([answers(url), exited])) break;
-      if (performance.now() > deadline) throw new Error('no answer in 180 s');
+      if (performance.now() > deadline) throw new Error('no answer in 600 s');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const ms = performance.now() - started;
