@@ -1,5 +1,5 @@
 import { startPlatform, type Platform } from '@sky/embedded';
-import { demoId, orders } from '@sky/demo-data';
+import { DEMO_PASSWORD, demoHistory, demoId, orders } from '@sky/demo-data';
 import { createLogger } from '@sky/logging';
 import { startTracing } from '@sky/telemetry';
 import { graphql } from '@sky/testkit';
@@ -20,7 +20,7 @@ import {
   waitForOrder,
 } from './flows.ts';
 import { subscribe } from './live.ts';
-import { ORDER_ACROSS_ALL_SUBGRAPHS } from './operations.ts';
+import { LOGIN, ORDER_ACROSS_ALL_SUBGRAPHS } from './operations.ts';
 
 // As `npm start` does: one SDK for the process, recent traces kept in memory for /debug/traces.
 startTracing({
@@ -31,11 +31,14 @@ startTracing({
   recentTraceLimit: 50,
 });
 
-/** The README's run mode: one process, PGlite on disk per subgraph, demo data on first start. */
+/**
+ * The README's run mode: one process, PGlite on disk per subgraph (made from a prepared template
+ * on first start, as `npm start` does), demo data on first start.
+ */
 const dataDir = mkdtempSync(join(tmpdir(), 'sky-embedded-'));
 const start = () =>
   startPlatform({
-    storage: { mode: 'embedded', dataDir },
+    storage: { mode: 'embedded', dataDir, templateDir: join(dataDir, 'templates') },
     seed: true,
     gatewayPort: 0,
     host: '127.0.0.1',
@@ -100,6 +103,37 @@ describe('embedded mode', () => {
     expect(await page.text()).toContain(listed[0]!.traceId);
     // A cold start (migrations and seeding of five PGlite databases) on a loaded machine.
   }, 180_000);
+
+  it('seeds the order history so that all five subgraphs agree on ids and amounts', async () => {
+    const history = demoHistory(new Date());
+    const refunded = history.orders.find((o) => o.refund)!;
+    const delivered = history.orders.find((o) => o.delivery)!;
+    for (const order of [refunded, delivered]) {
+      const customer = history.customers.find((c) => c.id === order.customerId)!;
+      const login = await graphql<{ login: { accessToken: string } }>(running!.gatewayUrl, LOGIN, {
+        variables: { email: customer.email, password: DEMO_PASSWORD },
+      });
+      const response = await graphql(running!.gatewayUrl, ORDER_ACROSS_ALL_SUBGRAPHS, {
+        token: login.data!.login.accessToken,
+        variables: { id: order.id },
+      });
+      expect(response.errors).toBeUndefined();
+      expect(response.data).toMatchObject({
+        order: {
+          orderNumber: order.orderNumber,
+          status: order.status,
+          payStatus: order.refund ? 'REFUNDED' : 'PAID',
+          total: { amount: order.totalAmount },
+          customer: { name: customer.name },
+          payment: {
+            status: order.refund ? 'REFUNDED' : 'SUCCEEDED',
+            amount: { amount: order.totalAmount },
+          },
+          delivery: order.delivery ? { status: 'DELIVERED' } : null,
+        },
+      });
+    }
+  });
 
   it('keeps its data and signing keys across a restart, without seeding again', async () => {
     await running!.stop();

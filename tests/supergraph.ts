@@ -41,6 +41,9 @@ export async function startTestSupergraph(
         redisUrl: options.redisUrl ?? testSettings.TEST_REDIS_URL,
       },
       seed: options.seed ?? true,
+      // The live demo orders only: no test here reads the 60-day history (the embedded smoke
+      // test and `npm run seed` in server mode do).
+      seedHistory: false,
       gatewayPort: 0,
       host: '127.0.0.1',
       env: { ...TEST_ENV, ...options.env },

@@ -35,7 +35,12 @@ export type DatabaseSetting =
       /** How long a query waits for a free pooled connection before SERVICE_UNAVAILABLE. */
       poolTimeoutMs: number;
     }
-  | { kind: 'pglite'; dataDir: string | null };
+  | {
+      kind: 'pglite';
+      dataDir: string | null;
+      /** The cache of prepared, migrated data directories (PGLITE_TEMPLATE_DIR; null: none). */
+      templateDir: string | null;
+    };
 
 export interface SubgraphConfig {
   name: string;
@@ -77,7 +82,8 @@ export interface SubgraphConfig {
 
 /**
  * The settings every subgraph shares. Server mode needs DATABASE_URL (its own database) and
- * REDIS_URL; embedded mode needs DATA_DIR (its PGlite directory; empty means in memory).
+ * REDIS_URL; embedded mode needs DATA_DIR (its PGlite directory; empty means in memory) and may
+ * name PGLITE_TEMPLATE_DIR (prepared, migrated data directories to copy a new database from).
  */
 export function loadSubgraphConfig(name: string, defaultPort: number, env: Env): SubgraphConfig {
   const parsed = parseEnv(
@@ -95,6 +101,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
       DATABASE_POOL_SIZE: positiveInt(10),
       DATABASE_POOL_TIMEOUT_MS: positiveInt(5_000),
       DATA_DIR: z.string().optional(),
+      PGLITE_TEMPLATE_DIR: z.string().optional(),
       REDIS_URL: z.string().url().optional(),
       JWT_PUBLIC_KEY: z.string().min(1, 'JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE is required'),
       INTERNAL_API_TOKEN: z.string().min(32, 'INTERNAL_API_TOKEN needs at least 32 characters'),
@@ -140,7 +147,11 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env):
             poolSize: parsed.DATABASE_POOL_SIZE,
             poolTimeoutMs: parsed.DATABASE_POOL_TIMEOUT_MS,
           }
-        : { kind: 'pglite', dataDir: parsed.DATA_DIR || null },
+        : {
+            kind: 'pglite',
+            dataDir: parsed.DATA_DIR || null,
+            templateDir: parsed.PGLITE_TEMPLATE_DIR || null,
+          },
     resilience: readResilienceSettings(parsed),
     redisUrl: parsed.REDIS_URL ?? null,
     jwt: {

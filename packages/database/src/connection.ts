@@ -1,9 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { mkdirSync } from 'node:fs';
+import { openPGlite } from './pglite-template.ts';
 
 /** Server mode: a PostgreSQL URL. Embedded mode: a PGlite data directory (or memory for tests). */
 export type DatabaseTarget =
@@ -15,7 +14,15 @@ export type DatabaseTarget =
       poolTimeoutMs?: number;
       statementTimeoutMs?: number;
     }
-  | { kind: 'pglite'; dataDir: string | null };
+  | {
+      kind: 'pglite';
+      dataDir: string | null;
+      /**
+       * Where prepared, migrated data directories are cached (see pglite-template.ts); an empty
+       * `dataDir` is copied from there instead of being built. Null: always build.
+       */
+      templateDir?: string | null;
+    };
 
 /** One session on the database, for the migration runner and tests (not for domain code). */
 export interface SqlSession {
@@ -84,9 +91,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       close: () => pool.end(),
     };
   }
-  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const pglite = new PGlite(target.dataDir ?? undefined);
-  await pglite.waitReady;
+  const pglite = await openPGlite(target.dataDir ?? undefined);
   return {
     target,
     adapter: new PrismaPGlite(pglite),

@@ -118,6 +118,13 @@ export interface DemoOrder {
   riderId: string | null;
   payment: { id: string; providerPaymentId: string } | null;
   delivery: { id: string; status: 'ASSIGNED' | 'PICKED_UP' | 'DELIVERED' } | null;
+  /** A paid order that was cancelled and refunded in full (history orders only). */
+  refund?: { id: string } | null;
+  /**
+   * Minutes from placement to delivery when they differ from the demo timeline's usual ones
+   * (history orders, so delivery-time reports vary).
+   */
+  deliveredAfterMinutes?: number | null;
 }
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
@@ -475,6 +482,8 @@ function order(
       ? { id: demoId(`payment:${key}`), providerPaymentId: `sandbox_${key}` }
       : null,
     delivery: delivery ? { id: demoId(`delivery:${key}`), status: delivery } : null,
+    refund: null,
+    deliveredAfterMinutes: null,
   };
 }
 
@@ -533,3 +542,5 @@ export const orders: DemoOrder[] = [
 ];
 
 export const findDemoUser = (key: string): DemoUser => byKey(key);
+
+export * from './history.ts';

@@ -14,6 +14,8 @@ import { createLogger } from '@sky/logging';
 import { join } from 'node:path';
 import { startPlatform } from './platform.ts';
 
+const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
+
 /** How long in-flight requests get to finish on Ctrl-C (one developer's process). */
 const EMBEDDED_SHUTDOWN_GRACE_MS = 5_000;
 
@@ -22,7 +24,11 @@ await runMain(async () => {
     {
       ...commonEnv,
       ...tracingEnv,
-      SKY_DATA_DIR: z.string().default(join(import.meta.dirname, '..', '..', '..', '.data')),
+      SKY_DATA_DIR: z.string().default(join(repositoryRoot, '.data')),
+      // Prepared, migrated databases a first start copies (empty: build each one from scratch).
+      SKY_TEMPLATE_DIR: z
+        .string()
+        .default(join(repositoryRoot, 'node_modules', '.cache', 'sky-pglite-templates')),
       HOST: z.string().default('127.0.0.1'),
       PORT: port(4000),
     },
@@ -33,7 +39,11 @@ await runMain(async () => {
   const logger = createLogger('embedded', settings.LOG_LEVEL);
   const started = Date.now();
   const platform = await startPlatform({
-    storage: { mode: 'embedded', dataDir: settings.SKY_DATA_DIR },
+    storage: {
+      mode: 'embedded',
+      dataDir: settings.SKY_DATA_DIR,
+      templateDir: settings.SKY_TEMPLATE_DIR || null,
+    },
     seed: true,
     gatewayPort: settings.PORT,
     host: settings.HOST,

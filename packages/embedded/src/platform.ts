@@ -13,6 +13,7 @@ import * as delivery from '@sky/subgraph-delivery';
 import * as order from '@sky/subgraph-order';
 import * as payment from '@sky/subgraph-payment';
 import * as user from '@sky/subgraph-user';
+import type { DemoSeedOptions } from '@sky/demo-data';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -26,7 +27,7 @@ interface SubgraphModule {
 export interface RunningSubgraph {
   listen(port: number, host?: string): Promise<{ url: string }>;
   close(): Promise<void>;
-  seed(): Promise<boolean>;
+  seed(options?: DemoSeedOptions): Promise<boolean>;
   /** Calls `listener` with every SQL statement the subgraph's Prisma client sends (tests count them). */
   onQuery(listener: (sql: string) => void): void;
 }
@@ -50,7 +51,7 @@ const subgraphModules: SubgraphModule[] = [
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
-        seed: () => user.seedUserDemoData(subgraph),
+        seed: (seedOptions) => user.seedUserDemoData(subgraph, seedOptions),
       };
     },
   },
@@ -74,7 +75,7 @@ const subgraphModules: SubgraphModule[] = [
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
-        seed: () => order.seedOrderDemoData(subgraph),
+        seed: (seedOptions) => order.seedOrderDemoData(subgraph, seedOptions),
       };
     },
   },
@@ -86,7 +87,7 @@ const subgraphModules: SubgraphModule[] = [
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
-        seed: () => payment.seedPaymentDemoData(subgraph),
+        seed: (seedOptions) => payment.seedPaymentDemoData(subgraph, seedOptions),
       };
     },
   },
@@ -98,7 +99,7 @@ const subgraphModules: SubgraphModule[] = [
       return {
         ...subgraph,
         ...withQueryListener(subgraph),
-        seed: () => delivery.seedDeliveryDemoData(subgraph),
+        seed: (seedOptions) => delivery.seedDeliveryDemoData(subgraph, seedOptions),
       };
     },
   },
@@ -127,12 +128,22 @@ export interface PlatformOptions {
    * memory). Server mode: `{ databaseUrls, redisUrl }`, one PostgreSQL database per subgraph.
    */
   storage:
-    | { mode: 'embedded'; dataDir: string | null }
+    | {
+        mode: 'embedded';
+        dataDir: string | null;
+        /** Cache of prepared, migrated PGlite data directories (null: build every database). */
+        templateDir?: string | null;
+      }
     | { mode: 'server'; databaseUrls: Record<string, string>; redisUrl: string };
   /** Signing keys; embedded mode keeps its own in the data directory when not given. */
   keys?: KeyPair;
   /** Seed the demo dataset into empty databases. */
   seed: boolean;
+  /**
+   * With it the 60-day order history (default true). The e2e test supergraph leaves it out:
+   * thousands of rows per test file that no test there reads.
+   */
+  seedHistory?: boolean;
   /** Gateway port; subgraphs take the next five ports (0 = random ports everywhere). */
   gatewayPort: number;
   host: string;
@@ -173,6 +184,7 @@ function storageEnv(storage: PlatformOptions['storage'], subgraph: string): Env 
       ...(subgraph === 'catalog' && storage.dataDir
         ? { IMAGE_DIR: join(storage.dataDir, 'images') }
         : {}),
+      PGLITE_TEMPLATE_DIR: storage.templateDir ?? '',
     };
   }
   return {
@@ -229,27 +241,49 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const subgraphUrls: Record<string, string> = {};
     const subgraphs: Record<string, RunningSubgraph> = {};
     const seeded: string[] = [];
-    for (const module of subgraphModules) {
-      const port = options.gatewayPort === 0 ? 0 : module.defaultPort - 4000 + options.gatewayPort;
-      // Subgraphs start in dependency order; each learns the URLs of those already running.
-      const urlsSoFar = Object.fromEntries(
+    const seedOptions: DemoSeedOptions = { history: options.seedHistory ?? true };
+    const urlEnv = () =>
+      Object.fromEntries(
         Object.entries(subgraphUrls).map(([name, url]) => [
           `SUBGRAPH_${name.toUpperCase()}_URL`,
           url,
         ]),
       );
+    const startOne = async (module: SubgraphModule, port: number) => {
       const service = await module.start(
-        {
-          ...shared,
-          ...urlsSoFar,
-          ...storageEnv(options.storage, module.name),
-        },
+        { ...shared, ...urlEnv(), ...storageEnv(options.storage, module.name) },
         serviceLogger(module.name),
       );
       started.push(service);
       subgraphs[module.name] = service;
       subgraphUrls[module.name] = (await service.listen(port, options.host)).url;
-      if (options.seed && (await service.seed())) seeded.push(module.name);
+      return service;
+    };
+    if (options.gatewayPort === 0) {
+      // Random ports: subgraphs start in dependency order; each learns the URLs of those already
+      // running.
+      for (const module of subgraphModules) {
+        const service = await startOne(module, 0);
+        if (options.seed && (await service.seed(seedOptions))) seeded.push(module.name);
+      }
+    } else {
+      // Known ports: every subgraph's URL is known before any starts, so all five open their
+      // databases at once (PGlite compiles its WebAssembly off the main thread meanwhile).
+      const portOf = (module: SubgraphModule) => module.defaultPort - 4000 + options.gatewayPort;
+      for (const module of subgraphModules) {
+        subgraphUrls[module.name] = `http://${options.host}:${portOf(module)}/graphql`;
+      }
+      // Settled, not all: a failure must wait for the others, so that stop() closes them all.
+      const results = await Promise.allSettled(
+        subgraphModules.map((module) => startOne(module, portOf(module))),
+      );
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const services = results.map((r) => (r as PromiseFulfilledResult<RunningSubgraph>).value);
+      if (options.seed) {
+        const wrote = await Promise.all(services.map((service) => service.seed(seedOptions)));
+        subgraphModules.forEach((module, i) => wrote[i] && seeded.push(module.name));
+      }
     }
     const gatewayEnv: Env = { ...shared, SKY_MODE: options.storage.mode };
     for (const [name, url] of Object.entries(subgraphUrls)) {

@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { addresses, merchants, orders, riders } from '@sky/demo-data';
+import { addresses, demoHistory, merchants, orders, riders } from '@sky/demo-data';
 import { isActiveDeliveryStatus } from '../domain/delivery-status.ts';
 import { distanceMeters } from '@sky/geo';
 import { buildDeliveryDemoData } from './demo-data.ts';
 
 const now = new Date();
 const data = buildDeliveryDemoData(now);
+const history = demoHistory(now);
+const allOrders = [...history.orders, ...orders];
+const allAddresses = [...history.addresses, ...addresses];
+const liveDeliveryIds = new Set(orders.map((o) => o.delivery?.id));
+const liveDeliveries = data.deliveries.filter((d) => liveDeliveryIds.has(d.id));
 const time = (value: Date | string | null | undefined) =>
   value == null ? null : new Date(value).getTime();
 
 describe('delivery demo data', () => {
-  it('has one delivery per demo order with a delivery, with the dataset ids and status', () => {
-    const expected = orders.filter((o) => o.delivery);
+  it('has one delivery per demo order with a delivery, history included, with the dataset ids and status', () => {
+    const expected = allOrders.filter((o) => o.delivery);
     expect(data.deliveries.map((d) => [d.id, d.orderId, d.status, d.riderId])).toEqual(
       expected.map((o) => [o.delivery!.id, o.id, o.delivery!.status, o.riderId]),
     );
@@ -19,9 +24,9 @@ describe('delivery demo data', () => {
 
   it('picks up at the merchant and drops off at the order address, measured by haversine', () => {
     for (const delivery of data.deliveries) {
-      const order = orders.find((o) => o.id === delivery.orderId)!;
+      const order = allOrders.find((o) => o.id === delivery.orderId)!;
       const merchant = merchants.find((m) => m.id === order.merchantId)!;
-      const address = addresses.find((a) => a.id === order.addressId)!;
+      const address = allAddresses.find((a) => a.id === order.addressId)!;
       expect([delivery.pickupLatitude, delivery.pickupLongitude]).toEqual([
         merchant.latitude,
         merchant.longitude,
@@ -59,8 +64,14 @@ describe('delivery demo data', () => {
       expect([...steps].sort((a, b) => a - b)).toEqual(steps);
       expect(time(delivery.updatedAt)).toBe(Math.max(...steps));
       expect(time(delivery.updatedAt)).toBeLessThanOrEqual(now.getTime());
-      const order = orders.find((o) => o.id === delivery.orderId)!;
+      const order = allOrders.find((o) => o.id === delivery.orderId)!;
       expect(time(delivery.createdAt)).toBeGreaterThan(order.placedAt.getTime());
+      if (order.deliveredAfterMinutes) {
+        // The history's deliveries take their own time, as the order subgraph's history says.
+        expect(time(delivery.deliveredAt)! - order.placedAt.getTime()).toBe(
+          order.deliveredAfterMinutes * 60_000,
+        );
+      }
       const expectedVersion = { ASSIGNED: 3, ARRIVED_AT_MERCHANT: 4, PICKED_UP: 5, DELIVERED: 6 };
       expect(delivery.version).toBe(
         expectedVersion[delivery.status as keyof typeof expectedVersion],
@@ -87,8 +98,8 @@ describe('delivery demo data', () => {
     }
   });
 
-  it('records the accepted offer of every assigned delivery, with no pending ids', () => {
-    for (const delivery of data.deliveries.filter((d) => d.riderId)) {
+  it('records the accepted offer of every assigned live delivery, with no pending ids', () => {
+    for (const delivery of liveDeliveries.filter((d) => d.riderId)) {
       const offers = data.offers.filter((o) => o.deliveryId === delivery.id);
       expect(offers).toHaveLength(1);
       expect(offers[0]).toMatchObject({ riderId: delivery.riderId, response: 'ACCEPTED' });
@@ -98,8 +109,19 @@ describe('delivery demo data', () => {
     }
   });
 
-  it('tracks the delivered one from assignment to hand-over, oldest first', () => {
-    const delivered = data.deliveries.find((d) => d.status === 'DELIVERED')!;
+  it('keeps only delivery rows for the history (no offers or routes)', () => {
+    const withExtras = new Set([
+      ...data.offers.map((o) => o.deliveryId),
+      ...data.locationPoints.map((p) => p.deliveryId),
+    ]);
+    expect([...withExtras].every((id) => liveDeliveryIds.has(id))).toBe(true);
+    expect(data.deliveries.length - liveDeliveries.length).toBe(
+      history.orders.filter((o) => o.delivery).length,
+    );
+  });
+
+  it('tracks the live delivered one from assignment to hand-over, oldest first', () => {
+    const delivered = liveDeliveries.find((d) => d.status === 'DELIVERED')!;
     const points = data.locationPoints.filter((p) => p.deliveryId === delivered.id);
     expect(points.length).toBeGreaterThanOrEqual(3);
     expect(data.locationPoints.every((p) => p.deliveryId === delivered.id)).toBe(true);

@@ -1,4 +1,15 @@
-import { addresses, demoId, merchants, orders, riders, type DemoOrder } from '@sky/demo-data';
+import {
+  addresses,
+  DEMO_SEED_TRANSACTION,
+  demoId,
+  historyFor,
+  merchants,
+  orders,
+  riders,
+  type DemoAddress,
+  type DemoOrder,
+  type DemoSeedOptions,
+} from '@sky/demo-data';
 import type { DeliveryStatus, Prisma } from '../__generated__/prisma/client.ts';
 import { estimateEtaSeconds, isActiveDeliveryStatus } from '../domain/delivery-status.ts';
 import { distanceMeters, interpolate, type LatLng } from '@sky/geo';
@@ -35,13 +46,27 @@ export interface DeliveryDemoData {
 
 type DemoDelivery = NonNullable<DemoOrder['delivery']>;
 
-function deliveryOf(order: DemoOrder, delivery: DemoDelivery, now: Date): DeliveryDemoData {
+/** Minutes from placement to DELIVERED in the usual demo timeline (confirmation, then the steps). */
+const USUAL_DELIVERED_AFTER_MS = CONFIRMATION_DELAY_MS + TIMELINE.at(-1)!.afterMs;
+
+function deliveryOf(
+  order: DemoOrder,
+  delivery: DemoDelivery,
+  now: Date,
+  address: DemoAddress,
+  withRoute: boolean,
+): DeliveryDemoData {
   const merchant = merchants.find((m) => m.id === order.merchantId)!;
-  const address = addresses.find((a) => a.id === order.addressId)!;
   const rider = riders.find((r) => r.id === order.riderId) ?? null;
   const pickup: LatLng = { latitude: merchant.latitude, longitude: merchant.longitude };
   const dropoff: LatLng = { latitude: address.latitude, longitude: address.longitude };
-  const steps = TIMELINE.slice(0, TIMELINE.findIndex((s) => s.status === delivery.status) + 1);
+  // An order with its own delivery time stretches or shrinks the timeline to end then.
+  const pace = order.deliveredAfterMinutes
+    ? (order.deliveredAfterMinutes * MINUTE) / USUAL_DELIVERED_AFTER_MS
+    : 1;
+  const steps = TIMELINE.slice(0, TIMELINE.findIndex((s) => s.status === delivery.status) + 1).map(
+    (step) => ({ status: step.status, afterMs: Math.round(step.afterMs * pace) }),
+  );
   const lastStep = steps.at(-1)!;
   const active = isActiveDeliveryStatus(delivery.status);
   // A finished delivery happened after the order; an active one is happening now.
@@ -52,7 +77,7 @@ function deliveryOf(order: DemoOrder, delivery: DemoDelivery, now: Date): Delive
           now.getTime() - ACTIVE_LAST_STEP_AGO_MS - lastStep.afterMs,
         ),
       )
-    : new Date(order.placedAt.getTime() + CONFIRMATION_DELAY_MS);
+    : new Date(order.placedAt.getTime() + Math.round(CONFIRMATION_DELAY_MS * pace));
   const at = (status: DeliveryStatus): Date | null => {
     const step = steps.find((s) => s.status === status);
     return step ? new Date(createdAt.getTime() + step.afterMs) : null;
@@ -101,6 +126,9 @@ function deliveryOf(order: DemoOrder, delivery: DemoDelivery, now: Date): Delive
     locationPoints: [],
   };
 
+  // The history's thousands of past deliveries keep only the delivery rows (what reports read);
+  // the live demo deliveries also get their offer and a route to draw.
+  if (!withRoute) return data;
   const offeredAt = at('OFFERED');
   const assignedAt = at('ASSIGNED');
   if (rider && offeredAt && assignedAt) {
@@ -154,12 +182,19 @@ function deliveryOf(order: DemoOrder, delivery: DemoDelivery, now: Date): Delive
   return data;
 }
 
-/** The delivery slice of the demo dataset as of `now` (pure, so it can be checked without a database). */
-export function buildDeliveryDemoData(now: Date): DeliveryDemoData {
+/**
+ * The delivery slice of the demo dataset as of `now`, the history's deliveries included (pure, so
+ * it can be checked without a database).
+ */
+export function buildDeliveryDemoData(now: Date, options: DemoSeedOptions = {}): DeliveryDemoData {
   const data: DeliveryDemoData = { riders: [], deliveries: [], offers: [], locationPoints: [] };
-  for (const order of orders) {
+  const history = historyFor(options, now);
+  const addressById = new Map([...addresses, ...history.addresses].map((a) => [a.id, a]));
+  const live = new Set(orders);
+  for (const order of [...history.orders, ...orders]) {
     if (!order.delivery) continue;
-    const slice = deliveryOf(order, order.delivery, now);
+    const address = addressById.get(order.addressId)!;
+    const slice = deliveryOf(order, order.delivery, now, address, live.has(order));
     data.deliveries.push(...slice.deliveries);
     data.offers.push(...slice.offers);
     data.locationPoints.push(...slice.locationPoints);
@@ -181,15 +216,18 @@ export function buildDeliveryDemoData(now: Date): DeliveryDemoData {
 }
 
 /** Writes the delivery slice of the demo dataset; does nothing when it is already there. */
-export async function seedDeliveryDemoData(subgraph: { prisma: DeliveryPrisma }): Promise<boolean> {
+export async function seedDeliveryDemoData(
+  subgraph: { prisma: DeliveryPrisma },
+  options: DemoSeedOptions = {},
+): Promise<boolean> {
   const { prisma } = subgraph;
   if ((await prisma.rider.count()) > 0) return false;
-  const data = buildDeliveryDemoData(new Date());
+  const data = buildDeliveryDemoData(new Date(), options);
   await prisma.$transaction(async (tx) => {
     await tx.rider.createMany({ data: data.riders });
     await tx.delivery.createMany({ data: data.deliveries });
     await tx.deliveryOffer.createMany({ data: data.offers });
     await tx.locationPoint.createMany({ data: data.locationPoints });
-  });
+  }, DEMO_SEED_TRANSACTION);
   return true;
 }

@@ -57,16 +57,20 @@ export function demoStatusPath(status: OrderStatus, paid: boolean): OrderStatus[
  * the future: a timeline that would end after `now` is compressed to fit.
  */
 export function demoStatusHistory(
-  order: Pick<DemoOrder, 'customerId' | 'status' | 'paid' | 'placedAt'>,
+  order: Pick<DemoOrder, 'customerId' | 'status' | 'paid' | 'placedAt' | 'deliveredAfterMinutes'>,
   actors: DemoActors,
   now: Date,
 ): DemoStatusChange[] {
   const path = demoStatusPath(order.status, order.paid);
   const placedAt = order.placedAt.getTime();
-  const lastOffsetMs = MINUTES_AFTER_PLACEMENT[path.at(-1)!] * 60_000;
+  // An order with its own delivery time stretches or shrinks the whole timeline to it.
+  const pace = order.deliveredAfterMinutes
+    ? order.deliveredAfterMinutes / MINUTES_AFTER_PLACEMENT.COMPLETED
+    : 1;
+  const lastOffsetMs = MINUTES_AFTER_PLACEMENT[path.at(-1)!] * 60_000 * pace;
   const available = now.getTime() - placedAt;
   const scale =
-    lastOffsetMs > 0 && lastOffsetMs >= available ? (available * 0.9) / lastOffsetMs : 1;
+    (lastOffsetMs > 0 && lastOffsetMs >= available ? (available * 0.9) / lastOffsetMs : 1) * pace;
   return path.map((to, index) => {
     const from = index === 0 ? null : path[index - 1]!;
     const at = new Date(placedAt + Math.floor(MINUTES_AFTER_PLACEMENT[to] * 60_000 * scale));

@@ -1,4 +1,16 @@
-import { addresses, demoId, orders, riders, users, type DemoOrder } from '@sky/demo-data';
+import {
+  addresses,
+  DEMO_SEED_TRANSACTION,
+  demoId,
+  historyFor,
+  merchants,
+  orders,
+  riders,
+  users,
+  type DemoAddress,
+  type DemoOrder,
+  type DemoSeedOptions,
+} from '@sky/demo-data';
 import { demoStatusHistory, type DemoStatusChange } from '../domain/demo-timeline.ts';
 import type { OrderStatus } from '../__generated__/prisma/client.ts';
 import type { OrderPrisma } from './index.ts';
@@ -10,8 +22,8 @@ const reachedAt = (history: DemoStatusChange[], status: OrderStatus) =>
 /** The minutes a demo delivery is expected to take from placement. */
 const DEMO_DELIVERY_MINUTES = 45;
 
-function orderRows(order: DemoOrder, now: Date) {
-  const address = addresses.find((a) => a.id === order.addressId);
+function orderRows(order: DemoOrder, now: Date, addressById: Map<string, DemoAddress>) {
+  const address = addressById.get(order.addressId);
   if (!address) throw new Error(`demo order ${order.orderNumber} has an unknown address`);
   const history = demoStatusHistory(
     order,
@@ -40,7 +52,10 @@ function orderRows(order: DemoOrder, now: Date) {
       totalAmount: order.totalAmount,
       deliverAsSoonAsPossible: true,
       estimatedDeliveryAt: inDelivery
-        ? new Date(order.placedAt.getTime() + DEMO_DELIVERY_MINUTES * 60_000)
+        ? new Date(
+            order.placedAt.getTime() +
+              (order.deliveredAfterMinutes ?? DEMO_DELIVERY_MINUTES) * 60_000,
+          )
         : null,
       addressContactName: address.contactName,
       addressPhone: address.phone,
@@ -88,16 +103,24 @@ function orderRows(order: DemoOrder, now: Date) {
   };
 }
 
-/** Writes the order slice of the demo dataset; does nothing when it is already there. */
-export async function seedOrderDemoData(subgraph: { prisma: OrderPrisma }): Promise<boolean> {
+/**
+ * Writes the order slice of the demo dataset (the live orders and the history before them); does
+ * nothing when it is already there.
+ */
+export async function seedOrderDemoData(
+  subgraph: { prisma: OrderPrisma },
+  options: DemoSeedOptions = {},
+): Promise<boolean> {
   const { prisma } = subgraph;
   if ((await prisma.order.count()) > 0) return false;
   const now = new Date();
-  const rows = orders.map((order) => orderRows(order, now));
+  const history = historyFor(options, now);
+  const addressById = new Map([...addresses, ...history.addresses].map((a) => [a.id, a]));
+  const rows = [...history.orders, ...orders].map((order) => orderRows(order, now, addressById));
   await prisma.$transaction(async (tx) => {
     await tx.order.createMany({ data: rows.map((r) => r.order) });
     await tx.orderItem.createMany({ data: rows.flatMap((r) => r.items) });
     await tx.orderStatusChange.createMany({ data: rows.flatMap((r) => r.history) });
-  });
+  }, DEMO_SEED_TRANSACTION);
   return true;
 }

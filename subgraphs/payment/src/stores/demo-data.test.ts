@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orders } from '@sky/demo-data';
+import { demoHistory, orders } from '@sky/demo-data';
 import { paymentSliceOf } from './demo-data.ts';
 
 describe('paymentSliceOf', () => {
@@ -52,5 +52,36 @@ describe('paymentSliceOf', () => {
   it('writes no payment for unpaid orders', () => {
     const unpaid = orders.filter((o) => !o.payment).map((o) => o.id);
     expect(payments.filter((p) => unpaid.includes(p.orderId))).toEqual([]);
+  });
+});
+
+describe('paymentSliceOf with the demo history', () => {
+  const history = demoHistory(new Date());
+  const { payments, refunds, snapshots } = paymentSliceOf(history.orders);
+
+  it('refunds every paid and cancelled order in full, once, after its payment', () => {
+    const refunded = history.orders.filter((o) => o.status === 'CANCELLED' && o.paid);
+    expect(refunded.length).toBeGreaterThan(0);
+    expect(refunds.map((r) => r.paymentId).sort()).toEqual(
+      refunded.map((o) => o.payment!.id).sort(),
+    );
+    for (const order of refunded) {
+      const payment = payments.find((p) => p.orderId === order.id)!;
+      const refund = refunds.find((r) => r.paymentId === payment.id)!;
+      expect(payment.status).toBe('REFUNDED');
+      expect(refund).toMatchObject({ amount: order.totalAmount, status: 'SUCCEEDED' });
+      expect(new Date(refund.createdAt!).getTime()).toBeGreaterThan(
+        new Date(payment.paidAt!).getTime(),
+      );
+    }
+  });
+
+  it('leaves completed orders paid and cancelled ones cancelled in the snapshot', () => {
+    for (const order of history.orders) {
+      const snapshot = snapshots.find((s) => s.orderId === order.id)!;
+      expect(snapshot.cancelledAt != null).toBe(order.status === 'CANCELLED');
+      const payment = payments.find((p) => p.orderId === order.id);
+      if (order.status === 'COMPLETED') expect(payment?.status).toBe('SUCCEEDED');
+    }
   });
 });
