@@ -3,7 +3,6 @@ import {
   DEMO_SEED_TRANSACTION,
   demoId,
   historyFor,
-  merchants,
   orders,
   riders,
   users,
