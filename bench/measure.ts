@@ -1,7 +1,9 @@
 /**
  * What the benchmark scripts share: their numeric command-line options, percentiles, and a load
- * loop that keeps a number of calls in flight and times each.
+ * loop that keeps a number of calls in flight and times each, a process tree's memory and a
+ * start-up probe.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** `--name <number>` from the command line, or `fallback`. */
 export const numberArg = (name: string, fallback: number) => {
@@ -36,4 +38,45 @@ export async function load(count: number, concurrency: number, task: (i: number)
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
   };
+}
+
+/** Resident memory (bytes) of `pid` and every process below it, from /proc. */
+export function treeRss(pid: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the parenthesised command name: state, ppid, ...; rss (pages) is field 24.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const parent = Number(fields[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+      rss.set(Number(entry), Number(fields[21]) * 4096);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let total = 0;
+  for (const queue = [pid]; queue.length > 0;) {
+    const next = queue.pop()!;
+    total += rss.get(next) ?? 0;
+    queue.push(...(children.get(next) ?? []));
+  }
+  return total;
+}
+
+/** Whether the server at `url` answers `{ __typename }` (a start-up is over). */
+export async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    const body = (await response.json()) as { data?: { __typename?: string } };
+    return body.data?.__typename === 'Query';
+  } catch {
+    return false;
+  }
 }

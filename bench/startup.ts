@@ -9,9 +9,10 @@
  */
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { answers, treeRss } from './measure.ts';
 
 const root = join(import.meta.dirname, '..');
 const builtGateway = join(root, 'gateway', 'dist', 'main.js');
@@ -53,46 +54,6 @@ function freePort(): Promise<number> {
       );
     });
   });
-}
-
-/** Resident memory (bytes) of `pid` and every process below it, from /proc. */
-function treeRss(pid: number): number {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the parenthesised command name: state, ppid, ...; rss (pages) is field 24.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const parent = Number(fields[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-      rss.set(Number(entry), Number(fields[21]) * 4096);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  let total = 0;
-  for (const queue = [pid]; queue.length > 0;) {
-    const next = queue.pop()!;
-    total += rss.get(next) ?? 0;
-    queue.push(...(children.get(next) ?? []));
-  }
-  return total;
-}
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ __typename }' }),
-    });
-    const body = (await response.json()) as { data?: { __typename?: string } };
-    return body.data?.__typename === 'Query';
-  } catch {
-    return false;
-  }
 }
 
 const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
