@@ -13,7 +13,8 @@ export default defineConfig({
   resolve: { alias: { graphql: require.resolve('graphql') } },
   test: {
     include: [
-      '{packages,subgraphs,gateway}/*/src/**/*.test.ts',
+      '{packages,subgraphs}/*/src/**/*.test.ts',
+      'gateway/src/**/*.test.ts',
       '{packages,subgraphs}/*/test/**/*.test.ts',
       'gateway/test/**/*.test.ts',
       'clients/*/src/**/*.test.ts',
