@@ -251,7 +251,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       subgraphUrls[module.name] = (await service.listen(port, options.host)).url;
       if (options.seed && (await service.seed())) seeded.push(module.name);
     }
-    const gatewayEnv: Env = { ...shared, SKY_MODE: options.storage.mode };
+    // In server mode the gateway shares Redis too (persisted queries, the response cache).
+    const gatewayEnv: Env = {
+      ...shared,
+      SKY_MODE: options.storage.mode,
+      ...(options.storage.mode === 'server' ? { REDIS_URL: options.storage.redisUrl } : {}),
+    };
     for (const [name, url] of Object.entries(subgraphUrls)) {
       gatewayEnv[`SUBGRAPH_${name.toUpperCase()}_URL`] = url;
     }
