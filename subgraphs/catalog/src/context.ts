@@ -17,5 +17,5 @@ export interface CatalogContext extends RequestContext, ViewerContext {
    */
   now: Date;
   /** Announces a committed change of public catalog data (the gateway's response cache). */
-  catalogChanged: () => void;
+  catalogChanged: () => Promise<void>;
 }

@@ -17,7 +17,7 @@ export function catalogEventHandlers(live: LivePubSub): EventHandlers<'catalog',
   return {
     'order.cancelled': async ({ payload }, scope) => {
       await releaseReservation(scope.tx, payload.orderId, payload.merchantId);
-      scope.afterCommit(() => announceCatalogChange(live, payload.merchantId));
+      scope.afterCommit(() => void announceCatalogChange(live, payload.merchantId));
     },
   };
 }

@@ -18,7 +18,7 @@ function announcingChanges(resolvers: MutationResolvers): MutationResolvers {
       field,
       async (parent: unknown, args: unknown, context: CatalogContext, info: unknown) => {
         const result = await (resolve as AnyResolver)(parent, args, context, info);
-        context.catalogChanged();
+        await context.catalogChanged();
         return result;
       },
     ]),

@@ -24,7 +24,7 @@ export function catalogInternalApi(
     implement(quoteOrder, (input) => ordering.quoteOrder(input, new Date())),
     implement(reserveStock, async (input) => {
       const reserved = await ordering.reserveStock(input, new Date());
-      announceCatalogChange(live, input.merchantId);
+      await announceCatalogChange(live, input.merchantId);
       return reserved;
     }),
   ];
