@@ -243,7 +243,9 @@ export class ResponseCache {
               return;
             }
             this.counts.stored += 1;
-            await this.store.set(key, JSON.stringify(body.singleResult), this.settings.ttlSeconds);
+            // Only the data: extensions may carry per-request details, never another caller's.
+            const stored = JSON.stringify({ data: body.singleResult.data });
+            await this.store.set(key, stored, this.settings.ttlSeconds);
           },
         };
       },
