@@ -1,4 +1,5 @@
 import { generateKeyPair } from '@sky/auth';
+import { ConfigError } from '@sky/config';
 import { CATALOG_CHANGED_CHANNEL, createLivePubSub } from '@sky/events';
 import { graphql, TEST_ENV, tokenSigner } from '@sky/testkit';
 import { randomBytes } from 'node:crypto';
@@ -86,5 +87,24 @@ describe('response cache in embedded mode', () => {
     await graphql(gatewayUrl, 'mutation { deleteDish(id: "d1") }');
     await graphql(gatewayUrl, 'mutation { deleteDish(id: "d1") }');
     expect(received - before).toBe(2);
+  });
+});
+
+describe('response cache settings', () => {
+  const base = { JWT_PUBLIC_KEY: 'pem', SKY_MODE: 'embedded' };
+  it('is on with a 30 s TTL by default, in memory without REDIS_URL', () => {
+    expect(loadConfig(base).responseCache).toEqual({
+      enabled: true,
+      ttlSeconds: 30,
+      maxEntries: 10_000,
+      redisUrl: null,
+      namespace: 'sky',
+    });
+  });
+  it('reads RESPONSE_CACHE and its TTL, and refuses a TTL that is not a positive integer', () => {
+    const off = loadConfig({ ...base, RESPONSE_CACHE: 'off', RESPONSE_CACHE_TTL_SECONDS: '5' });
+    expect(off.responseCache).toMatchObject({ enabled: false, ttlSeconds: 5 });
+    expect(() => loadConfig({ ...base, RESPONSE_CACHE_TTL_SECONDS: '0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, RESPONSE_CACHE: 'maybe' })).toThrow(ConfigError);
   });
 });
