@@ -65,6 +65,15 @@ export function loadConfig(env: Env) {
       // Server mode keeps automatic persisted queries in Redis, shared by every gateway instance.
       REDIS_URL: z.string().url().optional(),
       PERSISTED_QUERIES_TTL_SECONDS: positiveInt(86_400),
+      // Whole answers to anonymous catalog-only queries (docs section 13.2): Redis in server mode.
+      RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+      RESPONSE_CACHE_TTL_SECONDS: positiveInt(30),
+      RESPONSE_CACHE_MAX_ENTRIES: positiveInt(10_000),
+      // The platform's live channels (catalog changes) are named under this, as in the subgraphs.
+      EVENT_NAMESPACE: z
+        .string()
+        .regex(/^[a-z0-9_-]+$/i)
+        .default('sky'),
       TRUSTED_DOCUMENTS: z.enum(['off', 'log', 'enforce']).default('off'),
       TRUSTED_DOCUMENTS_MANIFEST: z
         .string()
@@ -136,6 +145,14 @@ export function loadConfig(env: Env) {
     persistedQueries: {
       redisUrl: parsed.REDIS_URL ?? null,
       ttlSeconds: parsed.PERSISTED_QUERIES_TTL_SECONDS,
+    },
+    /** The response cache of public catalog reads (response-cache.ts). */
+    responseCache: {
+      enabled: parsed.RESPONSE_CACHE === 'on',
+      ttlSeconds: parsed.RESPONSE_CACHE_TTL_SECONDS,
+      maxEntries: parsed.RESPONSE_CACHE_MAX_ENTRIES,
+      redisUrl: parsed.REDIS_URL ?? null,
+      namespace: parsed.EVENT_NAMESPACE,
     },
     trustedDocuments: {
       mode: parsed.TRUSTED_DOCUMENTS as TrustedDocumentsMode,

@@ -28,6 +28,7 @@ import { UpstreamConnections } from './subscriptions/upstream.ts';
 import { attachSubscriptionServer } from './subscriptions/websocket-server.ts';
 import { SubgraphFetch } from './subgraph-fetch.ts';
 import { InFlightFetches } from './inflight-fetches.ts';
+import { ResponseCache } from './response-cache.ts';
 
 /** A general federation gateway: any composed supergraph file, subgraph URLs overridable by name. */
 export async function createGateway(config: GatewayConfig, logger?: Logger) {
@@ -52,7 +53,17 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
       metrics,
       inFlight,
     );
-  const gateway = new ApolloGateway({ supergraphSdl, logger: log, buildService });
+  const responseCache = config.responseCache.enabled
+    ? await ResponseCache.start(config.responseCache, log)
+    : null;
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    logger: log,
+    buildService,
+    ...(responseCache
+      ? { experimental_didResolveQueryPlan: responseCache.didResolveQueryPlan }
+      : {}),
+  });
   const upstream = new UpstreamConnections(config.subgraphTimeoutMs);
   const verifier = new TokenVerifier(config.jwt.publicKeyPem, config.jwt);
   // The same limits as every subgraph, on HTTP and WebSocket alike (cost from the API schema).
@@ -75,7 +86,10 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     bodyLimitBytes: config.bodyLimitBytes,
     production: config.production,
     gateway,
-    plugins: [trustedDocumentsPlugin(config.trustedDocuments.mode, manifest)],
+    plugins: [
+      trustedDocumentsPlugin(config.trustedDocuments.mode, manifest),
+      ...(responseCache ? [responseCache.plugin()] : []),
+    ],
     // With a manifest loaded (log or enforce), only its operations' names are label values.
     metrics: {
       registry: metrics,
@@ -145,6 +159,8 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
     logger: log,
     /** Subgraph reads deduplicated in flight, when on (tests, diagnostics). */
     inFlight,
+    /** The response cache of public catalog reads, when on (tests, diagnostics). */
+    responseCache,
     /** Which subgraphs' breakers are open (tests, diagnostics). */
     breakers: calls.breakers,
     /**
@@ -155,6 +171,7 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
       await Promise.all([service.stop(), subscriptions.close()]);
       await upstream.close();
       await persistedQueries.close();
+      await responseCache?.close();
       calls.breakers.shutdown();
     },
   };

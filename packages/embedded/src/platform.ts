@@ -285,7 +285,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         subgraphModules.forEach((module, i) => wrote[i] && seeded.push(module.name));
       }
     }
-    const gatewayEnv: Env = { ...shared, SKY_MODE: options.storage.mode };
+    // In server mode the gateway shares Redis too (persisted queries, the response cache).
+    const gatewayEnv: Env = {
+      ...shared,
+      SKY_MODE: options.storage.mode,
+      ...(options.storage.mode === 'server' ? { REDIS_URL: options.storage.redisUrl } : {}),
+    };
     for (const [name, url] of Object.entries(subgraphUrls)) {
       gatewayEnv[`SUBGRAPH_${name.toUpperCase()}_URL`] = url;
     }

@@ -15,6 +15,19 @@ export interface LivePubSub {
   close(): Promise<void>;
 }
 
+/**
+ * The live channel on which the catalog subgraph announces that public catalog data changed (a
+ * management mutation, a stock reservation or release committed); the gateway's response cache
+ * (docs section 13.2) moves to a new generation on each message.
+ */
+export const CATALOG_CHANGED_CHANNEL = 'catalog.changed';
+
+/** A `catalog.changed` message: a fresh id per change, and the merchant when one is known. */
+export interface CatalogChangedMessage {
+  changeId: string;
+  merchantId: string | null;
+}
+
 const inProcess = new Map<string, PubSub>();
 
 /**

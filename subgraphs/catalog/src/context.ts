@@ -16,4 +16,6 @@ export interface CatalogContext extends RequestContext, ViewerContext {
    * all read this one clock, so one response never mixes two answers around a boundary.
    */
   now: Date;
+  /** Announces a committed change of public catalog data (the gateway's response cache). */
+  catalogChanged: () => Promise<void>;
 }

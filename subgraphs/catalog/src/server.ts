@@ -3,6 +3,7 @@ import { createSubgraph } from '@sky/server-kit';
 import type { CatalogSubgraphConfig } from './config.ts';
 import type { CatalogContext } from './context.ts';
 import { catalogEventHandlers } from './events/handlers.ts';
+import { announceCatalogChange } from './live/catalog-changes.ts';
 import { catalogInternalApi } from './routes/internal-api.ts';
 import { CatalogManagement } from './services/management.ts';
 import { ImageUploads } from './services/images.ts';
@@ -24,7 +25,8 @@ import type { SubgraphRuntime } from '@sky/server-kit';
  * GraphQL API, the internal endpoints the order subgraph calls (quote-item, quote-order,
  * reserve-stock), the consumer of `order.cancelled` (stock release) and the image store with, for
  * the file-system store, its upload endpoint and static files (section 12.2). It produces no
- * events, so it runs no outbox relay.
+ * events, so it runs no outbox relay; committed changes are announced on the live channel
+ * `catalog.changed` for the gateway's response cache (section 13.2).
  */
 export async function createCatalogSubgraph(config: CatalogSubgraphConfig, logger?: Logger) {
   // The file-system store's URLs start with this subgraph's own address unless IMAGE_PUBLIC_URL
@@ -43,7 +45,7 @@ export async function createCatalogSubgraph(config: CatalogSubgraphConfig, logge
     createPrisma: createCatalogPrisma,
     resolvers,
     permissions,
-    createContext: (state, { prisma }) => {
+    createContext: (state, { prisma, live }) => {
       const stores = createCatalogStores(prisma, hiddenMenuAccess(state.viewer));
       const now = new Date();
       const images = new ImageUploads(stores, storage, config.images, state.viewer, now);
@@ -53,16 +55,17 @@ export async function createCatalogSubgraph(config: CatalogSubgraphConfig, logge
         now,
         images,
         management: new CatalogManagement(stores, images, state.viewer, now),
+        catalogChanged: () => announceCatalogChange(live),
       };
     },
-    internalApi: ({ prisma }) => catalogInternalApi(prisma, storage),
+    internalApi: ({ prisma, live }) => catalogInternalApi(prisma, storage, live),
     extraRoutes: (app, built) => {
       runtime = built;
       if (storage instanceof FileObjectStorage) {
         mountImageFiles(app, storage, () => new ImageUploadStore(built.prisma));
       }
     },
-    events: () => catalogEventHandlers,
+    events: ({ live }) => catalogEventHandlers(live),
   });
   return Object.assign(subgraph, {
     /** Where images are kept; null when no store is configured (the demo seed uses it). */

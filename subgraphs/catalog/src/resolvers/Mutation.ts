@@ -1,7 +1,32 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import type { CatalogContext } from '../context.ts';
+
+type AnyResolver = (
+  parent: unknown,
+  args: unknown,
+  context: CatalogContext,
+  info: unknown,
+) => unknown;
+
+/**
+ * Every catalog mutation that succeeds has committed (the stores own the transactions) and may
+ * have changed what anonymous browsers see, so it is announced to the gateway's response cache.
+ */
+function announcingChanges(resolvers: MutationResolvers): MutationResolvers {
+  return Object.fromEntries(
+    Object.entries(resolvers).map(([field, resolve]) => [
+      field,
+      async (parent: unknown, args: unknown, context: CatalogContext, info: unknown) => {
+        const result = await (resolve as AnyResolver)(parent, args, context, info);
+        await context.catalogChanged();
+        return result;
+      },
+    ]),
+  ) as MutationResolvers;
+}
 
 // Ownership, validation and the rules of the menu live in CatalogManagement (management.ts).
-export const Mutation: MutationResolvers = {
+export const Mutation: MutationResolvers = announcingChanges({
   createCategory: (_parent, { input }, { management }) => management.createCategory(input),
   updateCategory: (_parent, { id, input }, { management }) => management.updateCategory(id, input),
   setCategoryEnabled: (_parent, { id, enabled }, { management }) =>
@@ -38,4 +63,4 @@ export const Mutation: MutationResolvers = {
     };
   },
   completeImageUpload: (_parent, { id }, { images }) => images.complete(id),
-};
+});
