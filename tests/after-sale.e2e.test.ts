@@ -165,6 +165,11 @@ async function completedOrder(): Promise<{ customer: Customer; orderId: string }
   await mutate(tokens.ownStaff, 'mutation($id: ID!) { acceptOrder(id: $id) { status } }', {
     id: orderId,
   });
+  // Dispatch holds the rider's offer until the food is about ready (docs/architecture.md, 11.2):
+  // the kitchen is done at once here.
+  await mutate(tokens.ownStaff, 'mutation($id: ID!) { markFoodReady(id: $id) { status } }', {
+    id: orderId,
+  });
   const deliveryId = await offeredDelivery(orderId);
   for (const step of ['acceptDeliveryOffer', 'arrivedAtMerchant', 'pickedUp', 'delivered']) {
     await mutate(tokens.rider, `mutation($id: ID!) { ${step}(deliveryId: $id) { status } }`, {

@@ -181,6 +181,9 @@ async function orderPayTrackAndDeliver() {
   await merchant.page.getByTestId('feed').filter({ hasText: orderNumber }).waitFor();
   await card.getByRole('button', { name: 'Accept' }).click();
   await card.locator('[data-status="CONFIRMED"]').waitFor();
+  // Dispatch holds the rider's offer until the food is about ready: the kitchen is done at once.
+  await card.getByRole('button', { name: 'Food ready' }).click();
+  await card.getByRole('button', { name: 'Food ready' }).waitFor({ state: 'detached' });
 
   // The customer's timeline advances without a reload.
   await orderStatusIs(page, 'CONFIRMED');

@@ -113,6 +113,8 @@ describe('courierLocation', () => {
           rider: { id: rider.id },
         },
       },
+      // Each event is the whole current state, marked for the gateway (§13.3).
+      extensions: { stateEvent: true },
     });
     await eventually(async () => (await listeners(order.orderId)) === 1);
 

@@ -98,8 +98,9 @@ const readOrder = (orderId: string, person: Person) =>
 
 describe('delivery.assigned / delivery.unassigned', () => {
   it('remembers the rider, bumps the version once, and the rider may read the order', async () => {
+    // An order the rider may not see is, to the rider, not there (missing or not yours: NOT_FOUND).
     const order = await newOrder('CONFIRMED');
-    expect(codeOf(await readOrder(order.id, 'rider'))).toBe('FORBIDDEN');
+    expect(codeOf(await readOrder(order.id, 'rider'))).toBe('NOT_FOUND');
 
     const event = assigned(order.id);
     await handleEvent(h, event);
@@ -116,7 +117,7 @@ describe('delivery.assigned / delivery.unassigned', () => {
       version: 2,
     });
     // Another rider, not assigned, still may not.
-    expect(codeOf(await readOrder(order.id, 'otherRider'))).toBe('FORBIDDEN');
+    expect(codeOf(await readOrder(order.id, 'otherRider'))).toBe('NOT_FOUND');
     // The rider's access goes through the Order field rules too (as the gateway fetches entities).
     const entities = await h.run<{ _entities: { id: string; status: string }[] }>(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id status } } }`,
@@ -129,7 +130,7 @@ describe('delivery.assigned / delivery.unassigned', () => {
     await handleEvent(h, gone);
     await handleEvent(h, gone);
     expect(await row(order.id)).toMatchObject({ riderId: null, riderUserId: null, version: 3 });
-    expect(codeOf(await readOrder(order.id, 'rider'))).toBe('FORBIDDEN');
+    expect(codeOf(await readOrder(order.id, 'rider'))).toBe('NOT_FOUND');
     const entitiesAfter = await h.run(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id status } } }`,
       { r: [{ __typename: 'Order', id: order.id }] },
@@ -147,7 +148,7 @@ describe('delivery.assigned / delivery.unassigned', () => {
     await handleEvent(h, unassigned(order.id, rider, new Date(t + 1000)));
     await handleEvent(h, assigned(order.id, otherRider, new Date(t + 2000)));
     expect(await row(order.id)).toMatchObject({ riderUserId: otherRider.userId, version: 4 });
-    expect(codeOf(await readOrder(order.id, 'rider'))).toBe('FORBIDDEN');
+    expect(codeOf(await readOrder(order.id, 'rider'))).toBe('NOT_FOUND');
     ok(await readOrder(order.id, 'otherRider'));
     // The first rider's unassignment again, or another rider's: the current rider stays.
     await handleEvent(h, unassigned(order.id, rider, new Date(t + 3000)));
@@ -161,7 +162,7 @@ describe('delivery.assigned / delivery.unassigned', () => {
     await handleEvent(h, unassigned(order.id, rider, new Date(t + 1000)));
     await handleEvent(h, assigned(order.id, rider, new Date(t)));
     expect(await row(order.id)).toMatchObject({ riderId: null, riderUserId: null, version: 1 });
-    expect(codeOf(await readOrder(order.id, 'rider'))).toBe('FORBIDDEN');
+    expect(codeOf(await readOrder(order.id, 'rider'))).toBe('NOT_FOUND');
     // A newer assignment is applied; an older one arriving after it is not.
     await handleEvent(h, assigned(order.id, otherRider, new Date(t + 3000)));
     await handleEvent(h, assigned(order.id, rider, new Date(t + 2000)));

@@ -1,6 +1,7 @@
 import { useFragment, useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import {
   AcceptOrderDocument,
+  MarkFoodReadyDocument,
   IncomingOrderFragmentDoc,
   MerchantOrderEventsDocument,
   MerchantOrdersDocument,
@@ -130,8 +131,11 @@ function IncomingOrderCard({ orderId }: { orderId: string }) {
   const [reason, setReason] = useState('');
   const [accept, accepting] = useMutation(AcceptOrderDocument);
   const [reject, rejecting] = useMutation(RejectOrderDocument);
+  const [markReady, markingReady] = useMutation(MarkFoodReadyDocument);
   if (!complete) return null;
   const waiting = order.status === 'TO_BE_CONFIRMED';
+  // Dispatch holds the rider's offer until the food is about ready: the kitchen says when it is.
+  const cooking = order.status === 'CONFIRMED' && !order.foodReadyAt;
   return (
     <li className="card" data-testid="incoming-order" data-order-number={order.orderNumber}>
       <p>
@@ -184,7 +188,19 @@ function IncomingOrderCard({ orderId }: { orderId: string }) {
           </button>
         </div>
       )}
-      <ErrorNote error={accepting.error ?? rejecting.error} />
+      {cooking && (
+        <div className="actions">
+          {order.estimatedReadyAt && <small>ready by {formatTime(order.estimatedReadyAt)}</small>}
+          <button
+            type="button"
+            disabled={markingReady.loading}
+            onClick={() => void markReady({ variables: { id: order.id } }).catch(() => undefined)}
+          >
+            Food ready
+          </button>
+        </div>
+      )}
+      <ErrorNote error={accepting.error ?? rejecting.error ?? markingReady.error} />
     </li>
   );
 }
