@@ -99,13 +99,15 @@ describe('statusChangeEvents', () => {
     at,
   } as const;
 
-  it('announces an acceptance with the delivery address and the pickup location', () => {
+  it('announces an acceptance with the delivery address, the pickup location and the ready time', () => {
+    const readyAt = new Date(at.getTime() + 15 * 60_000);
     const after = {
       ...order,
       status: 'CONFIRMED',
       version: 3,
       pickupLatitude: 31.2,
       pickupLongitude: 121.4,
+      estimatedReadyAt: readyAt,
     } as Order;
     const events = statusChangeEvents(order, after, accept);
     expect(events.map((e) => e.type)).toEqual(['order.status_changed', 'order.confirmed']);
@@ -115,6 +117,7 @@ describe('statusChangeEvents', () => {
       merchantId: order.merchantId,
       address: { latitude: 31.23, longitude: 121.47 },
       pickup: { latitude: 31.2, longitude: 121.4 },
+      readyAt: readyAt.toISOString(),
       at: at.toISOString(),
     });
   });
