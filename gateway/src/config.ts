@@ -145,6 +145,8 @@ export function loadConfig(env: Env) {
     persistedQueries: {
       redisUrl: parsed.REDIS_URL ?? null,
       ttlSeconds: parsed.PERSISTED_QUERIES_TTL_SECONDS,
+      /** Keys under `<namespace>:gateway:` (`sky` by default), apart from other platforms'. */
+      namespace: parsed.EVENT_NAMESPACE,
     },
     /** The response cache of public catalog reads (response-cache.ts). */
     responseCache: {

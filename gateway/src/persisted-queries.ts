@@ -11,28 +11,29 @@ import { ErrorCode } from '@sky/errors';
 import type { Logger } from '@sky/logging';
 import { requestExtensions, sendGraphQLError } from '@sky/server-kit';
 
-/** Keys of this gateway in a Redis that other parts of the platform share. */
-const KEY_PREFIX = 'sky:gateway:';
-
 /**
  * Apollo's cache interface over Redis. A command fails at once while Redis is unreachable
  * (no offline queue, a short timeout) instead of holding the request: the persisted-query
  * protocol turns a miss into one more round trip with the full query, never into an error.
  */
 class RedisKeyValueCache implements KeyValueCache<string> {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    /** `<EVENT_NAMESPACE>:gateway:`: this platform's keys in a Redis other platforms may share. */
+    private readonly prefix: string,
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.redis.get(KEY_PREFIX + key)) ?? undefined;
+    return (await this.redis.get(this.prefix + key)) ?? undefined;
   }
 
   async set(key: string, value: string, options?: KeyValueCacheSetOptions): Promise<void> {
-    if (options?.ttl) await this.redis.set(KEY_PREFIX + key, value, 'EX', options.ttl);
-    else await this.redis.set(KEY_PREFIX + key, value);
+    if (options?.ttl) await this.redis.set(this.prefix + key, value, 'EX', options.ttl);
+    else await this.redis.set(this.prefix + key, value);
   }
 
   async delete(key: string): Promise<boolean> {
-    return (await this.redis.del(KEY_PREFIX + key)) > 0;
+    return (await this.redis.del(this.prefix + key)) > 0;
   }
 }
 
@@ -48,6 +49,7 @@ export interface PersistedQueriesCache {
  */
 export async function createPersistedQueriesCache(
   redisUrl: string | null,
+  namespace: string,
   logger: Logger,
 ): Promise<PersistedQueriesCache> {
   if (!redisUrl) return { cache: new InMemoryLRUCache<string>(), close: async () => {} };
@@ -76,7 +78,7 @@ export async function createPersistedQueriesCache(
     });
   });
   return {
-    cache: new ErrorsAreMissesCache(new RedisKeyValueCache(redis), {
+    cache: new ErrorsAreMissesCache(new RedisKeyValueCache(redis, `${namespace}:gateway:`), {
       debug: () => {},
       info: () => {},
       warn: (message: unknown) =>

@@ -78,7 +78,11 @@ export async function createGateway(config: GatewayConfig, logger?: Logger) {
       'trusted documents loaded',
     );
   }
-  const persistedQueries = await createPersistedQueriesCache(config.persistedQueries.redisUrl, log);
+  const persistedQueries = await createPersistedQueriesCache(
+    config.persistedQueries.redisUrl,
+    config.persistedQueries.namespace,
+    log,
+  );
   const service = await createGraphQLService<RequestContext>({
     name: 'gateway',
     logger: log,

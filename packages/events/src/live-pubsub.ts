@@ -78,7 +78,11 @@ export function createLivePubSub(options: {
     subscribe: <T>(channel: string) =>
       redis.asyncIterator<T>(prefix + channel) as unknown as AsyncIterableIterator<T>,
     close: async () => {
-      await redis.close();
+      // QUIT fails while Redis is unreachable; the connections are dropped all the same.
+      await redis.close().catch(() => {
+        publisher.disconnect();
+        subscriber.disconnect();
+      });
     },
   };
 }
